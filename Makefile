@@ -1,0 +1,46 @@
+# Two commands: `make run` (set up, run the pipeline, score the seeds) and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+export DVC_NO_ANALYTICS := 1
+
+.PHONY: run test lint clean help
+
+help:
+	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
+	@echo "make test  - create .venv with the dev extra and run the test suite"
+	@echo "make lint  - ruff"
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "stancekit needs Python 3.11 or newer (found $$($(PYTHON) --version))"; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps re-run the install when pyproject.toml changes.
+$(VENV)/.pipeline: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[pipeline]"
+	@touch $@
+
+$(VENV)/.dev: pyproject.toml | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@ $(VENV)/.pipeline
+
+run: $(VENV)/.pipeline
+	$(BIN)/dvc repro
+	@echo
+	@$(BIN)/stancekit info
+	@echo
+	@$(BIN)/stancekit evaluate
+	@echo
+	$(BIN)/stancekit predict seeds/
+
+test: $(VENV)/.dev
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.dev
+	$(BIN)/ruff check src tests
+	$(BIN)/ruff format --check src tests
+
+clean:
+	rm -rf $(VENV) data/prepared models/model.joblib models/model_card.json

@@ -1,0 +1,244 @@
+"""The ``stancekit`` command line: a thin typer layer over the library.
+
+This is the only module that imports typer or prints. Each command calls one library function;
+library errors (:class:`stancekit.errors.StancekitError`) become one line on stderr and a non-zero
+exit code.
+"""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Annotated, Any, TypeVar
+
+import typer
+
+from stancekit import __version__
+from stancekit.errors import StancekitError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+app = typer.Typer(
+    name="stancekit",
+    help="Learn and measure the stance of advocacy texts on prostitution and sex-work law.\n\n"
+    "Example: stancekit predict 'Sex work is work, and workers need rights.'",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ParamsOption = Annotated[
+    Path, typer.Option("--params", help="The params.yaml to read.", show_default=True)
+]
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", "-m", help="Model directory [default: $STANCEKIT_MODEL or models/]."),
+]
+
+
+def fail_cleanly(command: F) -> F:
+    """Turn library errors into ``error: <message>`` on stderr and the error's exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except StancekitError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"stancekit {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def root(
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    """Learn and measure the stance of advocacy texts on prostitution and sex-work law."""
+
+
+@app.command()
+@fail_cleanly
+def prepare(
+    params: ParamsOption = Path("params.yaml"),
+    out: Annotated[Path, typer.Option(help="Folder for train.jsonl and test.jsonl.")] = Path(
+        "data/prepared"
+    ),
+) -> None:
+    """Validate the labelled corpus and split it into train/test by document.
+
+    Example: stancekit prepare --params params.yaml
+    """
+    from stancekit.params import load_params
+    from stancekit.prepare import prepare as run_prepare
+
+    summary = run_prepare(load_params(params).prepare, out)
+    typer.echo(summary.describe())
+
+
+@app.command()
+@fail_cleanly
+def train(
+    params: ParamsOption = Path("params.yaml"),
+    data: Annotated[Path, typer.Option(help="Training split (JSONL).")] = Path(
+        "data/prepared/train.jsonl"
+    ),
+    model: Annotated[Path, typer.Option("--model", "-m", help="Where to save the model.")] = Path(
+        "models"
+    ),
+) -> None:
+    """Fit TF-IDF + logistic regression and save it with its model card.
+
+    Example: stancekit train --model models/
+    """
+    from stancekit.params import load_params
+    from stancekit.train import train as run_train
+
+    card = run_train(load_params(params).train, data, model)
+    rows = card.training_data
+    typer.echo(
+        f"trained on {rows['rows']} paragraphs from {rows['documents']} documents "
+        f"({', '.join(card.labels)}) -> {model}/"
+    )
+
+
+@app.command()
+@fail_cleanly
+def evaluate(
+    model: Annotated[Path, typer.Option("--model", "-m", help="Model directory.")] = Path("models"),
+    data: Annotated[Path, typer.Option(help="Labelled test split (JSONL).")] = Path(
+        "data/prepared/test.jsonl"
+    ),
+) -> None:
+    """Score the model on the held-out split; write metrics.json and the confusion plot data.
+
+    Example: stancekit evaluate --model models/
+    """
+    from stancekit.evaluate import evaluate as run_evaluate
+
+    report = run_evaluate(model, data)
+    typer.echo(f"Held-out evaluation ({data}):")
+    typer.echo(report.summary())
+
+
+@app.command()
+@fail_cleanly
+def predict(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Texts, .txt/.md files, folders, or - for stdin. Each is one document, split "
+            "into paragraphs at blank lines.",
+            show_default=False,
+        ),
+    ],
+    model: ModelOption = None,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", "-f", help="table (readable), jsonl or csv."),
+    ] = "table",
+    aggregate: Annotated[
+        bool,
+        typer.Option(
+            "--aggregate",
+            help="jsonl/csv: one row per document (label shares, mean probabilities) instead "
+            "of one per paragraph.",
+        ),
+    ] = False,
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write results to this file.")
+    ] = None,
+) -> None:
+    """Label every paragraph with its stance and the probability of every label.
+
+    Examples:
+
+      stancekit predict "Criminalising clients puts sex workers in danger."
+
+      stancekit predict seeds/ --format jsonl > scores.jsonl
+
+      cat article.txt | stancekit predict - --format csv --aggregate
+    """
+    from stancekit.files import atomic_write
+    from stancekit.inputs import iter_documents
+    from stancekit.output import FORMATS, render
+    from stancekit.predictor import StancePredictor
+
+    if output_format not in FORMATS:
+        raise typer.BadParameter(
+            f"{output_format!r} is not one of {', '.join(FORMATS)}.", param_hint="--format"
+        )
+    predictor = StancePredictor.load(model)
+    scores = predictor.score_documents(iter_documents(inputs, sys.stdin))
+    text = render(scores, predictor.labels, output_format, aggregate)
+    if output is None:
+        typer.echo(text, nl=False)
+    else:
+        with atomic_write(output) as handle:
+            handle.write(text)
+        typer.echo(
+            f"wrote {sum(len(s.paragraphs) for s in scores)} paragraphs of "
+            f"{len(scores)} documents to {output}",
+            err=True,
+        )
+
+
+@app.command()
+@fail_cleanly
+def info(
+    model: ModelOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the card as JSON.")] = False,
+) -> None:
+    """Print the model card: labels, parameters, training data, library versions, metrics.
+
+    Example: stancekit info --model models/
+    """
+    import json
+
+    from stancekit.persist import read_card, read_metrics, resolve_model_dir
+
+    model_dir = resolve_model_dir(model)
+    card = read_card(model_dir)
+    metrics = read_metrics(model_dir)
+    if as_json:
+        typer.echo(json.dumps({**card.to_dict(), "metrics": metrics}, indent=2))
+        return
+    data = card.training_data
+    lines = [
+        f"model        {model_dir}/ (created {card.created_at})",
+        f"labels       {', '.join(card.labels)}",
+        f"trained on   {data['rows']} paragraphs, {data['documents']} documents "
+        f"({', '.join(f'{k} {v}' for k, v in data['rows_per_label'].items())})",
+        f"data sha256  {data['sha256']}",
+        "params       " + ", ".join(f"{k}={v}" for k, v in card.params.items()),
+        "libraries    " + ", ".join(f"{k} {v}" for k, v in card.libraries.items()),
+    ]
+    if metrics:
+        auc = metrics["roc_auc"]["test"]
+        lines.append(
+            f"held-out     accuracy {metrics['accuracy']['test']:.3f}, macro-F1 "
+            f"{metrics['macro_f1']['test']:.3f}, ROC-AUC {'n/a' if auc is None else f'{auc:.3f}'}"
+            f" on {metrics['rows']['test']} paragraphs"
+        )
+    else:
+        lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
+    typer.echo("\n".join(lines))
+
+
+def main() -> None:
+    """Console-script entry point."""
+    app()

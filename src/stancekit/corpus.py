@@ -1,0 +1,172 @@
+"""Labelled paragraphs in and out.
+
+The corpus is JSON Lines, one paragraph a line (schema in data/README.md). Rows are validated as
+they are read, with the file and line number in every error, and loaded into a Hugging Face
+``datasets.Dataset`` whose ``label`` column is a ``ClassLabel`` over
+:data:`stancekit.labels.LABELS`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stancekit.errors import DataError
+from stancekit.files import atomic_write
+from stancekit.labels import LABELS
+
+if TYPE_CHECKING:
+    import datasets
+
+ORIGINS = ("seed", "authored", "external")
+
+#: Field name -> (accepted Python types, required?)
+SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
+    "doc_id": ((str,), True),
+    "paragraph_index": ((int,), True),
+    "text": ((str,), True),
+    "label": ((str,), True),
+    "source": ((str,), True),
+    "origin": ((str,), True),
+    "date": ((str, type(None)), False),
+    "genre": ((str, type(None)), False),
+    "voice": ((str, type(None)), False),
+    "country": ((str, type(None)), False),
+    "year": ((int, type(None)), False),
+    "hard": ((bool,), False),
+}
+
+Row = dict[str, Any]
+
+
+def validate_row(row: Any, where: str) -> Row:
+    """Check one parsed row against :data:`SCHEMA`; return it with optional fields filled in.
+
+    Raises
+    ------
+    DataError
+        Naming ``where`` (file:line), the field, and the accepted values.
+    """
+    if not isinstance(row, dict):
+        raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}.")
+    unknown = sorted(set(row) - set(SCHEMA))
+    if unknown:
+        raise DataError(f"{where}: unknown field(s) {unknown}; known fields: {list(SCHEMA)}.")
+    clean: Row = {}
+    for name, (types, required) in SCHEMA.items():
+        if name not in row:
+            if required:
+                raise DataError(f"{where}: missing required field '{name}'.")
+            clean[name] = False if name == "hard" else None
+            continue
+        value = row[name]
+        # bool is an int subclass: never accept it for an int field.
+        if not isinstance(value, types) or (isinstance(value, bool) and bool not in types):
+            names = "/".join("null" if t is type(None) else t.__name__ for t in types)
+            raise DataError(f"{where}: field '{name}' must be {names}, got {value!r}.")
+        clean[name] = value
+    if clean["label"] not in LABELS:
+        raise DataError(
+            f"{where}: unknown label {clean['label']!r}; labels are {', '.join(LABELS)}."
+        )
+    if clean["origin"] not in ORIGINS:
+        raise DataError(f"{where}: origin must be one of {list(ORIGINS)}, got {clean['origin']!r}.")
+    if not clean["text"].strip():
+        raise DataError(f"{where}: empty text.")
+    if clean["paragraph_index"] < 0:
+        raise DataError(f"{where}: paragraph_index must be >= 0.")
+    return clean
+
+
+def read_rows(path: str | Path) -> list[Row]:
+    """Read and validate every row of one labelled JSON Lines file.
+
+    Raises
+    ------
+    DataError
+        If the file is missing or unreadable, a line is not JSON, or a row breaks the schema.
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise DataError(f"{path}: file not found; check prepare.data in params.yaml.") from None
+    except UnicodeDecodeError as exc:
+        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
+    except OSError as exc:
+        raise DataError(f"{path}: cannot read ({exc.strerror}).") from None
+    rows = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        where = f"{path}:{number}"
+        try:
+            parsed = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise DataError(f"{where}: not valid JSON ({exc.msg}).") from None
+        rows.append(validate_row(parsed, where))
+    return rows
+
+
+def read_corpus(paths: Iterable[str | Path]) -> list[Row]:
+    """Read several labelled files into one list of rows; a ``doc_id`` may live in one file only."""
+    rows: list[Row] = []
+    owner: dict[str, Path] = {}
+    for path in paths:
+        path = Path(path)
+        file_rows = read_rows(path)
+        for doc_id in {row["doc_id"] for row in file_rows}:
+            if doc_id in owner:
+                raise DataError(
+                    f"{path}: document '{doc_id}' is also in {owner[doc_id]}; "
+                    "give each document one id in one file."
+                )
+            owner[doc_id] = path
+        rows.extend(file_rows)
+    if not rows:
+        raise DataError("the corpus is empty: add labelled rows to the files in prepare.data.")
+    return rows
+
+
+def write_rows(path: str | Path, rows: Iterable[Row]) -> None:
+    """Write rows as JSON Lines, atomically."""
+    with atomic_write(path) as handle:
+        for row in rows:
+            handle.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def features() -> datasets.Features:
+    """The ``datasets`` features of a corpus: ``label`` is a ``ClassLabel`` over all labels."""
+    import datasets
+
+    string = datasets.Value("string")
+    return datasets.Features(
+        {
+            "doc_id": string,
+            "paragraph_index": datasets.Value("int32"),
+            "text": string,
+            "label": datasets.ClassLabel(names=list(LABELS)),
+            "source": string,
+            "origin": string,
+            "date": string,
+            "genre": string,
+            "voice": string,
+            "country": string,
+            "year": datasets.Value("int32"),
+            "hard": datasets.Value("bool"),
+        }
+    )
+
+
+def to_dataset(rows: Sequence[Row]) -> datasets.Dataset:
+    """Turn validated rows into a ``datasets.Dataset`` with a ``ClassLabel`` label column."""
+    import datasets
+
+    return datasets.Dataset.from_list(list(rows), features=features())
+
+
+def load_corpus(paths: Iterable[str | Path]) -> datasets.Dataset:
+    """Read and validate labelled JSON Lines files into one ``datasets.Dataset``."""
+    return to_dataset(read_corpus(paths))

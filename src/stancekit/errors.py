@@ -1,0 +1,34 @@
+"""Typed errors raised by the library.
+
+Every error carries a message that says what went wrong and what to do about it. The CLI turns
+them into one line on stderr and a non-zero exit code; library users can catch
+:class:`StancekitError` to handle all of them.
+"""
+
+from __future__ import annotations
+
+
+class StancekitError(Exception):
+    """Base class of every error stancekit raises on purpose."""
+
+    exit_code: int = 1
+
+
+class InputError(StancekitError):
+    """Input text or file that cannot be used: missing, unreadable, empty, wrong format."""
+
+
+class DataError(StancekitError):
+    """Labelled data that breaks the corpus schema: unknown label, missing field, bad value."""
+
+
+class ParamsError(StancekitError):
+    """A params.yaml that is missing, unreadable, or holds an invalid value."""
+
+
+class ModelNotFoundError(StancekitError):
+    """No trained model where one was expected."""
+
+
+class ModelLoadError(StancekitError):
+    """A model file that is corrupt or was saved by incompatible library versions."""

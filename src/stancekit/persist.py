@@ -1,0 +1,197 @@
+"""Save and load a trained model together with its card.
+
+A model directory holds:
+
+* ``model.joblib``: the fitted scikit-learn ``Pipeline``;
+* ``model_card.json``: labels in ``classes_`` order, parameters, the SHA-256 of the training
+  data and of the model file, row counts, library versions, creation time;
+* ``metrics.json`` (written by ``stancekit evaluate``): the held-out evaluation.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from stancekit.errors import ModelLoadError, ModelNotFoundError
+from stancekit.files import atomic_write, sha256_file
+
+MODEL_FILE = "model.joblib"
+CARD_FILE = "model_card.json"
+METRICS_FILE = "metrics.json"
+DEFAULT_MODEL_DIR = Path("models")
+MODEL_ENV_VAR = "STANCEKIT_MODEL"
+
+
+@dataclass
+class ModelCard:
+    """What a saved model is: enough to know what it predicts, how it was made, and on what.
+
+    Attributes
+    ----------
+    labels : list of str
+        The model's classes, in ``classes_`` order (the column order of ``predict_proba``).
+    params : dict
+        The training parameters (params.yaml ``train`` group).
+    training_data : dict
+        ``path``, ``sha256``, ``rows``, ``documents`` and ``rows_per_label`` of the training data.
+    libraries : dict
+        Versions of Python, stancekit, scikit-learn, numpy and joblib at training time.
+    created_at : str
+        UTC time of training, ISO 8601.
+    model_sha256 : str
+        SHA-256 of ``model.joblib``, checked on load.
+    """
+
+    labels: list[str]
+    params: dict[str, Any]
+    training_data: dict[str, Any]
+    libraries: dict[str, str] = field(default_factory=dict)
+    created_at: str = ""
+    model_sha256: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def library_versions() -> dict[str, str]:
+    """Versions of the libraries a saved model depends on."""
+    import joblib
+    import numpy
+    import sklearn
+
+    from stancekit import __version__
+
+    return {
+        "python": platform.python_version(),
+        "stancekit": __version__,
+        "scikit-learn": sklearn.__version__,
+        "numpy": numpy.__version__,
+        "joblib": joblib.__version__,
+    }
+
+
+def default_model_dir() -> Path:
+    """``$STANCEKIT_MODEL`` if set, else ``models/`` in the current folder."""
+    return Path(os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR)
+
+
+def resolve_model_dir(path: str | Path | None) -> Path:
+    """The model directory for ``path``: a directory, a ``model.joblib`` in one, or the default."""
+    if path is None:
+        return default_model_dir()
+    path = Path(path)
+    return path.parent if path.name == MODEL_FILE or path.suffix == ".joblib" else path
+
+
+def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCard:
+    """Write ``model.joblib`` and ``model_card.json`` atomically; return the card with hashes."""
+    import joblib
+
+    model_dir = Path(model_dir)
+    model_path = model_dir / MODEL_FILE
+    with atomic_write(model_path, "wb") as handle:
+        joblib.dump(pipeline, handle)
+    card.model_sha256 = sha256_file(model_path)
+    card.created_at = card.created_at or datetime.now(UTC).isoformat(timespec="seconds")
+    card.libraries = card.libraries or library_versions()
+    with atomic_write(model_dir / CARD_FILE) as handle:
+        json.dump(card.to_dict(), handle, indent=2, ensure_ascii=False)
+        handle.write("\n")
+    return card
+
+
+def read_card(model_dir: str | Path) -> ModelCard:
+    """Read ``model_card.json`` from a model directory.
+
+    Raises
+    ------
+    ModelNotFoundError
+        If the directory has no model or no card.
+    ModelLoadError
+        If the card is not valid JSON or lacks fields.
+    """
+    model_dir = Path(model_dir)
+    if not (model_dir / MODEL_FILE).is_file():
+        raise ModelNotFoundError(
+            f"no trained model in {model_dir}/: run `stancekit train` (or `make run`) first, "
+            f"or point --model / ${MODEL_ENV_VAR} at a model directory."
+        )
+    card_path = model_dir / CARD_FILE
+    try:
+        raw = json.loads(card_path.read_text(encoding="utf-8"))
+        return ModelCard(**raw)
+    except FileNotFoundError:
+        raise ModelNotFoundError(
+            f"{card_path} is missing: retrain with `stancekit train`."
+        ) from None
+    except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
+        raise ModelLoadError(
+            f"{card_path} is corrupt ({type(exc).__name__}): retrain with `stancekit train`."
+        ) from None
+
+
+def read_metrics(model_dir: str | Path) -> dict[str, Any] | None:
+    """The model's ``metrics.json``, or ``None`` if it has not been evaluated."""
+    path = Path(model_dir) / METRICS_FILE
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
+def _major_minor(version: str) -> tuple[str, ...]:
+    return tuple(version.split(".")[:2])
+
+
+def load_model(path: str | Path | None = None) -> tuple[Any, ModelCard]:
+    """Load a fitted pipeline and its card, checking integrity and compatibility.
+
+    Parameters
+    ----------
+    path : path, optional
+        A model directory or its ``model.joblib``; default :func:`default_model_dir`.
+
+    Raises
+    ------
+    ModelNotFoundError
+        If there is no model there.
+    ModelLoadError
+        If the file does not match its card's hash, was saved with another scikit-learn
+        major.minor version, or cannot be unpickled.
+    """
+    import joblib
+    import sklearn
+
+    model_dir = resolve_model_dir(path)
+    card = read_card(model_dir)
+    model_path = model_dir / MODEL_FILE
+    if card.model_sha256 and sha256_file(model_path) != card.model_sha256:
+        raise ModelLoadError(
+            f"{model_path} does not match the hash in its card (corrupt or replaced): "
+            "retrain with `stancekit train`."
+        )
+    trained_with = card.libraries.get("scikit-learn", "")
+    if trained_with and _major_minor(trained_with) != _major_minor(sklearn.__version__):
+        raise ModelLoadError(
+            f"{model_path} was trained with scikit-learn {trained_with} but {sklearn.__version__} "
+            f"is installed: retrain with `stancekit train` or install scikit-learn=={trained_with}."
+        )
+    try:
+        pipeline = joblib.load(model_path)
+    except Exception as exc:  # unpickling can raise almost anything on a bad file
+        raise ModelLoadError(
+            f"{model_path} cannot be loaded ({type(exc).__name__}): retrain with `stancekit train`."
+        ) from None
+    classes = [str(c) for c in getattr(pipeline, "classes_", [])]
+    if not hasattr(pipeline, "predict_proba") or classes != list(card.labels):
+        raise ModelLoadError(
+            f"{model_path} is not a stancekit model matching its card: retrain with "
+            "`stancekit train`."
+        )
+    return pipeline, card

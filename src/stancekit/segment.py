@@ -1,0 +1,78 @@
+"""Split a document into paragraphs.
+
+A document is plain text. Paragraphs are separated by one or more blank lines; inside a paragraph
+all runs of white space (line breaks included) become one space. Two clean-ups happen before
+splitting:
+
+* a leading metadata line ``date YYYY-MM-DD`` sets the document's date and is not a paragraph (the
+  rest of that line, if any, starts the first paragraph);
+* Markdown links with an empty target, ``[text](#)``, keep their text and lose the marker.
+
+Boilerplate paragraphs ("ENDS", press contacts, "Notes to editor") are kept: they are real
+paragraphs of the document, and the corpus labels them ``neutral`` so that the model learns to
+expect them. Dropping them would hide text from the user.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_DATE_LINE = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*")
+_EMPTY_LINK = re.compile(r"\[([^\]]*)\]\(#?\)")
+_BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
+_WHITESPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class SegmentedDocument:
+    """A document split into paragraphs.
+
+    Attributes
+    ----------
+    paragraphs : tuple of str
+        Non-empty paragraphs with white space normalised, in document order.
+    date : str or None
+        ISO date from a leading ``date YYYY-MM-DD`` line, if the document has one.
+    """
+
+    paragraphs: tuple[str, ...]
+    date: str | None = None
+
+
+def segment_document(text: str) -> SegmentedDocument:
+    """Split ``text`` into paragraphs and read its leading date line.
+
+    Parameters
+    ----------
+    text : str
+        The whole document.
+
+    Returns
+    -------
+    SegmentedDocument
+        Paragraphs (possibly none, for an empty document) and the date, if any.
+
+    Examples
+    --------
+    >>> segment_document("date 2016-10-10 First.\\n\\nSecond\\nline.").paragraphs
+    ('First.', 'Second line.')
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    date = None
+    match = _DATE_LINE.match(text)
+    if match:
+        date = match.group(1)
+        text = text[match.end() :]
+    text = _EMPTY_LINK.sub(r"\1", text)
+    paragraphs = tuple(
+        normalised
+        for block in _BLANK_LINE.split(text)
+        if (normalised := _WHITESPACE.sub(" ", block).strip())
+    )
+    return SegmentedDocument(paragraphs=paragraphs, date=date)
+
+
+def segment_paragraphs(text: str) -> list[str]:
+    """Return the paragraphs of ``text`` (see :func:`segment_document`)."""
+    return list(segment_document(text).paragraphs)

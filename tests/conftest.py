@@ -1,0 +1,108 @@
+"""Shared fixtures: a tiny inline corpus, its params, and a model trained on it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from stancekit.params import PrepareParams, TrainParams
+
+REPO = Path(__file__).resolve().parents[1]
+
+DECRIM = [
+    "Sex work is work, and sex workers deserve labour rights and safety.",
+    "Criminalising clients pushes sex workers into danger and away from health services.",
+    "Full decriminalisation lets workers screen clients and report violence to police.",
+    "Nothing about us without us: sex workers must shape the laws that govern their work.",
+    "Raids and site takedowns destroy the safety tools sex workers rely on.",
+    "Trafficking is a crime, but conflating it with consensual sex work harms everyone.",
+    "Peer-led outreach and decriminalisation cut HIV rates among sex workers.",
+    "Migrant sex workers fear deportation when police raid their workplaces.",
+]
+ABOL = [
+    "Prostitution is violence against women and the sex buyer must be criminalised.",
+    "The Nordic model ends demand by punishing pimps and buyers, never the victims.",
+    "Prostituted women need exit services, housing and support, not a licence to be exploited.",
+    "The sex trade fuels trafficking; consent cannot be bought.",
+    "Survivors of prostitution tell us that every buyer is a link in commercial sexual "
+    "exploitation.",
+    "Decriminalise the women, criminalise the pimps and sex buyers, and fund exit programmes.",
+    "Websites that profit from selling women are pimps and must be prosecuted.",
+    "End demand: a society of equals cannot let men buy access to women's bodies.",
+]
+NEUTRAL = [
+    "The bill was read a second time on Tuesday and sent to committee.",
+    "The court adjourned the hearing until March.",
+    "Press contact: media office, telephone number on request.",
+    "The law came into force on 1 April of that year.",
+    "ENDS",
+    "Police said three people had been arrested.",
+    "The report was published in English and French.",
+    "The committee will hear evidence from eleven witnesses.",
+]
+
+
+def tiny_rows() -> list[dict]:
+    """Eight documents, each with one paragraph of every label."""
+    rows = []
+    for d, (dec, abo, neu) in enumerate(zip(DECRIM, ABOL, NEUTRAL, strict=True)):
+        for i, (text, label) in enumerate(
+            [(dec, "decriminalisation"), (abo, "abolitionist"), (neu, "neutral")]
+        ):
+            rows.append(
+                {
+                    "doc_id": f"doc-{d}",
+                    "paragraph_index": i,
+                    "text": text,
+                    "label": label,
+                    "source": "Test Source",
+                    "origin": "authored",
+                }
+            )
+    return rows
+
+
+def write_jsonl(path: Path, rows: list[dict]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join(json.dumps(row) + "\n" for row in rows), encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def tiny_corpus(tmp_path: Path) -> Path:
+    """A labelled JSONL file of 24 paragraphs in 8 documents."""
+    return write_jsonl(tmp_path / "corpus.jsonl", tiny_rows())
+
+
+@pytest.fixture
+def tiny_train_params() -> TrainParams:
+    return TrainParams(min_df=1, max_df=1.0, ngram_range=(1, 1), C=10.0)
+
+
+@pytest.fixture
+def tiny_prepare_params(tiny_corpus: Path) -> PrepareParams:
+    return PrepareParams(data=(str(tiny_corpus),), test_fraction=0.25, seed=0)
+
+
+@pytest.fixture
+def tiny_params_file(tmp_path: Path, tiny_corpus: Path) -> Path:
+    """A params.yaml for the tiny corpus."""
+    path = tmp_path / "params.yaml"
+    path.write_text(
+        f"prepare:\n  data: [{tiny_corpus}]\n  test_fraction: 0.25\n  seed: 0\n"
+        "train:\n  min_df: 1\n  max_df: 1.0\n  ngram_range: [1, 1]\n  C: 10.0\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+@pytest.fixture
+def tiny_model(tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams) -> Path:
+    """A model directory trained on the whole tiny corpus."""
+    from stancekit.train import train
+
+    model_dir = tmp_path / "model"
+    train(tiny_train_params, tiny_corpus, model_dir)
+    return model_dir

@@ -1,0 +1,151 @@
+"""Every command through typer's CliRunner: exit codes, and what goes to stdout vs stderr."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from stancekit import __version__
+from stancekit.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str, stdin: str | None = None):
+    return runner.invoke(app, [str(a) for a in args], input=stdin)
+
+
+def test_version_and_help() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"stancekit {__version__}"
+    for command in ("prepare", "train", "evaluate", "predict", "info"):
+        help_result = run(command, "--help")
+        assert help_result.exit_code == 0
+        assert "Example" in help_result.stdout
+
+
+def test_prepare_train_evaluate_info(tmp_path: Path, tiny_params_file: Path) -> None:
+    prepared, model = tmp_path / "prepared", tmp_path / "model"
+    result = run("prepare", "--params", tiny_params_file, "--out", prepared)
+    assert result.exit_code == 0, result.output
+    assert "train: 6 documents" in result.stdout and result.stderr == ""
+
+    result = run(
+        "train", "--params", tiny_params_file, "--data", prepared / "train.jsonl", "--model", model
+    )
+    assert result.exit_code == 0, result.output
+    assert "trained on 12 paragraphs from 6 documents" in result.stdout
+
+    result = run("evaluate", "--model", model, "--data", prepared / "test.jsonl")
+    assert result.exit_code == 0, result.output
+    assert "macro-F1" in result.stdout and (model / "metrics.json").is_file()
+
+    result = run("info", "--model", model)
+    assert result.exit_code == 0
+    assert "labels       abolitionist, decriminalisation" in result.stdout
+    assert "held-out     accuracy" in result.stdout
+
+    card = json.loads(run("info", "--model", model, "--json").stdout)
+    assert card["labels"] == ["abolitionist", "decriminalisation"]
+    assert card["metrics"]["rows"]["test"] == 4
+
+
+def test_predict_table_for_texts(tiny_model: Path) -> None:
+    result = run(
+        "predict",
+        "--model",
+        tiny_model,
+        "Sex workers need labour rights.",
+        "Criminalise the buyers.",
+    )
+    assert result.exit_code == 0, result.output
+    assert "text-1" in result.stdout and "text-2" in result.stdout
+    assert "=> decriminalisation" in result.stdout and "=> abolitionist" in result.stdout
+    assert result.stderr == ""
+
+
+def test_predict_jsonl_from_stdin(tiny_model: Path) -> None:
+    result = run(
+        "predict",
+        "--model",
+        tiny_model,
+        "-",
+        "--format",
+        "jsonl",
+        stdin="date 2021-01-01 Labour rights now.\n\nEnd demand, punish pimps.\n",
+    )
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [(r["doc_id"], r["paragraph_index"]) for r in rows] == [("stdin", 0), ("stdin", 1)]
+    assert rows[0]["p_abolitionist"] + rows[0]["p_decriminalisation"] == pytest.approx(1.0)
+
+
+def test_predict_csv_aggregate_to_file(tiny_model: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "doc.txt"
+    doc.write_text("Labour rights.\n\nPunish buyers.\n\nMore rights.", encoding="utf-8")
+    out = tmp_path / "out.csv"
+    result = run("predict", "--model", tiny_model, doc, "-f", "csv", "--aggregate", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == "" and "wrote 3 paragraphs of 1 documents" in result.stderr
+    (row,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
+    assert row["doc_id"] == str(doc) and row["paragraphs"] == "3"
+    assert float(row["share_abolitionist"]) + float(row["share_decriminalisation"]) == 1.0
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["predict", "missing.txt"], "missing.txt: no such file or folder"),
+        (["predict", "  "], "empty document"),
+    ],
+)
+def test_predict_input_errors(tiny_model: Path, args: list[str], message: str) -> None:
+    result = run(*args, "--model", tiny_model)
+    assert result.exit_code == 1
+    assert result.stdout == ""
+    assert result.stderr.startswith("error: ") and message in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in result.output
+
+
+def test_bad_format_is_a_usage_error(tiny_model: Path) -> None:
+    result = run("predict", "--model", tiny_model, "x", "--format", "xml")
+    assert result.exit_code == 2
+    assert "--format" in result.stderr
+
+
+def test_no_model_says_which_command_makes_one(tmp_path: Path) -> None:
+    for args in (["predict", "hello"], ["info"], ["evaluate", "--data", "x.jsonl"]):
+        result = run(*args, "--model", tmp_path / "none")
+        assert result.exit_code == 1, args
+        assert "run `stancekit train`" in result.stderr
+        assert result.stdout == "" and "Traceback" not in result.output
+
+
+def test_corrupt_model_is_one_line(tiny_model: Path) -> None:
+    (tiny_model / "model.joblib").write_bytes(b"garbage")
+    result = run("predict", "hello", "--model", tiny_model)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_unknown_label_in_data_fails_prepare(
+    tmp_path: Path, tiny_params_file: Path, tiny_corpus: Path
+) -> None:
+    lines = tiny_corpus.read_text(encoding="utf-8").splitlines()
+    lines[2] = lines[2].replace('"neutral"', '"undecided"')
+    tiny_corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = run("prepare", "--params", tiny_params_file, "--out", tmp_path / "p")
+    assert result.exit_code == 1
+    assert f"{tiny_corpus}:3: unknown label 'undecided'" in result.stderr
+    assert not (tmp_path / "p").exists()
+
+
+def test_bad_params_file(tmp_path: Path) -> None:
+    result = run("train", "--params", tmp_path / "nope.yaml")
+    assert result.exit_code == 1 and "not found" in result.stderr

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO, tiny_rows, write_jsonl
+from stancekit.corpus import load_corpus, read_corpus, read_rows, validate_row
+from stancekit.errors import DataError
+from stancekit.labels import LABELS
+
+
+def test_shipped_seed_labels_load_with_a_classlabel_feature() -> None:
+    dataset = load_corpus([REPO / "data/seeds.jsonl"])
+    assert dataset.features["label"].names == list(LABELS)
+    assert len(dataset) == 32
+    assert set(dataset["origin"]) == {"seed"}
+
+
+def test_optional_fields_are_filled_in(tiny_corpus: Path) -> None:
+    row = read_rows(tiny_corpus)[0]
+    assert row["hard"] is False
+    assert row["date"] is None and row["year"] is None
+
+
+def test_labels_round_trip_through_the_dataset(tiny_corpus: Path) -> None:
+    dataset = load_corpus([tiny_corpus])
+    names = dataset.features["label"].names
+    assert [names[i] for i in dataset["label"]] == [row["label"] for row in tiny_rows()]
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"label": "pro-sex-work"}, "unknown label 'pro-sex-work'"),
+        ({"text": "   "}, "empty text"),
+        ({"paragraph_index": "3"}, "paragraph_index' must be int"),
+        ({"paragraph_index": True}, "paragraph_index' must be int"),
+        ({"origin": "web"}, "origin must be one of"),
+        ({"colour": "red"}, "unknown field"),
+        ({"year": "2016"}, "'year' must be int/null"),
+    ],
+)
+def test_row_errors_name_the_place_and_the_problem(change: dict, message: str) -> None:
+    row = {**tiny_rows()[0], **change}
+    with pytest.raises(DataError, match=message) as info:
+        validate_row(row, "corpus.jsonl:7")
+    assert str(info.value).startswith("corpus.jsonl:7:")
+
+
+def test_missing_required_field() -> None:
+    row = tiny_rows()[0]
+    del row["source"]
+    with pytest.raises(DataError, match="missing required field 'source'"):
+        validate_row(row, "x:1")
+
+
+def test_unknown_label_in_a_file_names_file_and_line(tmp_path: Path) -> None:
+    rows = tiny_rows()
+    rows[4]["label"] = "pro"
+    path = write_jsonl(tmp_path / "bad.jsonl", rows)
+    with pytest.raises(DataError, match=r"bad\.jsonl:5: unknown label 'pro'"):
+        read_rows(path)
+
+
+def test_invalid_json_line(tmp_path: Path) -> None:
+    path = tmp_path / "bad.jsonl"
+    path.write_text(json.dumps(tiny_rows()[0]) + "\n{not json\n", encoding="utf-8")
+    with pytest.raises(DataError, match=r"bad\.jsonl:2: not valid JSON"):
+        read_rows(path)
+
+
+def test_missing_and_non_utf8_files(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match="file not found"):
+        read_rows(tmp_path / "absent.jsonl")
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes(b'{"text": "caf\xe9"}\n')
+    with pytest.raises(DataError, match="not UTF-8"):
+        read_rows(latin)
+
+
+def test_a_document_may_not_span_two_files(tmp_path: Path) -> None:
+    a = write_jsonl(tmp_path / "a.jsonl", tiny_rows()[:3])
+    b = write_jsonl(tmp_path / "b.jsonl", tiny_rows()[:1])
+    with pytest.raises(DataError, match=r"doc-0.*also in"):
+        read_corpus([a, b])
+
+
+def test_empty_corpus(tmp_path: Path) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("\n", encoding="utf-8")
+    with pytest.raises(DataError, match="corpus is empty"):
+        read_corpus([empty])

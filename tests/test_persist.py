@@ -1,0 +1,76 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stancekit.errors import ModelLoadError, ModelNotFoundError
+from stancekit.persist import CARD_FILE, MODEL_FILE, load_model, read_card, resolve_model_dir
+from stancekit.predictor import StancePredictor
+
+PROBE = ["Decriminalise sex work now.", "End demand and criminalise the buyers."]
+
+
+def test_round_trip_gives_identical_probabilities(tiny_model: Path, tmp_path: Path) -> None:
+    import joblib
+
+    pipeline, card = load_model(tiny_model)
+    expected = pipeline.predict_proba(PROBE)
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    for name in (MODEL_FILE, CARD_FILE):
+        (copy / name).write_bytes((tiny_model / name).read_bytes())
+    np.testing.assert_array_equal(StancePredictor.load(copy).predict_proba(PROBE), expected)
+    np.testing.assert_array_equal(joblib.load(copy / MODEL_FILE).predict_proba(PROBE), expected)
+    assert card.labels == [str(c) for c in pipeline.classes_]
+
+
+def test_load_accepts_the_joblib_path(tiny_model: Path) -> None:
+    assert (
+        StancePredictor.load(tiny_model / MODEL_FILE).labels
+        == StancePredictor.load(tiny_model).labels
+    )
+
+
+def test_default_model_dir_comes_from_the_environment(
+    tiny_model: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STANCEKIT_MODEL", str(tiny_model))
+    assert resolve_model_dir(None) == tiny_model
+    assert StancePredictor.load().labels
+
+
+def test_missing_model_says_which_command_makes_one(tmp_path: Path) -> None:
+    with pytest.raises(ModelNotFoundError, match="stancekit train"):
+        load_model(tmp_path)
+
+
+def test_corrupt_model_file(tiny_model: Path) -> None:
+    (tiny_model / MODEL_FILE).write_bytes(b"not a pickle")
+    with pytest.raises(ModelLoadError, match="does not match the hash"):
+        load_model(tiny_model)
+
+
+def test_corrupt_model_without_hash_cannot_be_unpickled(tiny_model: Path) -> None:
+    card = json.loads((tiny_model / CARD_FILE).read_text(encoding="utf-8"))
+    card["model_sha256"] = ""
+    (tiny_model / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    (tiny_model / MODEL_FILE).write_bytes(b"not a pickle")
+    with pytest.raises(ModelLoadError, match="cannot be loaded"):
+        load_model(tiny_model)
+
+
+def test_model_from_another_sklearn_version(tiny_model: Path) -> None:
+    card = json.loads((tiny_model / CARD_FILE).read_text(encoding="utf-8"))
+    card["libraries"]["scikit-learn"] = "0.24.2"
+    (tiny_model / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+    with pytest.raises(ModelLoadError, match=r"scikit-learn 0\.24\.2"):
+        load_model(tiny_model)
+
+
+def test_corrupt_card(tiny_model: Path) -> None:
+    (tiny_model / CARD_FILE).write_text("{", encoding="utf-8")
+    with pytest.raises(ModelLoadError, match="corrupt"):
+        read_card(tiny_model)

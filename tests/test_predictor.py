@@ -1,0 +1,72 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from stancekit import StancePredictor
+from stancekit.errors import InputError
+
+
+@pytest.fixture
+def predictor(tiny_model: Path) -> StancePredictor:
+    return StancePredictor.load(tiny_model)
+
+
+def test_labels_follow_classes_order(predictor: StancePredictor) -> None:
+    assert predictor.labels == tuple(predictor.pipeline.classes_)
+    assert set(predictor.labels) == {"decriminalisation", "abolitionist"}
+
+
+def test_predict_proba_shape_and_rows_sum_to_one(predictor: StancePredictor) -> None:
+    proba = predictor.predict_proba(["sex workers rights", "criminalise buyers", "hello"])
+    assert proba.shape == (3, 2)
+    np.testing.assert_allclose(proba.sum(axis=1), 1.0)
+
+
+def test_predict_returns_typed_results_in_label_order(predictor: StancePredictor) -> None:
+    results = predictor.predict(["labour rights for sex workers", "exit services for victims"])
+    assert [r.label for r in results] == ["decriminalisation", "abolitionist"]
+    assert list(results[0].probabilities) == list(predictor.labels)
+    assert results[0].probabilities["decriminalisation"] > 0.5
+
+
+@pytest.mark.parametrize(
+    ("texts", "message"),
+    [
+        ("a single string", "not a single string"),
+        ([], "no texts"),
+        (["ok", " "], "text 1 is empty"),
+        (["ok", 3], "text 1 is int"),
+    ],
+)
+def test_bad_texts(predictor: StancePredictor, texts: object, message: str) -> None:
+    with pytest.raises(InputError, match=message):
+        predictor.predict(texts)  # type: ignore[arg-type]
+
+
+def test_score_documents_aggregates_paragraphs(predictor: StancePredictor) -> None:
+    text = "date 2020-02-02 Sex workers need labour rights.\n\nCriminalise the buyers and pimps."
+    (doc,) = predictor.score_documents([("d1", text)])
+    assert doc.doc_id == "d1" and doc.date == "2020-02-02"
+    assert [p.paragraph_index for p in doc.paragraphs] == [0, 1]
+    assert sum(doc.label_shares.values()) == pytest.approx(1.0)
+    means = {
+        label: np.mean([p.prediction.probabilities[label] for p in doc.paragraphs])
+        for label in predictor.labels
+    }
+    assert doc.mean_probabilities == pytest.approx(means)
+    assert doc.label == max(means, key=means.get)
+
+
+def test_empty_document_is_an_input_error(predictor: StancePredictor) -> None:
+    with pytest.raises(InputError, match="d2: empty document"):
+        predictor.score_documents([("d1", "Some text."), ("d2", "\n\n")])
+
+
+def test_a_bare_pipeline_can_be_wrapped(predictor: StancePredictor) -> None:
+    wrapped = StancePredictor(predictor.pipeline)
+    assert wrapped.card is None and wrapped.labels == predictor.labels
+    with pytest.raises(TypeError):
+        StancePredictor(object())
