@@ -239,6 +239,74 @@ def info(
     typer.echo("\n".join(lines))
 
 
+data_app = typer.Typer(
+    help="Check and describe the labelled corpus.\n\nExample: stancekit data check",
+    no_args_is_help=True,
+)
+app.add_typer(data_app, name="data")
+
+DataFiles = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Labelled JSONL files [default: prepare.data in params.yaml].", show_default=False
+    ),
+]
+
+
+def _corpus_files(files: list[Path] | None, params: Path) -> list[Path]:
+    from stancekit.params import load_params
+
+    return list(files) if files else [Path(p) for p in load_params(params).prepare.data]
+
+
+@data_app.command("check")
+@fail_cleanly
+def data_check(files: DataFiles = None, params: ParamsOption = Path("params.yaml")) -> None:
+    """Validate the corpus: schema, labels, paragraph indexes, overlong paragraphs, exact and near
+    duplicates (errors); balance, genre shares, recurring phrases (warnings). Exit 1 on errors.
+
+    Example: stancekit data check data/corpus.jsonl
+    """
+    from stancekit.datacheck import check_corpus
+
+    _, report = check_corpus(_corpus_files(files, params))
+    typer.echo(report.describe())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@data_app.command("stats")
+@fail_cleanly
+def data_stats(
+    files: DataFiles = None,
+    params: ParamsOption = Path("params.yaml"),
+    write_card: Annotated[
+        Path | None,
+        typer.Option(help="Replace the generated block of this data card instead of printing."),
+    ] = None,
+) -> None:
+    """Count paragraphs by label x origin, genre, voice, region and years (Markdown tables).
+
+    Example: stancekit data stats --write-card data/README.md
+    """
+    from stancekit.corpus import read_corpus
+    from stancekit.datacheck import corpus_stats_markdown, replace_stats_block
+    from stancekit.errors import InputError
+    from stancekit.files import atomic_write
+
+    stats = corpus_stats_markdown(read_corpus(_corpus_files(files, params)))
+    if write_card is None:
+        typer.echo(stats, nl=False)
+        return
+    try:
+        card = write_card.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{write_card}: cannot read ({exc.strerror}).") from None
+    with atomic_write(write_card) as handle:
+        handle.write(replace_stats_block(card, stats))
+    typer.echo(f"updated the counts in {write_card}", err=True)
+
+
 def main() -> None:
     """Console-script entry point."""
     app()

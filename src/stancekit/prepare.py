@@ -7,7 +7,8 @@ from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancekit.corpus import Row, read_corpus, write_rows
+from stancekit.corpus import Row, write_rows
+from stancekit.datacheck import check_corpus
 from stancekit.errors import DataError
 from stancekit.params import PrepareParams
 
@@ -72,7 +73,10 @@ def split_by_document(
 
 
 def prepare(params: PrepareParams, out_dir: str | Path = DEFAULT_PREPARED_DIR) -> SplitSummary:
-    """Read and validate the files in ``params.data``, split by document, write train/test JSONL.
+    """Check the files in ``params.data``, split them by document, write train/test JSONL.
+
+    The corpus goes through every check of ``stancekit data check``; any error stops the stage
+    before anything is written.
 
     Parameters
     ----------
@@ -81,7 +85,13 @@ def prepare(params: PrepareParams, out_dir: str | Path = DEFAULT_PREPARED_DIR) -
     out_dir : path
         Folder for ``train.jsonl`` and ``test.jsonl``.
     """
-    rows = read_corpus(params.data)
+    rows, report = check_corpus(params.data)
+    if not report.ok:
+        more = len(report.errors) - 1
+        raise DataError(
+            report.errors[0]
+            + (f" (and {more} more error(s): run `stancekit data check`)" if more else "")
+        )
     train, test = split_by_document(rows, params.test_fraction, params.seed)
     out_dir = Path(out_dir)
     train_path, test_path = out_dir / "train.jsonl", out_dir / "test.jsonl"
