@@ -3,6 +3,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 export DVC_NO_ANALYTICS := 1
+# dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
+export PATH := $(CURDIR)/$(BIN):$(PATH)
 
 .PHONY: run test lint clean help
 
