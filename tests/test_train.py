@@ -72,3 +72,26 @@ def test_min_df_that_removes_every_term(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "c.jsonl", tiny_rows())
     with pytest.raises(DataError, match="min_df"):
         train(TrainParams(min_df=50), path, tmp_path / "m")
+
+
+def test_saved_model_is_byte_identical_across_processes(tmp_path: Path, tiny_corpus: Path) -> None:
+    """Same data and seed -> same model.joblib bytes, even under hash randomisation."""
+    import os
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from stancekit.params import TrainParams\n"
+        "from stancekit.train import train\n"
+        "train(TrainParams(min_df=1), sys.argv[1], sys.argv[2])\n"
+    )
+    digests = set()
+    for run, hash_seed in enumerate(["1", "2"]):
+        out = tmp_path / f"m{run}"
+        env = {**os.environ, "PYTHONHASHSEED": hash_seed}
+        subprocess.run(
+            [sys.executable, "-c", code, str(tiny_corpus), str(out)], env=env, check=True
+        )
+        digests.add(sha256_file(out / "model.joblib"))
+    assert len(digests) == 1

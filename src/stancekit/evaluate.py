@@ -59,11 +59,11 @@ class EvaluationReport:
         return {
             "rows": {split: self.n_rows},
             "documents": {split: self.n_documents},
-            "accuracy": {split: round(self.accuracy, 4)},
-            "macro_f1": {split: round(self.macro_f1, 4)},
-            "roc_auc": {split: None if self.roc_auc is None else round(self.roc_auc, 4)},
+            "accuracy": {split: round(self.accuracy, 6)},
+            "macro_f1": {split: round(self.macro_f1, 6)},
+            "roc_auc": {split: None if self.roc_auc is None else round(self.roc_auc, 6)},
             "per_class": {
-                label: {name: {split: round(value, 4)} for name, value in scores.items()}
+                label: {name: {split: round(value, 6)} for name, value in scores.items()}
                 for label, scores in self.per_class.items()
             },
             "confusion": {split: self.confusion},

@@ -89,7 +89,21 @@ def fit_pipeline(texts: list[str], labels: list[str], params: TrainParams) -> Pi
         ) from None
     except ValueError as exc:  # e.g. min_df/max_df leave no terms on a tiny corpus
         raise DataError(f"cannot fit the model: {exc}. Adjust min_df/max_df or add data.") from None
+    _drop_process_specific_state(pipeline.named_steps["tfidf"])
     return pipeline
+
+
+def _drop_process_specific_state(vectorizer: object) -> None:
+    """Remove vectorizer attributes that differ from process to process, so that the same data and
+    seed give a byte-identical model file.
+
+    ``stop_words_`` (terms cut by min_df/max_df) is for introspection only and is a set whose
+    pickled order follows hash randomisation; ``_stop_words_id`` caches ``id()`` of the stop-word
+    list to skip a re-check. Neither affects predictions.
+    """
+    vectorizer.stop_words_ = None  # type: ignore[attr-defined]
+    if hasattr(vectorizer, "_stop_words_id"):
+        del vectorizer._stop_words_id  # type: ignore[attr-defined]
 
 
 def train(
