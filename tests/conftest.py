@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stancekit.params import PrepareParams, TrainParams
+from stancekit.params import EvaluateParams, PrepareParams, TrainParams
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -59,6 +59,7 @@ def tiny_rows() -> list[dict]:
                     "label": label,
                     "source": "Test Source",
                     "origin": "authored",
+                    "voice": ("collective", "coalition", "journalist", "academic")[d % 4],
                 }
             )
     return rows
@@ -87,12 +88,19 @@ def tiny_prepare_params(tiny_corpus: Path) -> PrepareParams:
 
 
 @pytest.fixture
+def tiny_evaluate_params() -> EvaluateParams:
+    return EvaluateParams(cv_folds=4, bootstrap_resamples=200, learning_curve=(0.5, 1.0), seed=0)
+
+
+@pytest.fixture
 def tiny_params_file(tmp_path: Path, tiny_corpus: Path) -> Path:
     """A params.yaml for the tiny corpus."""
     path = tmp_path / "params.yaml"
     path.write_text(
         f"prepare:\n  data: [{tiny_corpus}]\n  test_fraction: 0.25\n  seed: 0\n"
-        "train:\n  min_df: 1\n  max_df: 1.0\n  ngram_range: [1, 1]\n  C: 10.0\n",
+        "train:\n  min_df: 1\n  max_df: 1.0\n  ngram_range: [1, 1]\n  C: 10.0\n"
+        "evaluate:\n  cv_folds: 3\n  bootstrap_resamples: 200\n  learning_curve: [0.5, 1.0]\n"
+        "tune:\n  grid:\n    C: [1.0, 10.0]\n    ngram_range: [[1, 1], [1, 2]]\n  cv_folds: 3\n",
         encoding="utf-8",
     )
     return path

@@ -23,7 +23,17 @@ def run(*args: str, stdin: str | None = None):
 def test_version_and_help() -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.strip() == f"stancekit {__version__}"
-    for command in ("prepare", "train", "evaluate", "predict", "info", "data check", "data stats"):
+    commands = (
+        "prepare",
+        "train",
+        "evaluate",
+        "tune",
+        "predict",
+        "info",
+        "data check",
+        "data stats",
+    )
+    for command in commands:
         help_result = run(*command.split(), "--help")
         assert help_result.exit_code == 0
         assert "Example" in help_result.stdout
@@ -41,9 +51,12 @@ def test_prepare_train_evaluate_info(tmp_path: Path, tiny_params_file: Path) -> 
     assert result.exit_code == 0, result.output
     assert "trained on 12 paragraphs from 6 documents" in result.stdout
 
-    result = run("evaluate", "--model", model, "--data", prepared / "test.jsonl")
+    result = run(
+        "evaluate", "--model", model, "--split-dir", prepared, "--params", tiny_params_file
+    )
     assert result.exit_code == 0, result.output
-    assert "macro-F1" in result.stdout and (model / "metrics.json").is_file()
+    assert "macro-F1 by doc_id" in result.stdout and (model / "metrics.json").is_file()
+    assert (model / "report.html").is_file() and "report.html" in result.stderr
 
     result = run("info", "--model", model)
     assert result.exit_code == 0
@@ -120,7 +133,7 @@ def test_bad_format_is_a_usage_error(tiny_model: Path) -> None:
 
 
 def test_no_model_says_which_command_makes_one(tmp_path: Path) -> None:
-    for args in (["predict", "hello"], ["info"], ["evaluate", "--data", "x.jsonl"]):
+    for args in (["predict", "hello"], ["info"], ["evaluate", "--no-cv"]):
         result = run(*args, "--model", tmp_path / "none")
         assert result.exit_code == 1, args
         assert "run `stancekit train`" in result.stderr
@@ -188,3 +201,72 @@ def test_data_stats_prints_and_writes_the_card(tmp_path: Path, tiny_corpus: Path
     result = run("data", "stats", tiny_corpus, "--write-card", nocard)
     assert result.exit_code == 1 and "no '<!-- stats:begin" in result.stderr
     assert nocard.read_text(encoding="utf-8") == "# no markers\n"
+
+
+def test_evaluate_a_labelled_file(tiny_model: Path, tiny_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = run("evaluate", "--model", tiny_model, "--data", tiny_corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "baselines on the same rows" in result.stdout
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["rows"]["test"] == 16
+    result = run(
+        "evaluate",
+        "--model",
+        tiny_model,
+        "--data",
+        tiny_corpus,
+        "--text-column",
+        "body",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 1 and "no column 'body' (--text-column); columns are:" in (
+        result.stderr
+    )
+
+
+def test_tune_prints_the_ranking_and_the_dvc_command(
+    tmp_path: Path, tiny_params_file: Path
+) -> None:
+    prepared = tmp_path / "prepared"
+    assert run("prepare", "--params", tiny_params_file, "--out", prepared).exit_code == 0
+    result = run(
+        "tune",
+        "--params",
+        tiny_params_file,
+        "--data",
+        prepared / "train.jsonl",
+        "--out",
+        tmp_path / "tune",
+    )
+    assert result.exit_code == 0, result.output
+    assert "apply with: dvc exp run -S 'train.C=" in result.stdout
+    assert "[4/4]" in result.stderr and (tmp_path / "tune" / "results.csv").is_file()
+
+
+def test_predict_threshold_marks_uncertain(tiny_model: Path) -> None:
+    result = run(
+        "predict",
+        "--model",
+        tiny_model,
+        "--threshold",
+        "0.99",
+        "-f",
+        "jsonl",
+        "The weather is mild.",
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["label"] == "uncertain"
+    result = run(
+        "predict",
+        "--model",
+        tiny_model,
+        "--threshold",
+        "0.99",
+        "--aggregate",
+        "-f",
+        "csv",
+        "The weather is mild.",
+    )
+    assert "share_uncertain" in result.stdout.splitlines()[0]
+    assert run("predict", "--model", tiny_model, "--threshold", "2", "x").exit_code == 2

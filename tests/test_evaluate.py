@@ -1,59 +1,135 @@
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-from stancekit.errors import DataError
-from stancekit.evaluate import evaluate, evaluate_predictions
-
-LABELS = ["abolitionist", "decriminalisation"]
-
-
-def test_metrics_on_a_hand_checked_example() -> None:
-    y_true = ["abolitionist", "abolitionist", "decriminalisation", "decriminalisation"]
-    # predicted: abol, decrim, decrim, decrim -> one error
-    proba = np.array([[0.9, 0.1], [0.4, 0.6], [0.2, 0.8], [0.3, 0.7]])
-    report = evaluate_predictions(y_true, proba, LABELS, n_documents=2)
-    assert report.accuracy == pytest.approx(0.75)
-    # abolitionist: P=1, R=0.5, F1=2/3; decriminalisation: P=2/3, R=1, F1=0.8
-    assert report.per_class["abolitionist"]["f1"] == pytest.approx(2 / 3)
-    assert report.per_class["decriminalisation"]["precision"] == pytest.approx(2 / 3)
-    assert report.macro_f1 == pytest.approx((2 / 3 + 0.8) / 2)
-    # decrim scores 0.8, 0.7 vs abol 0.1, 0.6: every positive outranks every negative
-    assert report.roc_auc == pytest.approx(1.0)
-    assert report.confusion == {
-        "abolitionist": {"abolitionist": 1, "decriminalisation": 1},
-        "decriminalisation": {"abolitionist": 0, "decriminalisation": 2},
-    }
+from conftest import tiny_rows, write_jsonl
+from stancekit.errors import DataError, InputError
+from stancekit.evaluate import (
+    add_cross_validation,
+    evaluate,
+    evaluate_file,
+    evaluate_on_rows,
+    read_labelled_table,
+    top_terms,
+)
+from stancekit.params import EvaluateParams, Params, PrepareParams, TrainParams
+from stancekit.predictor import StancePredictor
+from stancekit.prepare import prepare
+from stancekit.train import train
 
 
-def test_auc_is_none_when_a_class_is_absent() -> None:
-    report = evaluate_predictions(["abolitionist"], np.array([[0.7, 0.3]]), LABELS, 1)
-    assert report.roc_auc is None
-    assert "n/a" in report.summary()
+@pytest.fixture
+def report(tiny_model: Path, tiny_evaluate_params: EvaluateParams):
+    predictor = StancePredictor.load(tiny_model)
+    rows = tiny_rows()
+    return evaluate_on_rows(
+        predictor, rows, tiny_evaluate_params, [r["label"] for r in rows], "tiny"
+    )
 
 
-def test_metrics_nest_metric_then_split() -> None:
-    proba = np.array([[0.9, 0.1], [0.2, 0.8]])
-    metrics = evaluate_predictions(["abolitionist", "decriminalisation"], proba, LABELS, 2)
-    nested = metrics.to_metrics()
-    assert nested["macro_f1"] == {"test": 1.0}
-    assert nested["per_class"]["abolitionist"]["recall"] == {"test": 1.0}
+def test_held_out_parts(report) -> None:
+    assert report.test["rows"] == 16 and report.test_documents == 8
+    assert report.unscored == {"neutral": 8}
+    low, high = report.intervals["macro_f1"]
+    assert low <= report.test["macro_f1"] <= high
+    assert set(report.baselines) == {"majority", "lexicon"}
+    assert report.baselines["majority"]["test"]["macro_f1"] < report.test["macro_f1"]
+    gap = report.lexicon_gap
+    assert gap["point"] == pytest.approx(
+        report.test["macro_f1"] - report.baselines["lexicon"]["test"]["macro_f1"]
+    )
+    assert report.beats_lexicon == (gap["low"] > 0)
+    assert (
+        report.neutral["neutral_rows"] == 8 and 0 <= report.neutral["neutral_abstained_share"] <= 1
+    )
+    assert len(report.predictions) == 16
+    assert all(e["actual"] != e["predicted"] for e in report.confident_errors)
 
 
-def test_evaluate_writes_metrics_and_plot_data(tiny_model: Path, tiny_corpus: Path) -> None:
-    report = evaluate(tiny_model, tiny_corpus)
-    metrics = json.loads((tiny_model / "metrics.json").read_text(encoding="utf-8"))
-    assert metrics["rows"]["test"] == 16 == report.n_rows
-    assert metrics["unscored_rows"]["test"] == {"neutral": 8}
-    assert metrics["accuracy"]["test"] == round(report.accuracy, 4)
-    plot = (tiny_model / "plots" / "confusion.csv").read_text(encoding="utf-8").splitlines()
-    assert plot[0] == "actual,predicted" and len(plot) == 17
+def test_top_terms_point_the_right_way(tiny_model: Path) -> None:
+    terms = top_terms(StancePredictor.load(tiny_model).pipeline, n=5)
+    assert set(terms) == {"abolitionist", "decriminalisation"}
+    assert all(weight > 0 for _, weight in terms["decriminalisation"])
+    words = {t for t, _ in terms["abolitionist"]}
+    assert words & {"buyers", "buyer", "pimps", "prostitution", "women", "exit", "demand"}
 
 
-def test_evaluate_without_a_test_split(tiny_model: Path, tmp_path: Path) -> None:
+def test_cross_validation_parts_and_metrics_nesting(
+    report,
+    tiny_train_params: TrainParams,
+    tiny_evaluate_params: EvaluateParams,
+) -> None:
+    full = add_cross_validation(report, tiny_rows(), tiny_train_params, tiny_evaluate_params)
+    assert set(full.cv) == {"doc_id", "voice"}
+    assert full.three_class is not None and [s for s, _ in full.learning_curve] == [0.5, 1.0]
+    metrics = full.to_metrics()
+    assert metrics["macro_f1"]["test"] == round(full.test["macro_f1"], 6)
+    assert set(metrics["macro_f1"]["cv_doc_id"]) == {"mean", "std"}
+    assert metrics["baselines"]["lexicon"]["macro_f1"]["cv_voice"]["mean"] is not None
+    assert metrics["masked"]["macro_f1"]["cv_doc_id"]["mean"] is not None
+    assert set(metrics["learning_curve_macro_f1"]) == {"50%", "100%"}
+    json.dumps(metrics)  # serialisable as it is
+    summary = full.summary()
+    assert "macro-F1 by doc_id" in summary and "learning curve" in summary
+
+
+def test_pipeline_stage_writes_metrics_plots_and_report(
+    tmp_path: Path,
+    tiny_corpus: Path,
+    tiny_train_params: TrainParams,
+    tiny_evaluate_params: EvaluateParams,
+) -> None:
+    split = tmp_path / "prepared"
+    prepare(PrepareParams(data=(str(tiny_corpus),), test_fraction=0.25, seed=0), split)
+    model = tmp_path / "model"
+    train(tiny_train_params, split / "train.jsonl", model)
+    params = Params(train=tiny_train_params, evaluate=tiny_evaluate_params)
+    result = evaluate(params, model, split)
+    metrics = json.loads((model / "metrics.json").read_text(encoding="utf-8"))
+    assert metrics["rows"]["test"] == result.test["rows"]
+    for name in ("confusion", "roc", "precision_recall", "calibration", "learning_curve"):
+        with (model / "plots" / f"{name}.csv").open(encoding="utf-8") as handle:
+            assert next(csv.reader(handle)), name
+    html = (model / "report.html").read_text(encoding="utf-8")
+    assert html.count("data:image/png;base64,") == 5
+    assert "most confident errors" in html and "Top terms" in html
+
+
+def test_missing_split(tiny_model: Path, tmp_path: Path) -> None:
     with pytest.raises(DataError, match="stancekit prepare"):
-        evaluate(tiny_model, tmp_path / "test.jsonl")
+        evaluate(Params(), tiny_model, tmp_path)
+
+
+def test_evaluate_a_users_csv(
+    tiny_model: Path, tmp_path: Path, tiny_evaluate_params: EvaluateParams
+) -> None:
+    path = tmp_path / "mine.csv"
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["body", "stance", "outlet"])
+        for r in tiny_rows():
+            writer.writerow([r["text"], r["label"], r["doc_id"]])
+    out = tmp_path / "out"
+    result = evaluate_file(tiny_evaluate_params, path, out, tiny_model, "body", "stance", "outlet")
+    assert result.test["rows"] == 16 and result.test_documents == 8 and not result.cv
+    assert (out / "metrics.json").is_file() and (out / "report.html").is_file()
+
+
+def test_read_labelled_table_defaults_and_errors(tmp_path: Path) -> None:
+    rows = read_labelled_table(write_jsonl(tmp_path / "a.jsonl", tiny_rows()))
+    assert rows[0]["doc_id"] == "doc-0"
+    plain = write_jsonl(tmp_path / "b.jsonl", [{"text": "x", "label": "neutral"}])
+    assert read_labelled_table(plain)[0]["doc_id"] == "row-1"
+    with pytest.raises(InputError, match=r"no column 'body'.*columns are: text, label"):
+        read_labelled_table(plain, text_column="body")
+    bad = write_jsonl(tmp_path / "c.jsonl", [{"text": "x", "label": "pro"}])
+    with pytest.raises(InputError, match="row 1 has label 'pro'"):
+        read_labelled_table(bad)
+    with pytest.raises(InputError, match="unknown format"):
+        read_labelled_table(tmp_path / "d.parquet")
+    with pytest.raises(InputError, match="no such file"):
+        read_labelled_table(tmp_path / "missing.csv")

@@ -70,3 +70,21 @@ def test_a_bare_pipeline_can_be_wrapped(predictor: StancePredictor) -> None:
     assert wrapped.card is None and wrapped.labels == predictor.labels
     with pytest.raises(TypeError):
         StancePredictor(object())
+
+
+def test_threshold_marks_uncertain_but_keeps_probabilities(predictor: StancePredictor) -> None:
+    texts = ["labour rights for sex workers", "the weather"]
+    plain = predictor.predict(texts)
+    sure = max(plain[0].probabilities.values())
+    flagged = predictor.predict(texts, threshold=sure + 1e-9)
+    assert flagged[0].label == "uncertain"
+    assert flagged[0].probabilities == plain[0].probabilities
+    assert predictor.predict(texts, threshold=0.0) == plain
+    with pytest.raises(InputError, match="threshold"):
+        predictor.predict(texts, threshold=1.5)
+
+
+def test_document_shares_count_uncertain(predictor: StancePredictor) -> None:
+    (doc,) = predictor.score_documents([("d", "Labour rights.\n\nThe weather.")], threshold=1.0)
+    assert doc.label_shares["uncertain"] == 1.0
+    assert doc.label in predictor.labels

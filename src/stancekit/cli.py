@@ -120,19 +120,93 @@ def train(
 @fail_cleanly
 def evaluate(
     model: Annotated[Path, typer.Option("--model", "-m", help="Model directory.")] = Path("models"),
-    data: Annotated[Path, typer.Option(help="Labelled test split (JSONL).")] = Path(
-        "data/prepared/test.jsonl"
-    ),
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Evaluate on this labelled JSONL/CSV/TSV file instead of the held-out split "
+            "(no cross-validation; outputs go to --out).",
+        ),
+    ] = None,
+    text_column: Annotated[str, typer.Option(help="With --data: the text column.")] = "text",
+    label_column: Annotated[str, typer.Option(help="With --data: the label column.")] = "label",
+    group_column: Annotated[
+        str | None,
+        typer.Option(
+            help="With --data: rows sharing a value are resampled together in the "
+            "bootstrap [default: doc_id if present, else each row alone]."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(help="With --data: output folder [default: reports/<data file name>]."),
+    ] = None,
+    split_dir: Annotated[
+        Path, typer.Option(help="Without --data: folder of train.jsonl and test.jsonl.")
+    ] = Path("data/prepared"),
+    params: ParamsOption = Path("params.yaml"),
+    no_cv: Annotated[
+        bool, typer.Option("--no-cv", help="Skip the grouped cross-validation (faster).")
+    ] = False,
 ) -> None:
-    """Score the model on the held-out split; write metrics.json and the confusion plot data.
+    """Evaluate the trained model: held-out scores with 95% intervals, baselines, calibration,
+    masked-vocabulary robustness, neutral abstention; grouped cross-validation (by document and
+    by voice), learning curve and a three-class run. Writes metrics.json, plots/ and report.html.
 
-    Example: stancekit evaluate --model models/
+    Examples:
+
+      stancekit evaluate                  # the pipeline stage: outputs in models/
+
+      stancekit evaluate --data mine.csv --text-column body --label-column stance
     """
     from stancekit.evaluate import evaluate as run_evaluate
+    from stancekit.evaluate import evaluate_file
+    from stancekit.params import load_params
 
-    report = run_evaluate(model, data)
-    typer.echo(f"Held-out evaluation ({data}):")
+    settings = load_params(params)
+    if data is None:
+        report = run_evaluate(settings, model, split_dir, cross_validation=not no_cv)
+        where = model
+    else:
+        where = out if out is not None else Path("reports") / data.stem
+        report = evaluate_file(
+            settings.evaluate, data, where, model, text_column, label_column, group_column
+        )
     typer.echo(report.summary())
+    typer.echo(f"\nwrote {where}/metrics.json, {where}/plots/ and {where}/report.html", err=True)
+
+
+@app.command()
+@fail_cleanly
+def tune(
+    params: ParamsOption = Path("params.yaml"),
+    data: Annotated[Path, typer.Option(help="Training split (JSONL).")] = Path(
+        "data/prepared/train.jsonl"
+    ),
+    out: Annotated[Path, typer.Option(help="Folder for results.csv and best.json.")] = Path(
+        "models/tune"
+    ),
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+) -> None:
+    """Grid-search the tune.grid of params.yaml by grouped CV on the training split, and print
+    the `dvc exp run -S ...` command that applies the best values.
+
+    Example: stancekit tune && dvc exp run -S train.C=16
+    """
+    from stancekit.params import load_params
+    from stancekit.tune import tune as run_tune
+    from stancekit.tune import write_tune_results
+
+    def progress(done: int, total: int, point: dict, summary: object) -> None:
+        if not quiet:
+            typer.echo(f"[{done}/{total}] {point}: macro-F1 {summary.format('macro_f1')}", err=True)
+
+    result = run_tune(load_params(params), data, progress)
+    write_tune_results(result, out)
+    typer.echo(f"{'rank':>4}  {'macro-F1':>15}  params")
+    for rank, (point, summary) in enumerate(result.results, start=1):
+        typer.echo(f"{rank:>4}  {summary.format('macro_f1'):>15}  {point}")
+    typer.echo(f"\nbest: {result.best}\napply with: {result.dvc_command()}")
+    typer.echo(f"wrote {out}/results.csv and {out}/best.json", err=True)
 
 
 @app.command()
@@ -162,6 +236,15 @@ def predict(
     output: Annotated[
         Path | None, typer.Option("--output", "-o", help="Write results to this file.")
     ] = None,
+    threshold: Annotated[
+        float | None,
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            help="Below this highest probability a paragraph is labelled 'uncertain' "
+            "(evaluate reports how many neutral paragraphs fall under it).",
+        ),
+    ] = None,
 ) -> None:
     """Label every paragraph with its stance and the probability of every label.
 
@@ -172,6 +255,8 @@ def predict(
       stancekit predict seeds/ --format jsonl > scores.jsonl
 
       cat article.txt | stancekit predict - --format csv --aggregate
+
+      stancekit predict report.txt --threshold 0.6
     """
     from stancekit.files import atomic_write
     from stancekit.inputs import iter_documents
@@ -183,7 +268,7 @@ def predict(
             f"{output_format!r} is not one of {', '.join(FORMATS)}.", param_hint="--format"
         )
     predictor = StancePredictor.load(model)
-    scores = predictor.score_documents(iter_documents(inputs, sys.stdin))
+    scores = predictor.score_documents(iter_documents(inputs, sys.stdin), threshold)
     text = render(scores, predictor.labels, output_format, aggregate)
     if output is None:
         typer.echo(text, nl=False)

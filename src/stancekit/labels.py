@@ -11,3 +11,7 @@ LABELS: tuple[str, ...] = (DECRIMINALISATION, ABOLITIONIST, NEUTRAL)
 
 #: The two stances; the default (binary) model learns only these.
 STANCES: tuple[str, ...] = (DECRIMINALISATION, ABOLITIONIST)
+
+#: What :meth:`stancekit.StancePredictor.predict` answers below its ``threshold``: no label is
+#: probable enough. Never a training label.
+UNCERTAIN = "uncertain"

@@ -72,7 +72,8 @@ def render_table(documents: list[DocumentScore], labels: tuple[str, ...], width:
                 f"{p.paragraph_index:>4}  {p.prediction.label:<18}{probs}  {_clip(p.text, width)}\n"
             )
         shares = ", ".join(
-            f"{round(doc.label_shares[label] * len(doc.paragraphs))} {label}" for label in labels
+            f"{round(share * len(doc.paragraphs))} {label}"
+            for label, share in doc.label_shares.items()
         )
         means = ", ".join(f"{label} {doc.mean_probabilities[label]:.2f}" for label in labels)
         out.write(f"   => {doc.label}  (paragraphs: {shares}; mean p: {means})\n\n")

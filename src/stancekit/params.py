@@ -83,9 +83,95 @@ class TrainParams:
             raise ParamsError(f"train.max_iter must be at least 1, got {self.max_iter}.")
 
 
+DEFAULT_MASK_TERMS = (
+    "sex work",
+    "sex worker",
+    "sex workers",
+    "prostitution",
+    "prostitute",
+    "prostitutes",
+    "prostituted",
+    "nordic model",
+    "sex buyer",
+    "sex buyers",
+    "sex trade",
+    "end demand",
+)
+
+
 @dataclass(frozen=True)
 class EvaluateParams:
-    """Parameters of the ``evaluate`` stage (none yet; the group exists so that stages line up)."""
+    """Parameters of the ``evaluate`` stage.
+
+    Attributes
+    ----------
+    cv_folds : int
+        Folds of the grouped cross-validation.
+    cv_groupings : tuple of str
+        Corpus fields to group folds by: ``doc_id`` (no document on both sides), ``voice``
+        (leave kinds of speaker out), ``source`` ...
+    bootstrap_resamples : int
+        Resamples (of documents) for the 95% intervals of the held-out scores.
+    threshold : float
+        Abstention threshold: a paragraph whose highest probability is below it counts as
+        ``uncertain`` (``stancekit predict --threshold``).
+    mask_terms : tuple of str
+        The side-revealing terms masked in the robustness check.
+    learning_curve : tuple of float
+        Shares of the training documents for the learning curve.
+    three_class : bool
+        Also cross-validate a three-class model (neutral included).
+    seed : int
+        Seed of folds, bootstrap and learning-curve draws.
+    """
+
+    cv_folds: int = 5
+    cv_groupings: tuple[str, ...] = ("doc_id", "voice")
+    bootstrap_resamples: int = 1000
+    threshold: float = 0.6
+    mask_terms: tuple[str, ...] = DEFAULT_MASK_TERMS
+    learning_curve: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
+    three_class: bool = True
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        if self.cv_folds < 2:
+            raise ParamsError(f"evaluate.cv_folds must be at least 2, got {self.cv_folds}.")
+        known = ("doc_id", "voice", "source", "genre", "country")
+        unknown = [g for g in self.cv_groupings if g not in known]
+        if unknown:
+            raise ParamsError(f"evaluate.cv_groupings: unknown field(s) {unknown}; use {known}.")
+        if not 0.0 < self.threshold < 1.0:
+            raise ParamsError(f"evaluate.threshold must be in (0, 1), got {self.threshold}.")
+        if any(not 0.0 < f <= 1.0 for f in self.learning_curve):
+            raise ParamsError("evaluate.learning_curve shares must be in (0, 1].")
+        if self.bootstrap_resamples < 100:
+            raise ParamsError("evaluate.bootstrap_resamples must be at least 100.")
+
+
+@dataclass(frozen=True)
+class TuneParams:
+    """Parameters of ``stancekit tune``: the grid (``train`` keys -> candidate values) and folds.
+
+    Tuning cross-validates on the training split only, grouped by document, so the held-out test
+    split stays unseen.
+    """
+
+    grid: dict[str, tuple[Any, ...]] = field(
+        default_factory=lambda: {"C": (1.0, 4.0, 16.0), "ngram_range": ((1, 1), (1, 2))}
+    )
+    cv_folds: int = 5
+    seed: int = 42
+
+    def __post_init__(self) -> None:
+        tunable = {"ngram_range", "min_df", "max_df", "sublinear_tf", "C", "class_weight"}
+        unknown = sorted(set(self.grid) - tunable)
+        if unknown:
+            raise ParamsError(f"tune.grid: cannot tune {unknown}; tunable: {sorted(tunable)}.")
+        if not self.grid or any(not values for values in self.grid.values()):
+            raise ParamsError("tune.grid must give at least one value for each key it names.")
+        if self.cv_folds < 2:
+            raise ParamsError(f"tune.cv_folds must be at least 2, got {self.cv_folds}.")
 
 
 @dataclass(frozen=True)
@@ -95,6 +181,16 @@ class Params:
     prepare: PrepareParams = field(default_factory=PrepareParams)
     train: TrainParams = field(default_factory=TrainParams)
     evaluate: EvaluateParams = field(default_factory=EvaluateParams)
+    tune: TuneParams = field(default_factory=TuneParams)
+
+
+def _tuple_lists(value: Any) -> Any:
+    """YAML lists -> tuples, recursively (dataclass fields are immutable tuples)."""
+    if isinstance(value, list):
+        return tuple(_tuple_lists(v) for v in value)
+    if isinstance(value, dict):
+        return {k: _tuple_lists(v) for k, v in value.items()}
+    return value
 
 
 def _build(cls: type, group: str, values: Any) -> Any:
@@ -108,9 +204,7 @@ def _build(cls: type, group: str, values: Any) -> Any:
         raise ParamsError(
             f"unknown key(s) {unknown} in params group '{group}': known keys are {sorted(known)}."
         )
-    converted = {
-        key: tuple(value) if isinstance(value, list) else value for key, value in values.items()
-    }
+    converted = {key: _tuple_lists(value) for key, value in values.items()}
     try:
         return cls(**converted)
     except (TypeError, ValueError) as exc:
@@ -127,6 +221,7 @@ def params_from_dict(raw: dict[str, Any]) -> Params:
         prepare=_build(PrepareParams, "prepare", raw.get("prepare")),
         train=_build(TrainParams, "train", raw.get("train")),
         evaluate=_build(EvaluateParams, "evaluate", raw.get("evaluate")),
+        tune=_build(TuneParams, "tune", raw.get("tune")),
     )
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
+from stancekit.labels import UNCERTAIN
 from stancekit.segment import segment_document
 
 if TYPE_CHECKING:
@@ -23,7 +24,8 @@ class StancePrediction:
     Attributes
     ----------
     label : str
-        The most probable label.
+        The most probable label, or ``"uncertain"`` when a threshold was given and no label
+        reaches it.
     probabilities : dict of str to float
         The probability of every label, in the model's label order.
     """
@@ -51,7 +53,7 @@ class DocumentScore:
     label : str
         The label with the highest mean probability over the document's paragraphs.
     label_shares : dict of str to float
-        Share of paragraphs predicted as each label.
+        Share of paragraphs predicted as each label (and as ``"uncertain"`` with a threshold).
     mean_probabilities : dict of str to float
         Mean probability of each label over the paragraphs.
     """
@@ -119,22 +121,41 @@ class StancePredictor:
         """Probabilities, shape ``(len(texts), len(self.labels))``, columns in ``labels`` order."""
         return self.pipeline.predict_proba(_check_texts(texts))
 
-    def predict(self, texts: Sequence[str]) -> list[StancePrediction]:
-        """The label and every label's probability for each text."""
-        return self._to_predictions(self.predict_proba(texts))
+    def predict(
+        self, texts: Sequence[str], threshold: float | None = None
+    ) -> list[StancePrediction]:
+        """The label and every label's probability for each text.
 
-    def _to_predictions(self, proba: np.ndarray) -> list[StancePrediction]:
+        Parameters
+        ----------
+        texts : sequence of str
+            Non-empty texts.
+        threshold : float, optional
+            If given, a text whose highest probability is below it gets the label
+            ``"uncertain"`` (its probabilities are kept).
+        """
+        if threshold is not None and not 0.0 <= threshold <= 1.0:
+            raise InputError(f"threshold must be between 0 and 1, got {threshold}.")
         labels = self.labels
-        return [
-            StancePrediction(
-                label=labels[int(row.argmax())],
-                probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
+        predictions = []
+        for row in self.predict_proba(texts):
+            best = int(row.argmax())
+            sure = threshold is None or row[best] >= threshold
+            predictions.append(
+                StancePrediction(
+                    label=labels[best] if sure else UNCERTAIN,
+                    probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
+                )
             )
-            for row in proba
-        ]
+        return predictions
 
-    def score_documents(self, documents: Iterable[tuple[str, str]]) -> list[DocumentScore]:
+    def score_documents(
+        self, documents: Iterable[tuple[str, str]], threshold: float | None = None
+    ) -> list[DocumentScore]:
         """Split each ``(doc_id, text)`` into paragraphs, score them, and aggregate per document.
+
+        ``threshold`` works as in :meth:`predict`; the document's label is always the label with
+        the highest mean probability.
 
         Raises
         ------
@@ -150,7 +171,7 @@ class StancePredictor:
         if not segmented:
             raise InputError("no documents to score.")
         flat = [p for _, doc in segmented for p in doc.paragraphs]
-        predictions = self.predict(flat)
+        predictions = self.predict(flat, threshold)
         results, start = [], 0
         for doc_id, doc in segmented:
             preds = predictions[start : start + len(doc.paragraphs)]
@@ -159,15 +180,16 @@ class StancePredictor:
                 ParagraphScore(doc_id, i, text, pred)
                 for i, (text, pred) in enumerate(zip(doc.paragraphs, preds, strict=True))
             ]
-            results.append(self._aggregate(doc_id, doc.date, paragraphs))
+            results.append(self._aggregate(doc_id, doc.date, paragraphs, threshold is not None))
         return results
 
     def _aggregate(
-        self, doc_id: str, date: str | None, paragraphs: list[ParagraphScore]
+        self, doc_id: str, date: str | None, paragraphs: list[ParagraphScore], abstains: bool
     ) -> DocumentScore:
         n = len(paragraphs)
         shares = {
-            label: sum(p.prediction.label == label for p in paragraphs) / n for label in self.labels
+            label: sum(p.prediction.label == label for p in paragraphs) / n
+            for label in self.labels + ((UNCERTAIN,) if abstains else ())
         }
         means = {
             label: sum(p.prediction.probabilities[label] for p in paragraphs) / n

@@ -1,0 +1,144 @@
+"""``stancekit tune``: grouped-CV grid search over the ``tune.grid`` of params.yaml.
+
+Only the training split is searched (grouped by document), so the held-out split stays unseen. The
+winner is not written into params.yaml: the command prints the ``dvc exp run -S ...`` that applies
+it as a DVC experiment, and the results table lands in ``models/tune/``.
+"""
+
+from __future__ import annotations
+
+import csv
+import itertools
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from stancekit.corpus import read_rows
+from stancekit.crossval import FoldSummary, cross_validate
+from stancekit.errors import DataError
+from stancekit.files import atomic_write
+from stancekit.params import Params, TrainParams
+
+DEFAULT_TUNE_DIR = Path("models/tune")
+
+
+@dataclass(frozen=True)
+class TuneResult:
+    """Every grid point with its CV summary, best first."""
+
+    results: list[tuple[dict[str, Any], FoldSummary]]
+
+    @property
+    def best(self) -> dict[str, Any]:
+        return self.results[0][0]
+
+    def dvc_command(self) -> str:
+        """The ``dvc exp run`` that trains with the best values."""
+
+        def yaml_value(value: Any) -> str:
+            if isinstance(value, tuple | list):
+                return "[" + ",".join(str(v) for v in value) + "]"
+            return (
+                "null"
+                if value is None
+                else str(value).lower()
+                if isinstance(value, bool)
+                else str(value)
+            )
+
+        return "dvc exp run " + " ".join(
+            f"-S 'train.{k}={yaml_value(v)}'" for k, v in self.best.items()
+        )
+
+
+def grid_points(grid: dict[str, tuple[Any, ...]]) -> list[dict[str, Any]]:
+    """Every combination of the grid's values, in a stable order."""
+    keys = sorted(grid)
+    return [
+        dict(zip(keys, values, strict=True))
+        for values in itertools.product(*(grid[k] for k in keys))
+    ]
+
+
+def tune(
+    params: Params,
+    train_path: str | Path,
+    on_result: Callable[[int, int, dict[str, Any], FoldSummary], None] | None = None,
+) -> TuneResult:
+    """Cross-validate every grid point on ``train_path``; rank by mean macro-F1 (ties: lower std).
+
+    Parameters
+    ----------
+    params : Params
+        ``train`` gives the base values, ``tune`` the grid, folds and seed.
+    train_path : path
+        The training split (JSONL).
+    on_result : callable, optional
+        Called as ``on_result(done, total, point, summary)`` after each grid point (progress).
+    """
+    from stancekit.train import fit_pipeline
+
+    train_path = Path(train_path)
+    if not train_path.is_file():
+        raise DataError(f"{train_path} not found: run `stancekit prepare` first.")
+    rows = [r for r in read_rows(train_path) if r["label"] in params.train.labels]
+    texts = [r["text"] for r in rows]
+    labels = [r["label"] for r in rows]
+    groups = [r["doc_id"] for r in rows]
+    points = grid_points(params.tune.grid)
+    results = []
+    for done, point in enumerate(points, start=1):
+        try:
+            candidate: TrainParams = replace(params.train, **point)
+        except TypeError as exc:
+            raise DataError(f"tune.grid value does not fit train params: {exc}") from None
+        summary = cross_validate(
+            texts,
+            labels,
+            groups,
+            lambda x, y, p=candidate: fit_pipeline(x, y, p),
+            params.tune.cv_folds,
+            params.tune.seed,
+        )
+        results.append((point, summary))
+        if on_result is not None:
+            on_result(done, len(points), point, summary)
+    results.sort(
+        key=lambda item: (-(item[1].mean["macro_f1"] or 0.0), item[1].std["macro_f1"] or 0.0)
+    )
+    return TuneResult(results=results)
+
+
+def write_tune_results(result: TuneResult, out_dir: str | Path = DEFAULT_TUNE_DIR) -> Path:
+    """``results.csv`` (every point, best first) and ``best.json`` in ``out_dir``."""
+    out_dir = Path(out_dir)
+    keys = sorted(result.best)
+    with atomic_write(out_dir / "results.csv") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow([*keys, "macro_f1_mean", "macro_f1_std", "accuracy_mean", "folds"])
+        for point, summary in result.results:
+            writer.writerow(
+                [json.dumps(point[k]) if isinstance(point[k], tuple) else point[k] for k in keys]
+                + [
+                    round(summary.mean["macro_f1"], 6),
+                    round(summary.std["macro_f1"], 6),
+                    round(summary.mean["accuracy"], 6),
+                    summary.folds,
+                ]
+            )
+    with atomic_write(out_dir / "best.json") as handle:
+        best_summary = result.results[0][1]
+        json.dump(
+            {
+                "train": result.best,
+                "macro_f1_mean": best_summary.mean["macro_f1"],
+                "macro_f1_std": best_summary.std["macro_f1"],
+                "dvc_command": result.dvc_command(),
+            },
+            handle,
+            indent=2,
+        )
+        handle.write("\n")
+    return out_dir

@@ -1,0 +1,61 @@
+from __future__ import annotations
+
+import pytest
+
+from conftest import ABOL, DECRIM
+from stancekit.baselines import MajorityBaseline
+from stancekit.crossval import cross_validate, group_folds
+from stancekit.errors import DataError
+from stancekit.params import TrainParams
+from stancekit.train import fit_pipeline
+
+TEXTS = DECRIM + ABOL
+LABELS = ["decriminalisation"] * 8 + ["abolitionist"] * 8
+GROUPS = [f"doc-{i % 8}" for i in range(16)]
+
+
+def test_folds_never_split_a_group() -> None:
+    folds = list(group_folds(LABELS, GROUPS, 4, seed=0))
+    assert len(folds) == 4
+    for train, test in folds:
+        assert {GROUPS[i] for i in train}.isdisjoint({GROUPS[i] for i in test})
+    assert sorted(i for _, test in folds for i in test) == list(range(16))
+
+
+def test_fewer_groups_than_folds_and_one_group() -> None:
+    assert len(list(group_folds(LABELS, ["a", "b"] * 8, 5, seed=0))) == 2
+    with pytest.raises(DataError, match="at least two groups"):
+        list(group_folds(LABELS, ["a"] * 16, 5, seed=0))
+
+
+def test_model_beats_majority_on_the_same_folds(tiny_train_params: TrainParams) -> None:
+    model = cross_validate(
+        TEXTS, LABELS, GROUPS, lambda x, y: fit_pipeline(x, y, tiny_train_params), 4, 0
+    )
+    majority = cross_validate(
+        TEXTS, LABELS, GROUPS, lambda x, y: MajorityBaseline().fit(x, y), 4, 0
+    )
+    assert model.folds == majority.folds == 4
+    assert model.mean["macro_f1"] > majority.mean["macro_f1"]
+    assert model.format("macro_f1").count("±") == 1
+
+
+def test_transform_and_train_fraction_are_applied() -> None:
+    seen: list[int] = []
+
+    def fit(x: list[str], y: list[str]) -> MajorityBaseline:
+        seen.append(len(x))
+        assert all(t == "masked" for t in x)
+        return MajorityBaseline().fit(x, y)
+
+    cross_validate(
+        TEXTS,
+        LABELS,
+        GROUPS,
+        fit,
+        4,
+        0,
+        transform=lambda t: ["masked"] * len(t),
+        train_fraction=0.5,
+    )
+    assert max(seen) <= 8  # half of the 6 training documents, 2 paragraphs each

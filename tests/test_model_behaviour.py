@@ -1,0 +1,130 @@
+"""Behaviour tests of the default model (trained here on the shipped corpus with params.yaml).
+
+Checklist-style: minimum functionality (clear paragraphs get their label), invariance (names of
+organisations and countries do not move the label), direction (a strongly stanced sentence moves
+the probability its way). The paragraphs are written for these tests and are not in the corpus.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from conftest import REPO
+from stancekit import StancePredictor
+from stancekit.params import load_params
+from stancekit.prepare import prepare
+from stancekit.train import train
+
+pytestmark = pytest.mark.model
+
+D, A = "decriminalisation", "abolitionist"
+
+CLEAR = [
+    (
+        D,
+        "Criminalising the people who pay for sex still puts sex workers at risk: they rush "
+        "negotiations, work alone and cannot call the police when a client turns violent.",
+    ),
+    (
+        D,
+        "Sex workers are workers. They deserve the same labour protections, sick pay and right "
+        "to organise as anyone else, and that starts with taking their work out of criminal law.",
+    ),
+    (
+        D,
+        "Every raid we have seen ended with women evicted, migrants detained and nobody "
+        "rescued. Decriminalisation, not policing, is what keeps our community safe.",
+    ),
+    (
+        D,
+        "Peer outreach workers who have sold sex themselves reach people that clinics never see, "
+        "and HIV testing rises where the work is not a crime.",
+    ),
+    (
+        A,
+        "Prostitution is not a job like any other; it is a system in which men buy sexual access "
+        "to women's bodies, and the law should hold those buyers to account.",
+    ),
+    (
+        A,
+        "The Nordic model works: criminalise the purchase of sex, prosecute pimps and brothel "
+        "owners, and give women in prostitution real routes out with housing and support.",
+    ),
+    (
+        A,
+        "Survivors tell us the same thing again and again: the money never made it consensual, "
+        "and the trade that exploited them depends on the demand of sex buyers.",
+    ),
+    (
+        A,
+        "Decriminalise the women, not the pimps. Those selling sex should face no penalty, while "
+        "the men who buy and the profiteers who sell them go to court.",
+    ),
+]
+
+TEMPLATES = [
+    (
+        D,
+        "{org} in {country} says sex workers need rights, not raids, and calls for the full "
+        "decriminalisation of sex work.",
+    ),
+    (
+        A,
+        "{org} in {country} urges lawmakers to adopt the Nordic model and end the demand that "
+        "fuels sexual exploitation.",
+    ),
+]
+NAMES = [
+    ("Ruby Collective", "Kenya"),
+    ("Harbour Women's Network", "Canada"),
+    ("Project Lantern", "Germany"),
+    ("Saint Anne Trust", "India"),
+]
+
+NEUTRAL_BASES = [
+    "The committee met on Tuesday to discuss the bill.",
+    "The committee met on Tuesday to discuss the new bill on prostitution law.",
+]
+PUSH = {
+    D: "Sex workers' own organisations say criminal laws only make their work more dangerous.",
+    A: "Abolitionist groups say only criminalising the buyers will end this exploitation.",
+}
+
+
+@pytest.fixture(scope="module")
+def predictor(tmp_path_factory: pytest.TempPathFactory) -> StancePredictor:
+    params = load_params(REPO / "params.yaml")
+    params_prepare = params.prepare.__class__(
+        data=tuple(str(REPO / p) for p in params.prepare.data),
+        test_fraction=params.prepare.test_fraction,
+        seed=params.prepare.seed,
+    )
+    work = tmp_path_factory.mktemp("default-model")
+    split = prepare(params_prepare, work / "prepared")
+    train(params.train, split.train_path, work / "model")
+    return StancePredictor.load(work / "model")
+
+
+@pytest.mark.parametrize(("expected", "text"), CLEAR)
+def test_clear_paragraphs_get_their_label(
+    predictor: StancePredictor, expected: str, text: str
+) -> None:
+    assert predictor.predict([text])[0].label == expected
+
+
+@pytest.mark.parametrize(("expected", "template"), TEMPLATES)
+def test_names_of_organisations_and_countries_do_not_change_the_label(
+    predictor: StancePredictor, expected: str, template: str
+) -> None:
+    texts = [template.format(org=org, country=country) for org, country in NAMES]
+    assert {r.label for r in predictor.predict(texts)} == {expected}
+
+
+@pytest.mark.parametrize("base", NEUTRAL_BASES)
+@pytest.mark.parametrize("side", [D, A])
+def test_a_stanced_sentence_moves_the_probability_its_way(
+    predictor: StancePredictor, side: str, base: str
+) -> None:
+    before = predictor.predict([base])[0].probabilities[side]
+    after = predictor.predict([f"{base} {PUSH[side]}"])[0].probabilities[side]
+    assert after > before + 0.1
