@@ -73,6 +73,8 @@ def test_predict_table_for_texts(tiny_model: Path) -> None:
         "predict",
         "--model",
         tiny_model,
+        "-f",
+        "table",
         "Sex workers need labour rights.",
         "Criminalise the buyers.",
     )
@@ -104,7 +106,7 @@ def test_predict_csv_aggregate_to_file(tiny_model: Path, tmp_path: Path) -> None
     out = tmp_path / "out.csv"
     result = run("predict", "--model", tiny_model, doc, "-f", "csv", "--aggregate", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout == "" and "wrote 3 paragraphs of 1 documents" in result.stderr
+    assert result.stdout == "" and "wrote 1 row (1 documents, 3 scored units)" in result.stderr
     (row,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert row["doc_id"] == str(doc) and row["paragraphs"] == "3"
     assert float(row["share_abolitionist"]) + float(row["share_decriminalisation"]) == 1.0
@@ -114,7 +116,7 @@ def test_predict_csv_aggregate_to_file(tiny_model: Path, tmp_path: Path) -> None
     ("args", "message"),
     [
         (["predict", "missing.txt"], "missing.txt: no such file or folder"),
-        (["predict", "  "], "empty document"),
+        (["predict", "  "], "nothing to score: every input was empty"),
     ],
 )
 def test_predict_input_errors(tiny_model: Path, args: list[str], message: str) -> None:
@@ -270,3 +272,108 @@ def test_predict_threshold_marks_uncertain(tiny_model: Path) -> None:
     )
     assert "share_uncertain" in result.stdout.splitlines()[0]
     assert run("predict", "--model", tiny_model, "--threshold", "2", "x").exit_code == 2
+
+
+def test_predict_tables_parquet_and_pass_through(tiny_model: Path, tmp_path: Path) -> None:
+    import pyarrow.parquet as pq
+
+    table = tmp_path / "in.csv"
+    table.write_text(
+        "url,body\nu1,Sex workers need rights.\nu2,\nu3,Punish the buyers.\n", encoding="utf-8"
+    )
+    out = tmp_path / "out.parquet"
+    result = run(
+        "predict",
+        "--model",
+        tiny_model,
+        table,
+        "--text-column",
+        "body",
+        "--id-column",
+        "url",
+        "-o",
+        out,
+        "--unit",
+        "document",
+    )
+    assert result.exit_code == 0, result.output
+    assert "warning: skipped 1 empty text(s): u2" in result.stderr
+    rows = pq.read_table(out).to_pylist()
+    assert [(r["doc_id"], r["url"], r["paragraph_index"]) for r in rows] == [
+        ("u1", "u1", None),
+        ("u3", "u3", None),
+    ]
+    assert run("predict", "--model", tiny_model, table, "-f", "parquet").exit_code == 2
+
+
+def test_output_is_atomic_when_a_run_fails_midway(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stancekit import writers
+
+    out = tmp_path / "out.jsonl"
+    out.write_text("previous results\n", encoding="utf-8")
+    original = writers.JsonlWriter.write
+    calls = {"n": 0}
+
+    def failing_write(self, record):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-run
+        original(self, record)
+
+    monkeypatch.setattr(writers.JsonlWriter, "write", failing_write)
+    texts = [f"Paragraph {i} on sex workers." for i in range(5)]
+    result = run("predict", "--model", tiny_model, *texts, "-o", out)
+    assert result.exit_code == 130
+    assert out.read_text(encoding="utf-8") == "previous results\n"
+    assert not [p.name for p in tmp_path.iterdir() if p.name.startswith(".out.jsonl")]
+
+
+def test_predict_lines_from_stdin_and_auto_format(tiny_model: Path, tmp_path: Path) -> None:
+    result = run(
+        "predict", "--model", tiny_model, "-", "--lines", stdin="Rights now.\nEnd demand.\n"
+    )
+    assert result.exit_code == 0
+    rows = [json.loads(line) for line in result.stdout.splitlines()]  # not a terminal: jsonl
+    assert [r["doc_id"] for r in rows] == ["stdin:1", "stdin:2"] and "margin" in rows[0]
+    out = tmp_path / "x.csv"
+    assert run("predict", "--model", tiny_model, "Rights.", "-o", out).exit_code == 0
+    assert out.read_text(encoding="utf-8").startswith("doc_id,paragraph_index,label")
+
+
+def test_explain_command(tiny_model: Path, tmp_path: Path) -> None:
+    page = tmp_path / "why.html"
+    result = run(
+        "explain",
+        "--model",
+        tiny_model,
+        "Sex workers need labour rights.",
+        "-k",
+        "3",
+        "--html",
+        page,
+    )
+    assert result.exit_code == 0, result.output
+    assert "toward decriminalisation:" in result.stdout
+    assert "<span title=" in page.read_text(encoding="utf-8")
+    result = run("explain", "--model", tiny_model, " ")
+    assert result.exit_code == 1 and "nothing to explain" in result.stderr
+
+
+def test_predict_explain_and_jobs_on_a_small_input(tiny_model: Path) -> None:
+    result = run(
+        "predict",
+        "--model",
+        tiny_model,
+        "Labour rights.",
+        "--explain",
+        "2",
+        "-j",
+        "2",
+        "-f",
+        "jsonl",
+    )
+    assert result.exit_code == 0, result.output
+    row = json.loads(result.stdout)
+    assert set(row) >= {"explain_abolitionist", "explain_decriminalisation"}

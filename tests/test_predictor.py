@@ -53,7 +53,7 @@ def test_score_documents_aggregates_paragraphs(predictor: StancePredictor) -> No
     assert [p.paragraph_index for p in doc.paragraphs] == [0, 1]
     assert sum(doc.label_shares.values()) == pytest.approx(1.0)
     means = {
-        label: np.mean([p.prediction.probabilities[label] for p in doc.paragraphs])
+        label: np.mean([p.probabilities[label] for p in doc.paragraphs])
         for label in predictor.labels
     }
     assert doc.mean_probabilities == pytest.approx(means)
@@ -88,3 +88,33 @@ def test_document_shares_count_uncertain(predictor: StancePredictor) -> None:
     (doc,) = predictor.score_documents([("d", "Labour rights.\n\nThe weather.")], threshold=1.0)
     assert doc.label_shares["uncertain"] == 1.0
     assert doc.label in predictor.labels
+
+
+def test_iter_predict_streams_any_iterable(predictor: StancePredictor) -> None:
+    def endless():
+        n = 0
+        while True:
+            n += 1
+            yield f"text number {n} about sex workers' rights"
+
+    from itertools import islice
+
+    first = list(islice(predictor.iter_predict(endless(), batch_size=3), 7))
+    assert len(first) == 7
+    texts = [f"text number {n} about sex workers' rights" for n in range(1, 8)]
+    assert first == predictor.predict(texts)
+
+
+def test_concurrent_threads_get_the_same_answers(predictor: StancePredictor) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = [f"buyers and pimps {i}" if i % 2 else f"labour rights {i}" for i in range(40)]
+    expected = predictor.predict(texts)
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(lambda t: predictor.predict([t])[0], texts))
+    assert results == expected
+
+
+def test_unit_document_scores_whole(predictor: StancePredictor) -> None:
+    (doc,) = predictor.score_documents([("d", "Labour rights.\n\nPunish buyers.")], unit="document")
+    assert len(doc.paragraphs) == 1 and doc.paragraphs[0].paragraph_index is None

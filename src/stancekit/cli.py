@@ -7,16 +7,17 @@ exit code.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
 
 import typer
 
 from stancekit import __version__
-from stancekit.errors import StancekitError
+from stancekit.errors import InputError, StancekitError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -51,6 +52,12 @@ def fail_cleanly(command: F) -> F:
         except KeyboardInterrupt:
             typer.echo("interrupted", err=True)
             raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (`stancekit predict ... | head`): stop quietly.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
 
     return wrapper  # type: ignore[return-value]
 
@@ -209,77 +216,232 @@ def tune(
     typer.echo(f"wrote {out}/results.csv and {out}/best.json", err=True)
 
 
+FORMAT_BY_SUFFIX = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".parquet": "parquet",
+    ".txt": "table",
+}
+
+
+def _output_format(requested: str, output: Path | None) -> str:
+    """``auto``: from -o's file ending, else a table on a terminal and JSON Lines in a pipe."""
+    if requested != "auto":
+        return requested
+    if output is not None:
+        return FORMAT_BY_SUFFIX.get(output.suffix.lower(), "jsonl")
+    return "table" if sys.stdout.isatty() else "jsonl"
+
+
+@contextlib.contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress line on stderr (paragraphs scored, rate), or nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("scored {task.completed:,.0f} paragraphs"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("score", total=None)
+        yield lambda done: bar.update(task, completed=done)
+
+
 @app.command()
 @fail_cleanly
 def predict(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Texts, .txt/.md files, folders, or - for stdin. Each is one document, split "
-            "into paragraphs at blank lines.",
+            help="Texts; .txt/.md files; folders (searched recursively); .csv/.tsv/.jsonl/"
+            ".parquet tables (one document per row); - for stdin.",
             show_default=False,
         ),
     ],
     model: ModelOption = None,
     output_format: Annotated[
         str,
-        typer.Option("--format", "-f", help="table (readable), jsonl or csv."),
-    ] = "table",
+        typer.Option(
+            "--format",
+            "-f",
+            help="auto, table, jsonl, csv or parquet. auto: from -o's file ending, else a table "
+            "on a terminal and jsonl in a pipe.",
+        ),
+    ] = "auto",
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", help="Write results to this file (atomically)."),
+    ] = None,
+    unit: Annotated[
+        str,
+        typer.Option(help="paragraph: split documents at blank lines; document: score whole."),
+    ] = "paragraph",
     aggregate: Annotated[
         bool,
         typer.Option(
             "--aggregate",
-            help="jsonl/csv: one row per document (label shares, mean probabilities) instead "
-            "of one per paragraph.",
+            help="jsonl/csv/parquet: one row per document (label shares, mean probabilities) "
+            "instead of one per paragraph.",
         ),
     ] = False,
-    output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write results to this file.")
-    ] = None,
     threshold: Annotated[
         float | None,
         typer.Option(
             min=0.0,
             max=1.0,
-            help="Below this highest probability a paragraph is labelled 'uncertain' "
-            "(evaluate reports how many neutral paragraphs fall under it).",
+            help="Below this highest probability a paragraph is labelled 'uncertain'.",
         ),
     ] = None,
+    explain: Annotated[
+        int,
+        typer.Option(min=0, help="Add the K terms pushing hardest toward each label."),
+    ] = 0,
+    text_column: Annotated[str, typer.Option(help="Tables: the text column.")] = "text",
+    id_column: Annotated[
+        str | None, typer.Option(help="Tables: the id column [default: file:row].")
+    ] = None,
+    glob: Annotated[
+        str | None,
+        typer.Option(help="Folders: which files, e.g. '**/*.html' [default: **/*.txt, **/*.md]."),
+    ] = None,
+    lines: Annotated[
+        bool, typer.Option("--lines", help="stdin: every line is its own text.")
+    ] = False,
+    encoding: Annotated[str, typer.Option(help="Encoding of text and table files.")] = "utf-8",
+    batch_size: Annotated[
+        int, typer.Option(min=1, help="Paragraphs per batch: sets peak memory.")
+    ] = 2000,
+    jobs: Annotated[
+        int,
+        typer.Option("--jobs", "-j", help="Worker processes for large inputs (-1: all cores)."),
+    ] = 1,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
-    """Label every paragraph with its stance and the probability of every label.
+    """Label every paragraph with its stance, the probability of every label and the margin.
 
     Examples:
 
       stancekit predict "Criminalising clients puts sex workers in danger."
 
-      stancekit predict seeds/ --format jsonl > scores.jsonl
+      stancekit predict seeds/ -o scores.csv
 
-      cat article.txt | stancekit predict - --format csv --aggregate
+      stancekit predict articles.csv --text-column body --id-column url -o out.parquet -j 2
 
-      stancekit predict report.txt --threshold 0.6
+      cat posts.txt | stancekit predict - --lines --threshold 0.6 --format jsonl
     """
     from stancekit.files import atomic_write
-    from stancekit.inputs import iter_documents
-    from stancekit.output import FORMATS, render
     from stancekit.predictor import StancePredictor
+    from stancekit.scoring import ScoringStats, iter_units, score_units
+    from stancekit.sources import SourceOptions, iter_records
+    from stancekit.writers import FORMATS, write_results
 
-    if output_format not in FORMATS:
+    fmt = _output_format(output_format, output)
+    if fmt not in FORMATS:
         raise typer.BadParameter(
-            f"{output_format!r} is not one of {', '.join(FORMATS)}.", param_hint="--format"
+            f"{output_format!r} is not one of auto, {', '.join(FORMATS)}.", param_hint="--format"
         )
+    if fmt == "parquet" and output is None:
+        raise typer.BadParameter("parquet is binary: give -o FILE.parquet.", param_hint="--format")
+    if unit not in ("paragraph", "document"):
+        raise typer.BadParameter(f"{unit!r} is not paragraph or document.", param_hint="--unit")
+    options = SourceOptions(
+        text_column=text_column, id_column=id_column, encoding=encoding, lines=lines, glob=glob
+    )
     predictor = StancePredictor.load(model)
-    scores = predictor.score_documents(iter_documents(inputs, sys.stdin), threshold)
-    text = render(scores, predictor.labels, output_format, aggregate)
-    if output is None:
-        typer.echo(text, nl=False)
-    else:
-        with atomic_write(output) as handle:
-            handle.write(text)
+    stats = ScoringStats()
+    records = iter_records(inputs, options, sys.stdin)
+    show_progress = not quiet and sys.stderr.isatty()
+    with _progress(show_progress) as on_progress:
+        scored = score_units(
+            predictor.pipeline,
+            iter_units(records, unit, stats),
+            batch_size=batch_size,
+            threshold=threshold,
+            explain=explain,
+            jobs=jobs,
+            on_progress=on_progress,
+        )
+        if output is None:
+            rows = write_results(
+                scored, sys.stdout, fmt, predictor.labels, aggregate, threshold is not None
+            )
+        else:
+            with atomic_write(output, "wb" if fmt == "parquet" else "w") as handle:
+                rows = write_results(
+                    scored, handle, fmt, predictor.labels, aggregate, threshold is not None
+                )
+                if not rows:  # leave no empty output file behind
+                    raise InputError("nothing to score: every input was empty.")
+    if not rows:
+        raise InputError("nothing to score: every input was empty.")
+    if stats.empty:
+        shown = ", ".join(stats.empty[:5]) + (" ..." if len(stats.empty) > 5 else "")
+        typer.echo(f"warning: skipped {len(stats.empty)} empty text(s): {shown}", err=True)
+    if output is not None:
         typer.echo(
-            f"wrote {sum(len(s.paragraphs) for s in scores)} paragraphs of "
-            f"{len(scores)} documents to {output}",
+            f"wrote {rows:,} row{'s' * (rows != 1)} ({stats.documents:,} documents, "
+            f"{stats.units:,} scored units) to {output}",
             err=True,
         )
+
+
+@app.command("explain")
+@fail_cleanly
+def explain_command(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(
+            help="Texts, .txt/.md files, or - for stdin; each paragraph is explained.",
+            show_default=False,
+        ),
+    ],
+    model: ModelOption = None,
+    top: Annotated[int, typer.Option("--top", "-k", min=1, help="Terms shown per label.")] = 10,
+    html: Annotated[
+        Path | None,
+        typer.Option("--html", help="Also write a page with every word shaded by its push."),
+    ] = None,
+) -> None:
+    """Show why each paragraph got its label: the exact term contributions of the linear model
+    (tf-idf value x coefficient), which add up to its decision score.
+
+    Example: stancekit explain "End demand: criminalise the buyers." --html why.html
+    """
+    from stancekit.explain import render_explanation_html
+    from stancekit.files import atomic_write
+    from stancekit.predictor import StancePredictor
+    from stancekit.scoring import ScoringStats, iter_units
+    from stancekit.sources import iter_records
+
+    predictor = StancePredictor.load(model)
+    stats = ScoringStats()
+    units = list(iter_units(iter_records(inputs, stdin=sys.stdin), "paragraph", stats))
+    if not units:
+        raise InputError("nothing to explain: every input was empty.")
+    texts = [u.text for u in units]
+    explanations = predictor.explain(texts)
+    for unit_, explanation, prediction in zip(
+        units, explanations, predictor.predict(texts), strict=True
+    ):
+        probs = ", ".join(f"{k} {v:.2f}" for k, v in prediction.probabilities.items())
+        typer.echo(f"── {unit_.doc_id} #{unit_.paragraph_index}: {prediction.label} ({probs})")
+        typer.echo(f"   {unit_.text[:200]}")
+        for label in predictor.labels:
+            terms = ", ".join(f"{t} {v:+.3f}" for t, v in explanation.top(label, top))
+            typer.echo(f"   toward {label}: {terms or '-'}")
+        typer.echo("")
+    if html is not None:
+        page = render_explanation_html(predictor.pipeline, explanations, predictor.labels, top)
+        with atomic_write(html) as handle:
+            handle.write(page)
+        typer.echo(f"wrote {html}", err=True)
 
 
 @app.command()

@@ -1,19 +1,33 @@
-"""``StancePredictor``: score paragraphs and documents with a trained model."""
+"""``StancePredictor``: score texts and documents with a trained model.
+
+A predictor holds a fitted pipeline and its card and nothing else: no caches, no global state.
+scikit-learn's prediction only reads the fitted model, so one predictor can serve many threads.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import groupby, islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
 from stancekit.labels import UNCERTAIN
-from stancekit.segment import segment_document
+from stancekit.scoring import (
+    DEFAULT_BATCH_SIZE,
+    ScoredParagraph,
+    ScoringStats,
+    iter_units,
+    score_units,
+    summarise_paragraphs,
+)
+from stancekit.sources import SourceRecord
 
 if TYPE_CHECKING:
     import numpy as np
 
+    from stancekit.explain import Explanation
     from stancekit.persist import ModelCard
 
 
@@ -35,23 +49,15 @@ class StancePrediction:
 
 
 @dataclass(frozen=True)
-class ParagraphScore:
-    """One paragraph of a document, with its prediction."""
-
-    doc_id: str
-    paragraph_index: int
-    text: str
-    prediction: StancePrediction
-
-
-@dataclass(frozen=True)
 class DocumentScore:
-    """A document's paragraphs and their aggregate.
+    """A document's scored paragraphs and their aggregate.
 
     Attributes
     ----------
+    paragraphs : list of ScoredParagraph
+        Label, probabilities and margin of each paragraph, in order.
     label : str
-        The label with the highest mean probability over the document's paragraphs.
+        The label with the highest mean probability over the paragraphs.
     label_shares : dict of str to float
         Share of paragraphs predicted as each label (and as ``"uncertain"`` with a threshold).
     mean_probabilities : dict of str to float
@@ -60,24 +66,21 @@ class DocumentScore:
 
     doc_id: str
     date: str | None
-    paragraphs: list[ParagraphScore]
+    paragraphs: list[ScoredParagraph]
     label: str
     label_shares: dict[str, float]
     mean_probabilities: dict[str, float]
 
 
-def _check_texts(texts: Sequence[str]) -> list[str]:
+def _checked(texts: Iterable[str]) -> Iterator[str]:
     if isinstance(texts, str):
         raise InputError("pass a list of texts, not a single string: predict([text]).")
-    texts = list(texts)
-    if not texts:
-        raise InputError("no texts to score: pass at least one non-empty text.")
     for index, text in enumerate(texts):
         if not isinstance(text, str):
             raise InputError(f"text {index} is {type(text).__name__}, not str.")
         if not text.strip():
             raise InputError(f"text {index} is empty: remove it or give it some words.")
-    return texts
+        yield text
 
 
 class StancePredictor:
@@ -119,7 +122,10 @@ class StancePredictor:
 
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
         """Probabilities, shape ``(len(texts), len(self.labels))``, columns in ``labels`` order."""
-        return self.pipeline.predict_proba(_check_texts(texts))
+        texts = list(_checked(texts))
+        if not texts:
+            raise InputError("no texts to score: pass at least one non-empty text.")
+        return self.pipeline.predict_proba(texts)
 
     def predict(
         self, texts: Sequence[str], threshold: float | None = None
@@ -134,72 +140,78 @@ class StancePredictor:
             If given, a text whose highest probability is below it gets the label
             ``"uncertain"`` (its probabilities are kept).
         """
+        texts = list(_checked(texts))
+        if not texts:
+            raise InputError("no texts to score: pass at least one non-empty text.")
+        return list(self.iter_predict(texts, batch_size=len(texts), threshold=threshold))
+
+    def iter_predict(
+        self,
+        texts: Iterable[str],
+        batch_size: int = DEFAULT_BATCH_SIZE,
+        threshold: float | None = None,
+    ) -> Iterator[StancePrediction]:
+        """Predict a stream of texts lazily, ``batch_size`` at a time (memory stays bounded).
+
+        Works on unbounded iterables (a file read line by line, a database cursor).
+        """
+        if batch_size < 1:
+            raise InputError(f"batch_size must be at least 1, got {batch_size}.")
         if threshold is not None and not 0.0 <= threshold <= 1.0:
             raise InputError(f"threshold must be between 0 and 1, got {threshold}.")
         labels = self.labels
-        predictions = []
-        for row in self.predict_proba(texts):
-            best = int(row.argmax())
-            sure = threshold is None or row[best] >= threshold
-            predictions.append(
-                StancePrediction(
+        stream = _checked(texts)
+        while batch := list(islice(stream, batch_size)):
+            for row in self.pipeline.predict_proba(batch):
+                best = int(row.argmax())
+                sure = threshold is None or row[best] >= threshold
+                yield StancePrediction(
                     label=labels[best] if sure else UNCERTAIN,
-                    probabilities={label: float(p) for label, p in zip(labels, row, strict=True)},
+                    probabilities=dict(zip(labels, row.tolist(), strict=True)),
                 )
-            )
-        return predictions
+
+    def explain(self, texts: Sequence[str]) -> list[Explanation]:
+        """Exact term contributions behind each text's score (see :mod:`stancekit.explain`)."""
+        from stancekit.explain import explain_texts
+
+        texts = list(_checked(texts))
+        return explain_texts(self.pipeline, texts)
 
     def score_documents(
-        self, documents: Iterable[tuple[str, str]], threshold: float | None = None
+        self,
+        documents: Iterable[tuple[str, str]],
+        threshold: float | None = None,
+        unit: str = "paragraph",
     ) -> list[DocumentScore]:
-        """Split each ``(doc_id, text)`` into paragraphs, score them, and aggregate per document.
-
-        ``threshold`` works as in :meth:`predict`; the document's label is always the label with
-        the highest mean probability.
+        """Split each ``(doc_id, text)`` into paragraphs (or keep it whole with
+        ``unit="document"``), score them, and aggregate per document.
 
         Raises
         ------
         InputError
-            If a document has no paragraphs.
+            If a document is empty.
         """
-        segmented = []
-        for doc_id, text in documents:
-            doc = segment_document(text)
-            if not doc.paragraphs:
-                raise InputError(f"{doc_id}: empty document, nothing to score.")
-            segmented.append((doc_id, doc))
-        if not segmented:
-            raise InputError("no documents to score.")
-        flat = [p for _, doc in segmented for p in doc.paragraphs]
-        predictions = self.predict(flat, threshold)
-        results, start = [], 0
-        for doc_id, doc in segmented:
-            preds = predictions[start : start + len(doc.paragraphs)]
-            start += len(doc.paragraphs)
-            paragraphs = [
-                ParagraphScore(doc_id, i, text, pred)
-                for i, (text, pred) in enumerate(zip(doc.paragraphs, preds, strict=True))
-            ]
-            results.append(self._aggregate(doc_id, doc.date, paragraphs, threshold is not None))
-        return results
-
-    def _aggregate(
-        self, doc_id: str, date: str | None, paragraphs: list[ParagraphScore], abstains: bool
-    ) -> DocumentScore:
-        n = len(paragraphs)
-        shares = {
-            label: sum(p.prediction.label == label for p in paragraphs) / n
-            for label in self.labels + ((UNCERTAIN,) if abstains else ())
-        }
-        means = {
-            label: sum(p.prediction.probabilities[label] for p in paragraphs) / n
-            for label in self.labels
-        }
-        return DocumentScore(
-            doc_id=doc_id,
-            date=date,
-            paragraphs=paragraphs,
-            label=max(means, key=means.__getitem__),
-            label_shares=shares,
-            mean_probabilities=means,
+        stats = ScoringStats()
+        records = (SourceRecord(doc_id, text) for doc_id, text in documents)
+        scored = list(
+            score_units(self.pipeline, iter_units(records, unit, stats), threshold=threshold)
         )
+        if stats.empty:
+            raise InputError(f"{stats.empty[0]}: empty document, nothing to score.")
+        if not scored:
+            raise InputError("no documents to score.")
+        results = []
+        for _, group in groupby(scored, key=lambda p: p.doc_id):
+            paragraphs = list(group)
+            summary = summarise_paragraphs(paragraphs, self.labels, threshold is not None)
+            results.append(
+                DocumentScore(
+                    summary.doc_id,
+                    summary.date,
+                    paragraphs,
+                    summary.label,
+                    summary.label_shares,
+                    summary.mean_probabilities,
+                )
+            )
+        return results

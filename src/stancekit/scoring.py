@@ -1,0 +1,258 @@
+"""Stream documents through the model in batches: the engine behind ``stancekit predict``.
+
+``records -> units -> batches -> scored paragraphs``, one batch in memory at a time (a few with
+``jobs > 1``), so peak memory follows ``batch_size``, not the input. A unit is a paragraph of a
+record (``unit="paragraph"``, the pipeline's segmenter) or the whole record (``"document"``).
+Documents stay contiguous, so :class:`DocumentAggregator` can summarise each one as it ends.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from itertools import chain, islice
+from typing import Any
+
+from stancekit.errors import InputError
+from stancekit.labels import UNCERTAIN
+from stancekit.segment import segment_document
+from stancekit.sources import SourceRecord
+
+UNITS = ("paragraph", "document")
+DEFAULT_BATCH_SIZE = 2000
+#: Below this many units a run stays in one process: starting workers (and importing
+#: scikit-learn in each) costs more than it saves.
+PARALLEL_MIN_UNITS = 20_000
+
+
+@dataclass(frozen=True)
+class Unit:
+    """A text to score and where it comes from."""
+
+    doc_id: str
+    paragraph_index: int | None
+    text: str
+    date: str | None
+    extra: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class ScoredParagraph:
+    """One scored unit.
+
+    ``margin`` is the gap between the two highest probabilities (how decided the model is);
+    ``explanation`` maps each label to its top ``(term, contribution)`` pairs when asked for.
+    """
+
+    doc_id: str
+    paragraph_index: int | None
+    text: str
+    date: str | None
+    label: str
+    probabilities: dict[str, float]
+    margin: float
+    extra: dict[str, Any]
+    explanation: dict[str, list[tuple[str, float]]] | None = None
+
+
+@dataclass(frozen=True)
+class DocumentSummary:
+    """Per-document aggregate: label with the highest mean probability, shares, means."""
+
+    doc_id: str
+    date: str | None
+    paragraphs: int
+    label: str
+    label_shares: dict[str, float]
+    mean_probabilities: dict[str, float]
+    extra: dict[str, Any]
+
+
+@dataclass
+class ScoringStats:
+    """What a run saw: documents, units scored, and the ids of empty inputs it skipped."""
+
+    documents: int = 0
+    units: int = 0
+    empty: list[str] = field(default_factory=list)
+
+
+def iter_units(records: Iterable[SourceRecord], unit: str, stats: ScoringStats) -> Iterator[Unit]:
+    """Split records into units; empty records are counted in ``stats.empty`` and skipped."""
+    if unit not in UNITS:
+        raise InputError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}.")
+    for record in records:
+        stats.documents += 1
+        document = segment_document(record.text)
+        if not document.paragraphs:
+            stats.empty.append(record.doc_id)
+            continue
+        if unit == "paragraph":
+            for index, paragraph in enumerate(document.paragraphs):
+                stats.units += 1
+                yield Unit(record.doc_id, index, paragraph, document.date, record.extra)
+        else:
+            stats.units += 1
+            yield Unit(
+                record.doc_id, None, "\n\n".join(document.paragraphs), document.date, record.extra
+            )
+
+
+def _chunks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
+    while batch := list(islice(units, size)):
+        yield batch
+
+
+def predict_batch(pipeline: Any, texts: list[str], explain: int) -> tuple[Any, list | None]:
+    """Probabilities for ``texts`` and, with ``explain > 0``, each label's top terms.
+
+    A module-level function so that joblib workers can run it.
+    """
+    proba = pipeline.predict_proba(texts)
+    if not explain:
+        return proba, None
+    from stancekit.explain import explain_texts
+
+    tops = [
+        {label: e.top(label, explain) for label in e.contributions}
+        for e in explain_texts(pipeline, texts)
+    ]
+    return proba, tops
+
+
+def _to_scored(
+    batch: list[Unit],
+    result: tuple[Any, list | None],
+    labels: tuple[str, ...],
+    threshold: float | None,
+) -> Iterator[ScoredParagraph]:
+    import numpy as np
+
+    proba, tops = result
+    order = np.argsort(-proba, axis=1)
+    for row, unit in enumerate(batch):
+        p = proba[row]
+        best, second = order[row, 0], order[row, 1]
+        label = labels[best]
+        if threshold is not None and p[best] < threshold:
+            label = UNCERTAIN
+        yield ScoredParagraph(
+            doc_id=unit.doc_id,
+            paragraph_index=unit.paragraph_index,
+            text=unit.text,
+            date=unit.date,
+            label=label,
+            probabilities=dict(zip(labels, p.tolist(), strict=True)),
+            margin=float(p[best] - p[second]),
+            extra=unit.extra,
+            explanation=None if tops is None else tops[row],
+        )
+
+
+def score_units(
+    pipeline: Any,
+    units: Iterable[Unit],
+    *,
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    threshold: float | None = None,
+    explain: int = 0,
+    jobs: int = 1,
+    on_progress: Callable[[int], None] | None = None,
+) -> Iterator[ScoredParagraph]:
+    """Score units in order, ``batch_size`` at a time; ``jobs > 1`` spreads batches over worker
+    processes (joblib) once the input is larger than :data:`PARALLEL_MIN_UNITS`.
+
+    Parameters
+    ----------
+    pipeline : fitted scikit-learn pipeline
+    units : iterable of Unit
+    batch_size : int
+        Units per batch: sets peak memory.
+    threshold : float, optional
+        Below this top probability the label is ``"uncertain"``.
+    explain : int
+        Attach each label's top ``explain`` terms (0: none).
+    jobs : int
+        Worker processes; ``-1`` uses all cores.
+    on_progress : callable, optional
+        Called with the number of units finished after each batch.
+    """
+    if batch_size < 1:
+        raise InputError(f"batch size must be at least 1, got {batch_size}.")
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise InputError(f"threshold must be between 0 and 1, got {threshold}.")
+    labels = tuple(str(c) for c in pipeline.classes_)
+    units = iter(units)
+    head = list(islice(units, PARALLEL_MIN_UNITS)) if jobs != 1 else []
+    parallel = jobs != 1 and len(head) == PARALLEL_MIN_UNITS
+    batches = _chunks(chain(head, units), batch_size)
+    done = 0
+    if not parallel:
+        for batch in batches:
+            yield from _to_scored(
+                batch, predict_batch(pipeline, [u.text for u in batch], explain), labels, threshold
+            )
+            done += len(batch)
+            if on_progress:
+                on_progress(done)
+        return
+    from joblib import Parallel, delayed
+
+    pending: deque[list[Unit]] = deque()
+
+    def tasks() -> Iterator[Any]:
+        for batch in batches:
+            pending.append(batch)
+            yield delayed(predict_batch)(pipeline, [u.text for u in batch], explain)
+
+    with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs") as run:
+        for result in run(tasks()):
+            batch = pending.popleft()
+            yield from _to_scored(batch, result, labels, threshold)
+            done += len(batch)
+            if on_progress:
+                on_progress(done)
+
+
+def summarise_paragraphs(
+    paragraphs: list[ScoredParagraph], labels: tuple[str, ...], abstains: bool
+) -> DocumentSummary:
+    """Summarise one document's scored paragraphs: the label with the highest mean probability,
+    the share of paragraphs per label (``uncertain`` too if ``abstains``), the mean
+    probabilities."""
+    n = len(paragraphs)
+    means = {label: sum(p.probabilities[label] for p in paragraphs) / n for label in labels}
+    shown = labels + ((UNCERTAIN,) if abstains else ())
+    return DocumentSummary(
+        doc_id=paragraphs[0].doc_id,
+        date=paragraphs[0].date,
+        paragraphs=n,
+        label=max(means, key=means.__getitem__),
+        label_shares={label: sum(p.label == label for p in paragraphs) / n for label in shown},
+        mean_probabilities=means,
+        extra=paragraphs[0].extra,
+    )
+
+
+class DocumentAggregator:
+    """Summarise a stream of scored paragraphs (documents contiguous) document by document.
+
+    ``add`` returns the summary of the previous document when a new one starts; ``finish``
+    returns the last one.
+    """
+
+    def __init__(self, labels: tuple[str, ...], abstains: bool) -> None:
+        self.labels, self.abstains = labels, abstains
+        self._current: list[ScoredParagraph] = []
+
+    def add(self, paragraph: ScoredParagraph) -> DocumentSummary | None:
+        done = None
+        if self._current and self._current[-1].doc_id != paragraph.doc_id:
+            done = self.finish()
+        self._current.append(paragraph)
+        return done
+
+    def finish(self) -> DocumentSummary | None:
+        paragraphs, self._current = self._current, []
+        return summarise_paragraphs(paragraphs, self.labels, self.abstains) if paragraphs else None

@@ -1,0 +1,203 @@
+"""Read what a user wants scored, lazily, as :class:`SourceRecord` s.
+
+* an argument that is ``-``: standard input, one document (or one per line with ``lines``);
+* a folder: every file below it matching ``glob`` (default ``**/*.txt`` and ``**/*.md``);
+* a ``.csv``/``.tsv``/``.jsonl``/``.parquet`` file: one record per row, text from ``text_column``,
+  id from ``id_column`` (default ``<file>:<row>``), every other column passed through;
+* any other file: one document;
+* anything else: the text itself (``text-1``, ``text-2`` ...). A single token that looks like a
+  path (a ``/`` or a file ending) but does not exist is an error, not a text.
+
+Records are produced one at a time, so a file of millions of rows is never held in memory.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from stancekit.errors import InputError
+
+STDIN = "-"
+TEXT_SUFFIXES = (".txt", ".md")
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
+DEFAULT_GLOBS = ("**/*.txt", "**/*.md")
+
+
+@dataclass(frozen=True)
+class SourceRecord:
+    """One document to score: its id, its text, and columns to pass through to the output."""
+
+    doc_id: str
+    text: str
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class SourceOptions:
+    """How to read inputs (the CLI's input options)."""
+
+    text_column: str = "text"
+    id_column: str | None = None
+    encoding: str = "utf-8"
+    lines: bool = False
+    glob: str | None = None
+
+    def __post_init__(self) -> None:
+        try:
+            codecs.lookup(self.encoding)
+        except LookupError:
+            raise InputError(
+                f"unknown encoding {self.encoding!r}: try utf-8, latin-1, cp1252."
+            ) from None
+
+
+def _looks_like_path(arg: str) -> bool:
+    if any(ch.isspace() for ch in arg):
+        return False
+    suffix = Path(arg).suffix.lower()
+    return "/" in arg or "\\" in arg or suffix in (*TEXT_SUFFIXES, *TABLE_SUFFIXES, ".json")
+
+
+def _decode_error(path: Path | str, exc: UnicodeDecodeError, encoding: str) -> InputError:
+    return InputError(
+        f"{path}: cannot decode byte {exc.start} as {encoding}; pass --encoding "
+        "(e.g. --encoding latin-1) or convert the file to UTF-8."
+    )
+
+
+def read_text_file(path: Path, encoding: str = "utf-8") -> str:
+    """A whole text file; binary files are refused by name."""
+    try:
+        data = path.read_bytes()
+    except PermissionError:
+        raise InputError(f"{path}: permission denied.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{path}: binary file, not text; pass .txt/.md or a table.")
+    try:
+        return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+    except UnicodeDecodeError as exc:
+        raise _decode_error(path, exc, encoding) from None
+
+
+def _check_columns(path: Path, columns: Sequence[str], options: SourceOptions) -> None:
+    for option, column in (
+        ("--text-column", options.text_column),
+        ("--id-column", options.id_column),
+    ):
+        if column is not None and column not in columns:
+            raise InputError(
+                f"{path}: no column {column!r} ({option}); columns are: {', '.join(columns)}."
+            )
+
+
+def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
+    suffix = path.suffix.lower()
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            parquet = pq.ParquetFile(path)
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
+        _check_columns(path, parquet.schema_arrow.names, options)
+        for batch in parquet.iter_batches(batch_size=4096):
+            yield from batch.to_pylist()
+        return
+    try:
+        with path.open(encoding=options.encoding, newline="") as handle:
+            if suffix in (".csv", ".tsv"):
+                reader = csv.DictReader(handle, delimiter="\t" if suffix == ".tsv" else ",")
+                _check_columns(path, reader.fieldnames or [], options)
+                yield from reader
+            else:
+                checked = False
+                for number, line in enumerate(handle, start=1):
+                    if not line.strip():
+                        continue
+                    try:
+                        row = json.loads(line)
+                    except json.JSONDecodeError as exc:
+                        raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
+                    if not isinstance(row, dict):
+                        raise InputError(f"{path}:{number}: expected a JSON object per line.")
+                    if not checked:
+                        _check_columns(path, list(row), options)
+                        checked = True
+                    yield row
+    except UnicodeDecodeError as exc:
+        raise _decode_error(path, exc, options.encoding) from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
+
+
+def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
+    """One record per row of a CSV/TSV/JSONL/Parquet file."""
+    name = path.name
+    for number, row in enumerate(_table_rows(path, options), start=1):
+        if options.text_column not in row:
+            raise InputError(f"{path}: row {number} has no {options.text_column!r} field.")
+        text = row.pop(options.text_column)
+        doc_id = str(row[options.id_column]) if options.id_column else f"{name}:{number}"
+        yield SourceRecord(doc_id, "" if text is None else str(text), row)
+
+
+def _files_in(folder: Path, pattern: str | None) -> list[Path]:
+    patterns = (pattern,) if pattern else DEFAULT_GLOBS
+    files = sorted({p for g in patterns for p in folder.glob(g) if p.is_file()})
+    if not files:
+        raise InputError(f"{folder}: no files match {' or '.join(patterns)}.")
+    return files
+
+
+def iter_records(
+    args: Sequence[str], options: SourceOptions | None = None, stdin: TextIO | None = None
+) -> Iterator[SourceRecord]:
+    """Yield a :class:`SourceRecord` for every document named by ``args`` (see module docstring).
+
+    Raises
+    ------
+    InputError
+        No arguments; missing, unreadable or binary file; undecodable bytes (suggests
+        ``--encoding``); missing column (lists the columns that exist); empty folder.
+    """
+    options = options or SourceOptions()
+    if not args:
+        raise InputError("nothing to score: give texts, files, folders, or - for stdin.")
+    text_number = 0
+    for arg in args:
+        path = Path(arg)
+        if arg == STDIN:
+            stream = stdin if stdin is not None else sys.stdin
+            if options.encoding.lower() not in ("utf-8", "utf8") and hasattr(stream, "buffer"):
+                stream = io.TextIOWrapper(stream.buffer, encoding=options.encoding)
+            try:
+                if options.lines:
+                    for number, line in enumerate(stream, start=1):
+                        yield SourceRecord(f"stdin:{number}", line.rstrip("\n"))
+                else:
+                    yield SourceRecord("stdin", stream.read())
+            except UnicodeDecodeError as exc:
+                raise _decode_error("standard input", exc, "utf-8") from None
+        elif path.is_dir():
+            for file in _files_in(path, options.glob):
+                yield SourceRecord(str(file), read_text_file(file, options.encoding))
+        elif path.is_file():
+            if path.suffix.lower() in TABLE_SUFFIXES:
+                yield from iter_table(path, options)
+            else:
+                yield SourceRecord(str(path), read_text_file(path, options.encoding))
+        elif _looks_like_path(arg):
+            raise InputError(f"{arg}: no such file or folder.")
+        else:
+            text_number += 1
+            yield SourceRecord(f"text-{text_number}", arg)

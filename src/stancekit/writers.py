@@ -1,0 +1,250 @@
+"""Write scored paragraphs (or document summaries) as a table, JSON Lines, CSV or Parquet.
+
+Every machine row is flat: ``doc_id, paragraph_index, label, p_<label>..., margin``, the input's
+pass-through columns (renamed ``input_<name>`` when they clash with these), ``text``, and with
+explanations ``explain_<label>`` (a list of ``[term, contribution]``; a JSON string in CSV and
+Parquet). Writers stream: rows are written as they come.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterable
+from typing import IO, Any
+
+from stancekit.errors import InputError
+from stancekit.scoring import DocumentAggregator, DocumentSummary, ScoredParagraph
+
+FORMATS = ("table", "jsonl", "csv", "parquet")
+_RESERVED = {"doc_id", "paragraph_index", "label", "margin", "text", "date", "paragraphs"}
+_PARQUET_BATCH = 5000
+
+
+def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        name = f"input_{key}" if key in _RESERVED or key.startswith(("p_", "explain_")) else key
+        record[name] = value
+
+
+def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
+    """The flat output row of one scored paragraph."""
+    record: dict[str, Any] = {
+        "doc_id": p.doc_id,
+        "paragraph_index": p.paragraph_index,
+        "label": p.label,
+    }
+    for label, value in p.probabilities.items():
+        record[f"p_{label}"] = round(value, 6)
+    record["margin"] = round(p.margin, 6)
+    _extra(record, p.extra)
+    record["text"] = p.text
+    if p.explanation is not None:
+        for label, terms in p.explanation.items():
+            record[f"explain_{label}"] = [[t, v] for t, v in terms]
+    return record
+
+
+def document_record(d: DocumentSummary) -> dict[str, Any]:
+    """The flat output row of one document summary."""
+    record: dict[str, Any] = {
+        "doc_id": d.doc_id,
+        "date": d.date,
+        "paragraphs": d.paragraphs,
+        "label": d.label,
+    }
+    record.update({f"share_{k}": round(v, 6) for k, v in d.label_shares.items()})
+    record.update({f"mean_p_{k}": round(v, 6) for k, v in d.mean_probabilities.items()})
+    _extra(record, d.extra)
+    return record
+
+
+def _flatten_for_text(record: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: json.dumps(v, ensure_ascii=False) if isinstance(v, list | dict) else v
+        for k, v in record.items()
+    }
+
+
+class JsonlWriter:
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.handle.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    def close(self) -> None:
+        pass
+
+
+class CsvWriter:
+    """CSV with the first row's columns as header; later rows' unknown columns are dropped."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        self.handle = handle
+        self.writer: csv.DictWriter | None = None
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.writer is None:
+            self.writer = csv.DictWriter(
+                self.handle, fieldnames=list(record), lineterminator="\n", extrasaction="ignore"
+            )
+            self.writer.writeheader()
+        self.writer.writerow(_flatten_for_text(record))
+
+    def close(self) -> None:
+        pass
+
+
+class ParquetWriter:
+    """Parquet in row groups of 5,000; pass-through columns are stored as strings."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.rows: list[dict[str, Any]] = []
+        self.writer: Any = None
+        self.schema: Any = None
+
+    def _schema(self, record: dict[str, Any]) -> Any:
+        import pyarrow as pa
+
+        def kind(name: str, value: Any) -> Any:
+            if name == "paragraph_index" or name == "paragraphs":
+                return pa.int64()
+            if name.startswith(("p_", "share_", "mean_p_")) or name == "margin":
+                return pa.float64()
+            return pa.string()
+
+        return pa.schema([(k, kind(k, v)) for k, v in record.items()])
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.rows.append(record)
+        if len(self.rows) >= _PARQUET_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.rows:
+            return
+        if self.schema is None:
+            self.schema = self._schema(self.rows[0])
+            self.writer = pq.ParquetWriter(self.handle, self.schema)
+        columns = {}
+        for field in self.schema:
+            values = [row.get(field.name) for row in self.rows]
+            if pa.types.is_string(field.type):
+                values = [
+                    None
+                    if v is None
+                    else v
+                    if isinstance(v, str)
+                    else json.dumps(v, ensure_ascii=False)
+                    if isinstance(v, list | dict)
+                    else str(v)
+                    for v in values
+                ]
+            columns[field.name] = pa.array(values, type=field.type)
+        self.writer.write_table(pa.table(columns, schema=self.schema))
+        self.rows = []
+
+    def close(self) -> None:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class TableWriter:
+    """A readable table: paragraphs under a header per document, then the document's summary."""
+
+    def __init__(self, handle: IO[str], labels: tuple[str, ...], width: int = 60) -> None:
+        self.handle, self.labels, self.width = handle, labels, width
+        heads = "".join(f"{label[:8]:>10}" for label in labels)
+        handle.write(f"{'para':>4}  {'label':<18}{heads}{'margin':>8}  text\n")
+        self.current: str | None = None
+
+    def paragraph(self, p: ScoredParagraph) -> None:
+        if p.doc_id != self.current:
+            self.current = p.doc_id
+            self.handle.write(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else "") + "\n")
+        probs = "".join(f"{p.probabilities[label]:>10.2f}" for label in self.labels)
+        index = "" if p.paragraph_index is None else p.paragraph_index
+        self.handle.write(
+            f"{index:>4}  {p.label:<18}{probs}{p.margin:>8.2f}  {_clip(p.text, self.width)}\n"
+        )
+        if p.explanation:
+            for label, terms in p.explanation.items():
+                shown = ", ".join(f"{t} {v:+.2f}" for t, v in terms)
+                self.handle.write(f"{'':>6}toward {label}: {shown or '-'}\n")
+
+    def document(self, d: DocumentSummary) -> None:
+        shares = ", ".join(
+            f"{round(share * d.paragraphs)} {label}" for label, share in d.label_shares.items()
+        )
+        means = ", ".join(f"{label} {d.mean_probabilities[label]:.2f}" for label in self.labels)
+        self.handle.write(f"   => {d.label}  (paragraphs: {shares}; mean p: {means})\n\n")
+
+
+def write_results(
+    scored: Iterable[ScoredParagraph],
+    handle: IO,
+    fmt: str,
+    labels: tuple[str, ...],
+    aggregate: bool = False,
+    abstains: bool = False,
+) -> int:
+    """Write ``scored`` to ``handle`` in ``fmt``; return the number of rows written.
+
+    ``aggregate`` writes one row per document instead of per paragraph (the table always shows
+    both).
+    """
+    if fmt not in FORMATS:
+        raise InputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
+    aggregator = DocumentAggregator(labels, abstains)
+    rows = 0
+    if fmt == "table":
+        table = TableWriter(handle, labels)
+        for p in scored:
+            if (summary := aggregator.add(p)) is not None:
+                table.document(summary)
+            table.paragraph(p)
+            rows += 1
+        if (summary := aggregator.finish()) is not None:
+            table.document(summary)
+        return rows
+    writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "parquet": ParquetWriter}[fmt](handle)
+    if aggregate:
+        for p in scored:
+            if (summary := aggregator.add(p)) is not None:
+                writer.write(document_record(summary))
+                rows += 1
+        if (summary := aggregator.finish()) is not None:
+            writer.write(document_record(summary))
+            rows += 1
+    else:
+        for p in scored:
+            writer.write(paragraph_record(p))
+            rows += 1
+    writer.close()
+    return rows
+
+
+def render(
+    scored: Iterable[ScoredParagraph],
+    fmt: str,
+    labels: tuple[str, ...],
+    aggregate: bool = False,
+    abstains: bool = False,
+) -> str:
+    """The output as a string (text formats only); handy in notebooks and tests."""
+    if fmt == "parquet":
+        raise InputError("parquet is binary: write it to a file.")
+    out = io.StringIO()
+    write_results(scored, out, fmt, labels, aggregate, abstains)
+    return out.getvalue()

@@ -1,0 +1,55 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from conftest import ABOL, DECRIM, NEUTRAL
+from stancekit.explain import explain_texts, render_explanation_html, token_weights
+from stancekit.params import TrainParams
+from stancekit.predictor import StancePredictor
+from stancekit.train import fit_pipeline
+
+PROBE = ["Sex workers need labour rights, not raids.", "End demand: punish pimps and buyers."]
+
+
+def test_contributions_sum_to_the_decision_function(tiny_model: Path) -> None:
+    predictor = StancePredictor.load(tiny_model)
+    decision = predictor.pipeline.decision_function(PROBE)
+    for explanation, score in zip(predictor.explain(PROBE), decision, strict=True):
+        positive, negative = predictor.labels[1], predictor.labels[0]
+        assert explanation.score(positive) == pytest.approx(score)
+        assert explanation.score(negative) == pytest.approx(-score)
+
+
+def test_three_class_contributions(tiny_train_params: TrainParams) -> None:
+    from dataclasses import replace
+
+    params = replace(tiny_train_params, labels=("decriminalisation", "abolitionist", "neutral"))
+    labels = ["decriminalisation"] * 8 + ["abolitionist"] * 8 + ["neutral"] * 8
+    pipeline = fit_pipeline(DECRIM + ABOL + NEUTRAL, labels, params)
+    decision = pipeline.decision_function(PROBE)
+    for row, explanation in enumerate(explain_texts(pipeline, PROBE)):
+        for k, label in enumerate(pipeline.classes_):
+            assert explanation.score(label) == pytest.approx(decision[row, k])
+
+
+def test_top_terms_and_token_weights(tiny_model: Path) -> None:
+    predictor = StancePredictor.load(tiny_model)
+    (explanation,) = predictor.explain(PROBE[:1])
+    top = explanation.top("decriminalisation", 3)
+    assert len(top) <= 3 and all(v > 0 for _, v in top)
+    assert [v for _, v in top] == sorted((v for _, v in top), reverse=True)
+    chunks = token_weights(predictor.pipeline, explanation, "decriminalisation")
+    assert "".join(c for c, _ in chunks) == PROBE[0]
+    assert sum(w for _, w in chunks) == pytest.approx(
+        sum(explanation.contributions["decriminalisation"].values())
+    )
+
+
+def test_html_page(tiny_model: Path) -> None:
+    predictor = StancePredictor.load(tiny_model)
+    page = render_explanation_html(predictor.pipeline, predictor.explain(PROBE), predictor.labels)
+    assert page.count("<section>") == 2 and "<span title=" in page
+    assert np.isfinite(predictor.predict_proba(PROBE)).all()
