@@ -6,12 +6,13 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint clean help
+.PHONY: run test lint bench clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
 	@echo "make test  - create .venv with the dev extra and run the test suite"
 	@echo "make lint  - ruff"
+	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -43,6 +44,13 @@ test: $(VENV)/.dev
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
+
+# N paragraphs for throughput and memory (4N too), P for --jobs; override: make bench N=20000
+N ?= 100000
+P ?= 300000
+bench: $(VENV)/.dev
+	$(BIN)/dvc repro
+	$(BIN)/python benchmarks/bench_predict.py --n $(N) --parallel-n $(P)
 
 clean:
 	rm -rf $(VENV) data/prepared models/model.joblib models/model_card.json

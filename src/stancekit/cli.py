@@ -317,7 +317,7 @@ def predict(
     encoding: Annotated[str, typer.Option(help="Encoding of text and table files.")] = "utf-8",
     batch_size: Annotated[
         int, typer.Option(min=1, help="Paragraphs per batch: sets peak memory.")
-    ] = 2000,
+    ] = 5000,
     jobs: Annotated[
         int,
         typer.Option("--jobs", "-j", help="Worker processes for large inputs (-1: all cores)."),

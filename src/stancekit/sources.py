@@ -16,12 +16,12 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import json
 import sys
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from types import MappingProxyType
+from typing import Any, NamedTuple, TextIO
 
 from stancekit.errors import InputError
 
@@ -31,13 +31,12 @@ TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 DEFAULT_GLOBS = ("**/*.txt", "**/*.md")
 
 
-@dataclass(frozen=True)
-class SourceRecord:
+class SourceRecord(NamedTuple):
     """One document to score: its id, its text, and columns to pass through to the output."""
 
     doc_id: str
     text: str
-    extra: dict[str, Any] = field(default_factory=dict)
+    extra: Mapping[str, Any] = MappingProxyType({})
 
 
 @dataclass(frozen=True)
@@ -120,13 +119,15 @@ def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
                 _check_columns(path, reader.fieldnames or [], options)
                 yield from reader
             else:
+                import orjson
+
                 checked = False
                 for number, line in enumerate(handle, start=1):
                     if not line.strip():
                         continue
                     try:
-                        row = json.loads(line)
-                    except json.JSONDecodeError as exc:
+                        row = orjson.loads(line)
+                    except orjson.JSONDecodeError as exc:
                         raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
                     if not isinstance(row, dict):
                         raise InputError(f"{path}:{number}: expected a JSON object per line.")
