@@ -36,7 +36,7 @@ run: $(VENV)/.pipeline
 	@echo
 	@$(BIN)/stancekit evaluate
 	@echo
-	$(BIN)/stancekit predict seeds/
+	$(BIN)/stancekit predict seeds/ --format table
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
