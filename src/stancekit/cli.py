@@ -238,7 +238,7 @@ def _output_format(requested: str, output: Path | None) -> str:
 
 @contextlib.contextmanager
 def _progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
-    """A rich progress line on stderr (paragraphs scored, rate), or nothing."""
+    """A rich progress line on stderr (paragraphs scored, time elapsed), or nothing."""
     if not enabled:
         yield None
         return

@@ -117,14 +117,14 @@ class ParquetWriter:
     def _schema(self, record: dict[str, Any]) -> Any:
         import pyarrow as pa
 
-        def kind(name: str, value: Any) -> Any:
+        def kind(name: str) -> Any:
             if name == "paragraph_index" or name == "paragraphs":
                 return pa.int64()
             if name.startswith(("p_", "share_", "mean_p_")) or name == "margin":
                 return pa.float64()
             return pa.string()
 
-        return pa.schema([(k, kind(k, v)) for k, v in record.items()])
+        return pa.schema([(name, kind(name)) for name in record])
 
     def write(self, record: dict[str, Any]) -> None:
         self.rows.append(record)
