@@ -33,10 +33,9 @@ run: $(VENV)/.pipeline
 	$(BIN)/dvc repro
 	@echo
 	@$(BIN)/stancekit info
+	@echo "(full report: models/report.html; all figures: dvc metrics show)"
 	@echo
-	@$(BIN)/stancekit evaluate
-	@echo
-	$(BIN)/stancekit predict seeds/ --format table
+	$(BIN)/stancekit predict seeds/ --format table --threshold 0.6
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest

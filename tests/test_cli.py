@@ -61,7 +61,9 @@ def test_prepare_train_evaluate_info(tmp_path: Path, tiny_params_file: Path) -> 
     result = run("info", "--model", model)
     assert result.exit_code == 0
     assert "labels       abolitionist, decriminalisation" in result.stdout
-    assert "held-out     accuracy" in result.stdout
+    assert "held-out     macro-F1" in result.stdout and "grouped CV   macro-F1 by doc_id" in (
+        result.stdout
+    )
 
     card = json.loads(run("info", "--model", model, "--json").stdout)
     assert card["labels"] == ["abolitionist", "decriminalisation"]

@@ -473,12 +473,7 @@ def info(
         "libraries    " + ", ".join(f"{k} {v}" for k, v in card.libraries.items()),
     ]
     if metrics:
-        auc = metrics["roc_auc"]["test"]
-        lines.append(
-            f"held-out     accuracy {metrics['accuracy']['test']:.3f}, macro-F1 "
-            f"{metrics['macro_f1']['test']:.3f}, ROC-AUC {'n/a' if auc is None else f'{auc:.3f}'}"
-            f" on {metrics['rows']['test']} paragraphs"
-        )
+        lines += _metrics_lines(metrics)
     else:
         lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
     typer.echo("\n".join(lines))
@@ -551,6 +546,34 @@ def data_stats(
     with atomic_write(write_card) as handle:
         handle.write(replace_stats_block(card, stats))
     typer.echo(f"updated the counts in {write_card}", err=True)
+
+
+def _metrics_lines(metrics: dict) -> list[str]:
+    """The headline figures of metrics.json, one per line."""
+
+    def fmt(value: float | None) -> str:
+        return "n/a" if value is None else f"{value:.3f}"
+
+    f1, acc = metrics["macro_f1"], metrics["accuracy"]
+    lines = [
+        f"held-out     macro-F1 {fmt(f1['test'])} [{fmt(f1.get('test_ci_low'))}, "
+        f"{fmt(f1.get('test_ci_high'))}], accuracy {fmt(acc['test'])}, ROC-AUC "
+        f"{fmt(metrics['roc_auc']['test'])} on {metrics['rows']['test']} paragraphs"
+    ]
+    gap = metrics.get("model_minus_lexicon_macro_f1")
+    if gap:
+        lines.append(
+            f"vs lexicon   macro-F1 {gap['test']:+.3f} [{gap['test_ci_low']:+.3f}, "
+            f"{gap['test_ci_high']:+.3f}] (paired bootstrap)"
+        )
+    cv = [
+        f"{key[3:]} {entry['mean']:.3f} ± {entry['std']:.3f}"
+        for key, entry in f1.items()
+        if key.startswith("cv_") and entry.get("mean") is not None
+    ]
+    if cv:
+        lines.append("grouped CV   macro-F1 by " + ", by ".join(cv))
+    return lines
 
 
 def main() -> None:
