@@ -108,7 +108,7 @@ def test_predict_csv_aggregate_to_file(tiny_model: Path, tmp_path: Path) -> None
     out = tmp_path / "out.csv"
     result = run("predict", "--model", tiny_model, doc, "-f", "csv", "--aggregate", "-o", out)
     assert result.exit_code == 0, result.output
-    assert result.stdout == "" and "wrote 1 row (1 documents, 3 scored units)" in result.stderr
+    assert result.stdout == "" and "wrote 1 row (1 document, 3 scored units)" in result.stderr
     (row,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert row["doc_id"] == str(doc) and row["paragraphs"] == "3"
     assert float(row["share_abolitionist"]) + float(row["share_decriminalisation"]) == 1.0
@@ -119,6 +119,8 @@ def test_predict_csv_aggregate_to_file(tiny_model: Path, tmp_path: Path) -> None
     [
         (["predict", "missing.txt"], "missing.txt: no such file or folder"),
         (["predict", "  "], "nothing to score: every input was empty"),
+        (["predict", ""], "nothing to score: every input was empty"),
+        (["predict", "data.json"], "data.json: no such file or folder"),
     ],
 )
 def test_predict_input_errors(tiny_model: Path, args: list[str], message: str) -> None:
@@ -379,3 +381,66 @@ def test_predict_explain_and_jobs_on_a_small_input(tiny_model: Path) -> None:
     assert result.exit_code == 0, result.output
     row = json.loads(result.stdout)
     assert set(row) >= {"explain_abolitionist", "explain_decriminalisation"}
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--jobs", "0"], "--jobs"),
+        (["-o", "scores.xyz"], "--output"),
+        (["-o", "scores.json"], "--output"),
+        (["-o", "."], "--output"),
+    ],
+)
+def test_predict_usage_errors(tiny_model: Path, args: list[str], option: str) -> None:
+    result = run("predict", "--model", tiny_model, "Some text.", *args)
+    assert result.exit_code == 2 and option in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_unwritable_output_is_one_line_and_writes_nothing(tiny_model: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "out" / "file"
+    blocker.parent.mkdir()
+    blocker.write_text("x", encoding="utf-8")
+    for args in (
+        ["predict", "Some text.", "-o", blocker / "out.csv"],
+        ["explain", "Some text.", "--html", blocker / "why.html"],
+    ):
+        result = run(*args, "--model", tiny_model)
+        assert result.exit_code == 1, result.output
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("error: ") and "cannot create this folder" in line
+    assert [p.name for p in blocker.parent.iterdir()] == ["file"]
+
+
+def test_messy_csv_is_one_line(tiny_model: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("id,text\n1,Rights, and more\n", encoding="utf-8")
+    result = run("predict", "--model", tiny_model, table, "-f", "jsonl")
+    assert result.exit_code == 1 and "t.csv:2: more fields than the header" in result.stderr
+    assert result.stdout == ""
+
+
+def test_explain_reads_other_encodings(tiny_model: Path, tmp_path: Path) -> None:
+    doc = tmp_path / "l.txt"
+    doc.write_bytes("Les travailleuses du sexe, café.".encode("latin-1"))
+    result = run("explain", "--model", tiny_model, doc)
+    assert result.exit_code == 1 and "pass --encoding" in result.stderr
+    result = run("explain", "--model", tiny_model, doc, "--encoding", "latin-1")
+    assert result.exit_code == 0 and "café" in result.stdout
+
+
+def test_evaluate_file_errors_and_one_class_warning(
+    tiny_model: Path, tiny_corpus: Path, tmp_path: Path
+) -> None:
+    result = run("evaluate", "--model", tiny_model, "--data", tmp_path, "--out", tmp_path / "r")
+    assert result.exit_code == 1 and "is a folder" in result.stderr
+    one_class = tmp_path / "one.csv"
+    one_class.write_bytes(
+        "text,label\nSex work is work.,decriminalisation\nRights now.,decriminalisation\n".encode(
+            "utf-8-sig"
+        )
+    )
+    result = run("evaluate", "--model", tiny_model, "--data", one_class, "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    assert "warning: no abolitionist paragraphs in these data" in result.stdout

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
 
 import pytest
 
+from stancekit.errors import OutputError
 from stancekit.files import atomic_write, sha256_file
 
 
@@ -41,3 +43,20 @@ def test_sha256(tmp_path: Path) -> None:
     path = tmp_path / "a"
     path.write_bytes(b"abc")
     assert sha256_file(path).startswith("ba7816bf")
+
+
+def test_unwritable_targets_raise_output_error_and_leave_nothing(tmp_path: Path) -> None:
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    with pytest.raises(OutputError, match="is a folder"), atomic_write(folder):
+        pass
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    with pytest.raises(OutputError, match="cannot create this folder"), atomic_write(blocker / "x"):
+        pass
+    target = tmp_path / "full.txt"
+    disk_full = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    with pytest.raises(OutputError, match=r"full\.txt: cannot write \(No space left"):  # noqa: SIM117
+        with atomic_write(target):
+            raise disk_full
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["file", "folder"]

@@ -60,6 +60,11 @@ def test_score_documents_aggregates_paragraphs(predictor: StancePredictor) -> No
     assert doc.label == max(means, key=means.get)
 
 
+def test_documents_sharing_an_id_stay_apart(predictor: StancePredictor) -> None:
+    docs = predictor.score_documents([("same", "One.\n\nTwo."), ("same", "Three.")])
+    assert [len(d.paragraphs) for d in docs] == [2, 1]
+
+
 def test_empty_document_is_an_input_error(predictor: StancePredictor) -> None:
     with pytest.raises(InputError, match="d2: empty document"):
         predictor.score_documents([("d1", "Some text."), ("d2", "\n\n")])

@@ -10,6 +10,7 @@ from stancekit.predictor import StancePredictor
 from stancekit.scoring import (
     DocumentAggregator,
     ScoringStats,
+    group_documents,
     iter_units,
     score_units,
 )
@@ -98,3 +99,20 @@ def test_document_summaries(pipeline) -> None:
     assert sum(summaries[0].label_shares.values()) == pytest.approx(1.0)
     assert "uncertain" in summaries[0].label_shares
     assert DocumentAggregator(labels, False).finish() is None
+
+
+def test_records_sharing_an_id_are_summarised_apart(pipeline) -> None:
+    records = [
+        SourceRecord("dup", "Sex work is work.\n\nRights now."),
+        SourceRecord("dup", "Criminalise the buyers."),
+    ]
+    scored = list(score_units(pipeline, iter_units(records, "paragraph", ScoringStats())))
+    assert [len(group) for group in group_documents(scored)] == [2, 1]
+    whole = list(score_units(pipeline, iter_units(records, "document", ScoringStats())))
+    assert [len(group) for group in group_documents(whole)] == [1, 1]
+
+
+def test_zero_jobs_is_refused(pipeline) -> None:
+    units = iter_units(DOCS, "paragraph", ScoringStats())
+    with pytest.raises(InputError, match="jobs must be"):
+        list(score_units(pipeline, units, jobs=0))

@@ -109,3 +109,72 @@ def test_bad_jsonl_line(tmp_path: Path) -> None:
     path.write_text('{"text": "ok"}\n[1, 2]\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"b\.jsonl:2: expected a JSON object"):
         records([str(path)])
+
+
+def test_empty_argument_is_an_empty_text_not_the_current_folder() -> None:
+    assert records(["", "  "]) == [("text-1", "", {}), ("text-2", "  ", {})]
+
+
+def test_csv_row_with_surplus_fields_is_an_error_naming_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "t.csv"
+    path.write_text("id,text\n1,fine\n2,split, by a comma\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"t\.csv:3: more fields than the header's 2"):
+        records([str(path)])
+
+
+def test_csv_fields_longer_than_the_csv_module_default(tmp_path: Path) -> None:
+    path = tmp_path / "long.csv"
+    long_text = "word " * 40_000  # 200,000 characters: over csv's 131,072 default
+    path.write_text(f'text\n"{long_text}"\n', encoding="utf-8")
+    assert records([str(path)])[0][1] == long_text
+
+
+def test_byte_order_mark_is_not_part_of_the_first_column(tmp_path: Path) -> None:
+    (tmp_path / "b.csv").write_bytes("text,id\nHello,1\n".encode("utf-8-sig"))
+    (tmp_path / "b.jsonl").write_bytes('{"text": "Hi", "id": 2}\n'.encode("utf-8-sig"))
+    found = records([str(tmp_path / "b.csv"), str(tmp_path / "b.jsonl")], id_column="id")
+    assert [(d, t) for d, t, _ in found] == [("1", "Hello"), ("2", "Hi")]
+
+
+def test_id_column_problems(tmp_path: Path) -> None:
+    same = tmp_path / "same.csv"
+    same.write_text("text\nAn id that is the text.\n", encoding="utf-8")
+    assert records([str(same)], id_column="text")[0][:2] == (
+        "An id that is the text.",
+        "An id that is the text.",
+    )
+    missing = tmp_path / "m.jsonl"
+    missing.write_text('{"id": 1, "text": "a"}\n{"text": "b"}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=r"m\.jsonl: row 2 has no value for --id-column 'id'"):
+        records([str(missing)], id_column="id")
+    short = tmp_path / "s.csv"
+    short.write_text("text,id\nshort row\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 1 has no value for --id-column"):
+        records([str(short)], id_column="id")
+
+
+class _BinaryStdin:
+    """A stand-in for sys.stdin: text-mode wrapper with the raw bytes under ``buffer``."""
+
+    def __init__(self, data: bytes) -> None:
+        self.buffer = io.BytesIO(data)
+
+
+def test_stdin_is_decoded_with_the_requested_encoding_and_left_open() -> None:
+    stdin = _BinaryStdin("café\nthé\n".encode("latin-1"))
+    found = list(iter_records(["-"], SourceOptions(encoding="latin-1", lines=True), stdin))  # type: ignore[arg-type]
+    assert [r.text for r in found] == ["café", "thé"]
+    assert not stdin.buffer.closed
+    with pytest.raises(InputError, match="standard input: cannot decode byte 3 as ascii"):
+        list(iter_records(["-"], SourceOptions(encoding="ascii"), _BinaryStdin(b"caf\xe9")))  # type: ignore[arg-type]
+
+
+def test_json_files_are_refused_and_folder_tables_read_as_tables(tmp_path: Path) -> None:
+    (tmp_path / "one.json").write_text('{"text": "x"}', encoding="utf-8")
+    with pytest.raises(InputError, match=r"one\.json: a \.json file is not read; .*\.jsonl"):
+        records([str(tmp_path / "one.json")])
+    folder = tmp_path / "tables"
+    folder.mkdir()
+    (folder / "a.csv").write_text("text\nRow one.\nRow two.\n", encoding="utf-8")
+    found = records([str(folder)], glob="*.csv")
+    assert [(d, t) for d, t, _ in found] == [("a.csv:1", "Row one."), ("a.csv:2", "Row two.")]

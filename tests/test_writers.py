@@ -86,3 +86,47 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
         render(ROWS, "parquet", LABELS)
     with pytest.raises(InputError, match="format"):
         render(ROWS, "xml", LABELS)
+
+
+def test_aggregate_and_table_keep_records_that_share_an_id_apart() -> None:
+    rows = [
+        scored("same", 0, "decriminalisation", 0.8),
+        scored("same", 0, "abolitionist", 0.2),
+        scored("same", 1, "abolitionist", 0.3),
+    ]
+    docs = [json.loads(line) for line in render(rows, "jsonl", LABELS, aggregate=True).splitlines()]
+    assert [(d["doc_id"], d["paragraphs"], d["label"]) for d in docs] == [
+        ("same", 1, "decriminalisation"),
+        ("same", 2, "abolitionist"),
+    ]
+    assert render(rows, "table", LABELS).count("── same") == 2
+
+
+def test_summary_columns_from_the_input_are_renamed() -> None:
+    rows = [scored("a", 0, "abolitionist", 0.2, share_x=1, mean_p_y=2, input_z=3)]
+    doc = json.loads(render(rows, "jsonl", LABELS, aggregate=True))
+    assert doc["input_share_x"] == 1 and doc["input_mean_p_y"] == 2 and doc["input_input_z"] == 3
+    assert "share_x" not in doc and "mean_p_y" not in doc
+
+
+def test_jsonl_encodes_decimal_and_bytes_from_parquet() -> None:
+    from decimal import Decimal
+
+    rows = [scored("a", 0, "abolitionist", 0.2, amount=Decimal("1.50"), raw=b"caf\xc3\xa9")]
+    record = json.loads(render(rows, "jsonl", LABELS))
+    assert record["amount"] == "1.50" and record["raw"] == "café"
+
+
+def test_tsv() -> None:
+    table = list(csv.DictReader(io.StringIO(render(ROWS, "tsv", LABELS)), delimiter="\t"))
+    assert [r["doc_id"] for r in table] == ["a", "a", "b"] and table[0]["year"] == "2020"
+
+
+def test_parquet_failure_mid_stream_releases_the_file(tmp_path: Path) -> None:
+    def rows_then_failure():
+        yield from ROWS
+        raise InputError("input broke")
+
+    path = tmp_path / "out.parquet"
+    with path.open("wb") as handle, pytest.raises(InputError, match="input broke"):
+        write_results(rows_then_failure(), handle, "parquet", LABELS)

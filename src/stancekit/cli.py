@@ -220,8 +220,8 @@ def tune(
 FORMAT_BY_SUFFIX = {
     ".jsonl": "jsonl",
     ".ndjson": "jsonl",
-    ".json": "jsonl",
     ".csv": "csv",
+    ".tsv": "tsv",
     ".parquet": "parquet",
     ".txt": "table",
 }
@@ -232,8 +232,19 @@ def _output_format(requested: str, output: Path | None) -> str:
     if requested != "auto":
         return requested
     if output is not None:
-        return FORMAT_BY_SUFFIX.get(output.suffix.lower(), "jsonl")
+        suffix = output.suffix.lower()
+        if suffix not in FORMAT_BY_SUFFIX:
+            raise typer.BadParameter(
+                f"cannot tell the format from {output.name!r}: end it in "
+                f"{', '.join(FORMAT_BY_SUFFIX)}, or pass --format.",
+                param_hint="--output",
+            )
+        return FORMAT_BY_SUFFIX[suffix]
     return "table" if sys.stdout.isatty() else "jsonl"
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n:,} {noun}{'s' * (n != 1)}"
 
 
 @contextlib.contextmanager
@@ -272,8 +283,9 @@ def predict(
         typer.Option(
             "--format",
             "-f",
-            help="auto, table, jsonl, csv or parquet. auto: from -o's file ending, else a table "
-            "on a terminal and jsonl in a pipe.",
+            help="auto, table, jsonl, csv, tsv or parquet. auto: from -o's file ending (.jsonl, "
+            ".ndjson, .csv, .tsv, .parquet, .txt for a table), else a table on a terminal and "
+            "jsonl in a pipe.",
         ),
     ] = "auto",
     output: Annotated[
@@ -315,7 +327,7 @@ def predict(
     lines: Annotated[
         bool, typer.Option("--lines", help="stdin: every line is its own text.")
     ] = False,
-    encoding: Annotated[str, typer.Option(help="Encoding of text and table files.")] = "utf-8",
+    encoding: Annotated[str, typer.Option(help="Encoding of files and stdin.")] = "utf-8",
     batch_size: Annotated[
         int, typer.Option(min=1, help="Paragraphs per batch: sets peak memory.")
     ] = 5000,
@@ -340,6 +352,8 @@ def predict(
     from stancekit.sources import SourceOptions, iter_records
     from stancekit.writers import FORMATS, write_results
 
+    if output is not None and output.is_dir():
+        raise typer.BadParameter(f"{output} is a folder; give a file name.", param_hint="--output")
     fmt = _output_format(output_format, output)
     if fmt not in FORMATS:
         raise typer.BadParameter(
@@ -349,6 +363,12 @@ def predict(
         raise typer.BadParameter("parquet is binary: give -o FILE.parquet.", param_hint="--format")
     if unit not in ("paragraph", "document"):
         raise typer.BadParameter(f"{unit!r} is not paragraph or document.", param_hint="--unit")
+    if jobs == 0 or jobs < -1:
+        raise typer.BadParameter(
+            f"{jobs} is not a number of workers: give 1 or more, or -1 for all cores.",
+            param_hint="--jobs",
+        )
+
     options = SourceOptions(
         text_column=text_column, id_column=id_column, encoding=encoding, lines=lines, glob=glob
     )
@@ -384,8 +404,8 @@ def predict(
         typer.echo(f"warning: skipped {len(stats.empty)} empty text(s): {shown}", err=True)
     if output is not None:
         typer.echo(
-            f"wrote {rows:,} row{'s' * (rows != 1)} ({stats.documents:,} documents, "
-            f"{stats.units:,} scored units) to {output}",
+            f"wrote {_count(rows, 'row')} ({_count(stats.documents, 'document')}, "
+            f"{_count(stats.units, 'scored unit')}) to {output}",
             err=True,
         )
 
@@ -396,11 +416,13 @@ def explain_command(
     inputs: Annotated[
         list[str],
         typer.Argument(
-            help="Texts, .txt/.md files, or - for stdin; each paragraph is explained.",
+            help="Texts, .txt/.md files, folders, or - for stdin (as for predict); each "
+            "paragraph is explained.",
             show_default=False,
         ),
     ],
     model: ModelOption = None,
+    encoding: Annotated[str, typer.Option(help="Encoding of files and stdin.")] = "utf-8",
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Terms shown per label.")] = 10,
     html: Annotated[
         Path | None,
@@ -416,11 +438,14 @@ def explain_command(
     from stancekit.files import atomic_write
     from stancekit.predictor import StancePredictor
     from stancekit.scoring import ScoringStats, iter_units
-    from stancekit.sources import iter_records
+    from stancekit.sources import SourceOptions, iter_records
 
+    if html is not None and html.is_dir():
+        raise typer.BadParameter(f"{html} is a folder; give a file name.", param_hint="--html")
     predictor = StancePredictor.load(model)
     stats = ScoringStats()
-    units = list(iter_units(iter_records(inputs, stdin=sys.stdin), "paragraph", stats))
+    records = iter_records(inputs, SourceOptions(encoding=encoding), stdin=sys.stdin)
+    units = list(iter_units(records, "paragraph", stats))
     if not units:
         raise InputError("nothing to explain: every input was empty.")
     texts = [u.text for u in units]

@@ -18,6 +18,11 @@ class InputError(StancekitError):
     """Input text or file that cannot be used: missing, unreadable, empty, wrong format."""
 
 
+class OutputError(StancekitError):
+    """An output file or folder that cannot be written: a folder in the way, no permission, disk
+    full."""
+
+
 class DataError(StancekitError):
     """Labelled data that breaks the corpus schema: unknown label, missing field, bad value."""
 

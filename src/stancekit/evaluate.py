@@ -191,6 +191,12 @@ class EvaluationReport:
                 f"{label:<20}{s['precision']:>10.3f}{s['recall']:>9.3f}{s['f1']:>8.3f}"
                 f"{s['support']:>9}"
             )
+        absent = [label for label, s in t["per_class"].items() if not s["support"]]
+        if absent:
+            lines.append(
+                f"warning: no {', '.join(absent)} paragraphs in these data: macro-F1 counts "
+                "their F1 as 0; read the per-class rows instead."
+            )
         width = max(len(label) for label in self.labels) + 2
         lines += [
             "",
@@ -488,17 +494,24 @@ def read_labelled_table(
     """
     path = Path(path)
     suffix = path.suffix.lower()
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a labelled .jsonl, .csv or .tsv file.")
+    if suffix not in (".jsonl", ".ndjson", ".csv", ".tsv"):
+        raise InputError(f"{path}: unknown format {suffix!r}; use .jsonl, .csv or .tsv.")
     try:
-        if suffix in (".jsonl", ".json", ".ndjson"):
-            with path.open(encoding="utf-8") as handle:
+        # utf-8-sig: a byte-order mark (Excel writes one) is not part of the first column name.
+        with path.open(encoding="utf-8-sig", newline="") as handle:
+            if suffix in (".jsonl", ".ndjson"):
                 records = [json.loads(line) for line in handle if line.strip()]
-        elif suffix in (".csv", ".tsv"):
-            with path.open(encoding="utf-8", newline="") as handle:
-                records = list(csv.DictReader(handle, delimiter="\t" if suffix == ".tsv" else ","))
-        else:
-            raise InputError(f"{path}: unknown format {suffix!r}; use .jsonl, .csv or .tsv.")
+            else:
+                delimiter = "\t" if suffix == ".tsv" else ","
+                records = list(csv.DictReader(handle, delimiter=delimiter))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file.") from None
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
+    except csv.Error as exc:
+        raise InputError(f"{path}: not valid CSV ({exc}).") from None
     except UnicodeDecodeError as exc:
         raise InputError(f"{path}: not UTF-8 (byte {exc.start}); convert it first.") from None
     except json.JSONDecodeError as exc:

@@ -10,6 +10,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO
 
+from stancekit.errors import OutputError
+
 
 @contextlib.contextmanager
 def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
@@ -17,10 +19,27 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
 
     An exception inside the block (or an interrupted process) leaves ``path`` as it was: never
     half-written.
+
+    Raises
+    ------
+    OutputError
+        ``path`` is a folder, or its folder cannot be created or written (no permission, disk
+        full).
     """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    if path.is_dir():
+        raise OutputError(f"{path}: is a folder; give a file name to write.")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        reason = "a file is in the way" if isinstance(exc, FileExistsError) else exc.strerror
+        raise OutputError(
+            f"{path.parent}: cannot create this folder ({reason}); choose another path."
+        ) from None
+    try:
+        fd, tmp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
     # mkstemp makes the file private (0600); give it the mode a plain open() would: the mode
     # of the file it replaces, else 0666 less the umask.
     try:
@@ -34,10 +53,16 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
         with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
             yield handle
         os.replace(tmp_name, path)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp_name)
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise _cannot_write(path, exc) from None
         raise
+
+
+def _cannot_write(path: Path, exc: OSError) -> OutputError:
+    return OutputError(f"{path}: cannot write ({exc.strerror or exc}); choose another path.")
 
 
 def _umask() -> int:

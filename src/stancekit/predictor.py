@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from itertools import groupby, islice
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from stancekit.scoring import (
     DEFAULT_BATCH_SIZE,
     ScoredParagraph,
     ScoringStats,
+    group_documents,
     iter_units,
     score_units,
     summarise_paragraphs,
@@ -201,8 +202,7 @@ class StancePredictor:
         if not scored:
             raise InputError("no documents to score.")
         results = []
-        for _, group in groupby(scored, key=lambda p: p.doc_id):
-            paragraphs = list(group)
+        for paragraphs in group_documents(scored):
             summary = summarise_paragraphs(paragraphs, self.labels, threshold is not None)
             results.append(
                 DocumentScore(

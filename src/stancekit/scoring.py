@@ -3,7 +3,9 @@
 ``records -> units -> batches -> scored paragraphs``, one batch in memory at a time (a few with
 ``jobs > 1``), so peak memory follows ``batch_size``, not the input. A unit is a paragraph of a
 record (``unit="paragraph"``, the pipeline's segmenter) or the whole record (``"document"``).
-Documents stay contiguous, so :class:`DocumentAggregator` can summarise each one as it ends.
+Documents stay contiguous, so :class:`DocumentAggregator` can summarise each one as it ends. A
+document starts at every paragraph with index 0 (or ``None``: a whole document), so two inputs that
+share an id are still summarised apart.
 """
 
 from __future__ import annotations
@@ -74,6 +76,23 @@ class ScoringStats:
     documents: int = 0
     units: int = 0
     empty: list[str] = field(default_factory=list)
+
+
+def starts_document(paragraph: ScoredParagraph) -> bool:
+    """Whether ``paragraph`` opens a new input record (its first paragraph, or a whole one)."""
+    return paragraph.paragraph_index is None or paragraph.paragraph_index == 0
+
+
+def group_documents(scored: Iterable[ScoredParagraph]) -> Iterator[list[ScoredParagraph]]:
+    """Group a stream of scored units into one list per input record, in order."""
+    current: list[ScoredParagraph] = []
+    for paragraph in scored:
+        if current and starts_document(paragraph):
+            yield current
+            current = []
+        current.append(paragraph)
+    if current:
+        yield current
 
 
 def iter_units(records: Iterable[SourceRecord], unit: str, stats: ScoringStats) -> Iterator[Unit]:
@@ -180,6 +199,8 @@ def score_units(
     """
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}.")
+    if jobs == 0:
+        raise InputError("jobs must be a positive number of workers, or -1 for all cores.")
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise InputError(f"threshold must be between 0 and 1, got {threshold}.")
     labels = tuple(str(c) for c in pipeline.classes_)
@@ -236,7 +257,8 @@ def summarise_paragraphs(
 
 
 class DocumentAggregator:
-    """Summarise a stream of scored paragraphs (documents contiguous) document by document.
+    """Summarise a stream of scored paragraphs (documents contiguous) document by document;
+    a paragraph with index 0 or ``None`` starts a new document (see :func:`starts_document`).
 
     ``add`` returns the summary of the previous document when a new one starts; ``finish``
     returns the last one.
@@ -248,7 +270,7 @@ class DocumentAggregator:
 
     def add(self, paragraph: ScoredParagraph) -> DocumentSummary | None:
         done = None
-        if self._current and self._current[-1].doc_id != paragraph.doc_id:
+        if self._current and starts_document(paragraph):
             done = self.finish()
         self._current.append(paragraph)
         return done

@@ -1,12 +1,15 @@
 """Read what a user wants scored, lazily, as :class:`SourceRecord` s.
 
 * an argument that is ``-``: standard input, one document (or one per line with ``lines``);
-* a folder: every file below it matching ``glob`` (default ``**/*.txt`` and ``**/*.md``);
+* a folder: every file below it matching ``glob`` (default ``**/*.txt`` and ``**/*.md``), each read
+  as the file below would be;
 * a ``.csv``/``.tsv``/``.jsonl``/``.parquet`` file: one record per row, text from ``text_column``,
   id from ``id_column`` (default ``<file>:<row>``), every other column passed through;
+* a ``.json`` file: refused (one JSON document is not a table; use JSON Lines);
 * any other file: one document;
-* anything else: the text itself (``text-1``, ``text-2`` ...). A single token that looks like a
-  path (a ``/`` or a file ending) but does not exist is an error, not a text.
+* anything else, the empty string included: the text itself (``text-1``, ``text-2`` ...). A single
+  token that looks like a path (a ``/`` or a file ending) but does not exist is an error, not a
+  text.
 
 Records are produced one at a time, so a file of millions of rows is never held in memory.
 """
@@ -26,6 +29,7 @@ from typing import Any, NamedTuple, TextIO
 from stancekit.errors import InputError
 
 STDIN = "-"
+_SURPLUS = "\x00surplus"  # DictReader key for fields beyond the header
 TEXT_SUFFIXES = (".txt", ".md")
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 DEFAULT_GLOBS = ("**/*.txt", "**/*.md")
@@ -72,6 +76,26 @@ def _decode_error(path: Path | str, exc: UnicodeDecodeError, encoding: str) -> I
     )
 
 
+def _is_utf8(encoding: str) -> bool:
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def _file_encoding(encoding: str) -> str:
+    """UTF-8 files may open with a byte-order mark (Excel writes one): read it as utf-8-sig."""
+    return "utf-8-sig" if _is_utf8(encoding) else encoding
+
+
+def _raise_csv_field_limit() -> None:
+    """Let a CSV field be as long as memory allows (the csv module stops at 131,072 chars)."""
+    limit = sys.maxsize
+    while True:
+        try:
+            csv.field_size_limit(limit)
+            return
+        except OverflowError:
+            limit //= 2
+
+
 def read_text_file(path: Path, encoding: str = "utf-8") -> str:
     """A whole text file; binary files are refused by name."""
     try:
@@ -83,7 +107,7 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
     if b"\x00" in data[:8192]:
         raise InputError(f"{path}: binary file, not text; pass .txt/.md or a table.")
     try:
-        return data.decode("utf-8-sig" if encoding.lower() in ("utf-8", "utf8") else encoding)
+        return data.decode(_file_encoding(encoding))
     except UnicodeDecodeError as exc:
         raise _decode_error(path, exc, encoding) from None
 
@@ -113,11 +137,24 @@ def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
             yield from batch.to_pylist()
         return
     try:
-        with path.open(encoding=options.encoding, newline="") as handle:
+        with path.open(encoding=_file_encoding(options.encoding), newline="") as handle:
             if suffix in (".csv", ".tsv"):
-                reader = csv.DictReader(handle, delimiter="\t" if suffix == ".tsv" else ",")
-                _check_columns(path, reader.fieldnames or [], options)
-                yield from reader
+                _raise_csv_field_limit()
+                reader = csv.DictReader(
+                    handle, delimiter="\t" if suffix == ".tsv" else ",", restkey=_SURPLUS
+                )
+                try:
+                    _check_columns(path, reader.fieldnames or [], options)
+                    for row in reader:
+                        if _SURPLUS in row:
+                            raise InputError(
+                                f"{path}:{reader.line_num}: more fields than the header's "
+                                f"{len(reader.fieldnames or [])}; check the quoting or the "
+                                "delimiter."
+                            )
+                        yield row
+                except csv.Error as exc:
+                    raise InputError(f"{path}:{reader.line_num}: not valid CSV ({exc}).") from None
             else:
                 import orjson
 
@@ -144,12 +181,48 @@ def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
 def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
     """One record per row of a CSV/TSV/JSONL/Parquet file."""
     name = path.name
+    id_column = options.id_column
     for number, row in enumerate(_table_rows(path, options), start=1):
+        if id_column is None:
+            doc_id = f"{name}:{number}"
+        elif row.get(id_column) is None:
+            raise InputError(f"{path}: row {number} has no value for --id-column {id_column!r}.")
+        else:
+            doc_id = str(row[id_column])
         if options.text_column not in row:
             raise InputError(f"{path}: row {number} has no {options.text_column!r} field.")
         text = row.pop(options.text_column)
-        doc_id = str(row[options.id_column]) if options.id_column else f"{name}:{number}"
         yield SourceRecord(doc_id, "" if text is None else str(text), row)
+
+
+def _iter_file(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
+    suffix = path.suffix.lower()
+    if suffix in TABLE_SUFFIXES:
+        yield from iter_table(path, options)
+    elif suffix == ".json":
+        raise InputError(f"{path}: a .json file is not read; save one object per line as .jsonl.")
+    else:
+        yield SourceRecord(str(path), read_text_file(path, options.encoding))
+
+
+def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord]:
+    wrapper = None
+    if hasattr(stream, "buffer"):
+        # Decode the bytes ourselves, strictly, in the requested encoding: the terminal's locale
+        # (LC_ALL=C, say) must not decide, nor smuggle in surrogates.
+        wrapper = io.TextIOWrapper(stream.buffer, encoding=_file_encoding(options.encoding))
+    try:
+        lines = wrapper if wrapper is not None else stream
+        if options.lines:
+            for number, line in enumerate(lines, start=1):
+                yield SourceRecord(f"stdin:{number}", line.rstrip("\r\n"))
+        else:
+            yield SourceRecord("stdin", lines.read())
+    except UnicodeDecodeError as exc:
+        raise _decode_error("standard input", exc, options.encoding) from None
+    finally:
+        if wrapper is not None:
+            wrapper.detach()  # leave the caller's stdin open
 
 
 def _files_in(folder: Path, pattern: str | None) -> list[Path]:
@@ -177,26 +250,16 @@ def iter_records(
     text_number = 0
     for arg in args:
         path = Path(arg)
-        if arg == STDIN:
-            stream = stdin if stdin is not None else sys.stdin
-            if options.encoding.lower() not in ("utf-8", "utf8") and hasattr(stream, "buffer"):
-                stream = io.TextIOWrapper(stream.buffer, encoding=options.encoding)
-            try:
-                if options.lines:
-                    for number, line in enumerate(stream, start=1):
-                        yield SourceRecord(f"stdin:{number}", line.rstrip("\n"))
-                else:
-                    yield SourceRecord("stdin", stream.read())
-            except UnicodeDecodeError as exc:
-                raise _decode_error("standard input", exc, "utf-8") from None
+        if not arg.strip():  # Path("") is ".": an empty argument is an empty text, not the cwd
+            text_number += 1
+            yield SourceRecord(f"text-{text_number}", arg)
+        elif arg == STDIN:
+            yield from _iter_stdin(stdin if stdin is not None else sys.stdin, options)
         elif path.is_dir():
             for file in _files_in(path, options.glob):
-                yield SourceRecord(str(file), read_text_file(file, options.encoding))
+                yield from _iter_file(file, options)
         elif path.is_file():
-            if path.suffix.lower() in TABLE_SUFFIXES:
-                yield from iter_table(path, options)
-            else:
-                yield SourceRecord(str(path), read_text_file(path, options.encoding))
+            yield from _iter_file(path, options)
         elif _looks_like_path(arg):
             raise InputError(f"{arg}: no such file or folder.")
         else:

@@ -1,13 +1,14 @@
-"""Write scored paragraphs (or document summaries) as a table, JSON Lines, CSV or Parquet.
+"""Write scored paragraphs (or document summaries) as a table, JSON Lines, CSV, TSV or Parquet.
 
 Every machine row is flat: ``doc_id, paragraph_index, label, p_<label>..., margin``, the input's
 pass-through columns (renamed ``input_<name>`` when they clash with these), ``text``, and with
-explanations ``explain_<label>`` (a list of ``[term, contribution]``; a JSON string in CSV and
+explanations ``explain_<label>`` (a list of ``[term, contribution]``; a JSON string in CSV, TSV and
 Parquet). Writers stream: rows are written as they come.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -15,16 +16,24 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring import DocumentAggregator, DocumentSummary, ScoredParagraph
+from stancekit.scoring import (
+    DocumentAggregator,
+    DocumentSummary,
+    ScoredParagraph,
+    starts_document,
+)
 
-FORMATS = ("table", "jsonl", "csv", "parquet")
+FORMATS = ("table", "jsonl", "csv", "tsv", "parquet")
 _RESERVED = {"doc_id", "paragraph_index", "label", "margin", "text", "date", "paragraphs"}
+_RESERVED_PREFIXES = ("p_", "explain_", "share_", "mean_p_", "input_")
 _PARQUET_BATCH = 5000
 
 
 def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
     for key, value in extra.items():
-        name = f"input_{key}" if key in _RESERVED or key.startswith(("p_", "explain_")) else key
+        name = key
+        if key in _RESERVED or str(key).startswith(_RESERVED_PREFIXES):
+            name = f"input_{key}"
         record[name] = value
 
 
@@ -60,6 +69,13 @@ def document_record(d: DocumentSummary) -> dict[str, Any]:
     return record
 
 
+def _jsonable(value: Any) -> str:
+    """What orjson cannot encode itself: bytes as UTF-8 text, anything else (Decimal) as str."""
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
 class JsonlWriter:
     """JSON Lines via orjson (about 15 times faster than json.dumps on these rows)."""
 
@@ -71,18 +87,23 @@ class JsonlWriter:
         self._option = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
 
     def write(self, record: dict[str, Any]) -> None:
-        self.handle.write(self._dumps(record, option=self._option).decode())
+        # default=str: pass-through values orjson cannot encode (Decimal from Parquet, say).
+        self.handle.write(self._dumps(record, default=_jsonable, option=self._option).decode())
 
     def close(self) -> None:
         pass
 
+    def abort(self) -> None:
+        pass
+
 
 class CsvWriter:
-    """CSV with the first row's columns as header; later rows' unknown columns are dropped and
-    missing ones left empty."""
+    """CSV (or TSV) with the first row's columns as header; later rows' unknown columns are
+    dropped and missing ones left empty."""
 
-    def __init__(self, handle: IO[str]) -> None:
+    def __init__(self, handle: IO[str], delimiter: str = ",") -> None:
         self.handle = handle
+        self.delimiter = delimiter
         self.writer: Any = None
         self.fields: list[str] = []
         self.nested = False
@@ -91,7 +112,7 @@ class CsvWriter:
         if self.writer is None:
             self.fields = list(record)
             self.nested = any(isinstance(v, list | dict) for v in record.values())
-            self.writer = csv.writer(self.handle, lineterminator="\n")
+            self.writer = csv.writer(self.handle, delimiter=self.delimiter, lineterminator="\n")
             self.writer.writerow(self.fields)
         values = [record.get(name) for name in self.fields]
         if self.nested:
@@ -102,6 +123,9 @@ class CsvWriter:
         self.writer.writerow(values)
 
     def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
         pass
 
 
@@ -154,7 +178,13 @@ class ParquetWriter:
                     else str(v)
                     for v in values
                 ]
-            columns[field.name] = pa.array(values, type=field.type)
+            try:
+                columns[field.name] = pa.array(values, type=field.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+                raise InputError(
+                    f"cannot store column {field.name!r} in Parquet ({exc}); "
+                    "use --format jsonl or csv."
+                ) from None
         self.writer.write_table(pa.table(columns, schema=self.schema))
         self.rows = []
 
@@ -162,6 +192,13 @@ class ParquetWriter:
         self._flush()
         if self.writer is not None:
             self.writer.close()
+
+    def abort(self) -> None:
+        """Release the file after a failure without writing the rows still buffered."""
+        self.rows = []
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
 
 
 def _clip(text: str, width: int) -> str:
@@ -175,11 +212,9 @@ class TableWriter:
         self.handle, self.labels, self.width = handle, labels, width
         heads = "".join(f"{label[:8]:>10}" for label in labels)
         handle.write(f"{'para':>4}  {'label':<18}{heads}{'margin':>8}  text\n")
-        self.current: str | None = None
 
     def paragraph(self, p: ScoredParagraph) -> None:
-        if p.doc_id != self.current:
-            self.current = p.doc_id
+        if starts_document(p):
             self.handle.write(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else "") + "\n")
         probs = "".join(f"{p.probabilities[label]:>10.2f}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
@@ -226,19 +261,27 @@ def write_results(
         if (summary := aggregator.finish()) is not None:
             table.document(summary)
         return rows
-    writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "parquet": ParquetWriter}[fmt](handle)
-    if aggregate:
-        for p in scored:
-            if (summary := aggregator.add(p)) is not None:
+    writer: JsonlWriter | CsvWriter | ParquetWriter
+    if fmt == "tsv":
+        writer = CsvWriter(handle, delimiter="\t")
+    else:
+        writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "parquet": ParquetWriter}[fmt](handle)
+    try:
+        if aggregate:
+            for p in scored:
+                if (summary := aggregator.add(p)) is not None:
+                    writer.write(document_record(summary))
+                    rows += 1
+            if (summary := aggregator.finish()) is not None:
                 writer.write(document_record(summary))
                 rows += 1
-        if (summary := aggregator.finish()) is not None:
-            writer.write(document_record(summary))
-            rows += 1
-    else:
-        for p in scored:
-            writer.write(paragraph_record(p))
-            rows += 1
+        else:
+            for p in scored:
+                writer.write(paragraph_record(p))
+                rows += 1
+    except BaseException:
+        writer.abort()
+        raise
     writer.close()
     return rows
 
