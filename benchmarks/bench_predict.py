@@ -4,6 +4,8 @@ Generates N synthetic paragraphs of 40-160 words (word runs drawn from the shipp
 seed), then prints, side by side:
 
 * the reference: the raw pipeline's predict_proba on a pre-loaded list in 10k chunks;
+* the same through stancekit's exact fast vectorizer path (``stancekit.vectorize``), which
+  ``stancekit predict`` uses, so the I/O overhead can be read off against both;
 * `stancekit predict` end to end, JSONL -> JSONL and CSV -> CSV (process start and model load
   included), as paragraphs/s and as a ratio to the reference;
 * reading the JSONL with Hugging Face `datasets` (streaming) against the plain reader;
@@ -119,6 +121,21 @@ def main() -> None:
             pipeline.predict_proba(texts[i : i + 10_000])
         reference = n / (time.perf_counter() - start)
         report("reference: pipeline.predict_proba, 10k chunks", f"{reference:,.0f} /s")
+
+        from stancekit.vectorize import fast_features, predict_proba
+
+        features = fast_features(pipeline)
+        start = time.perf_counter()
+        for i in range(0, n, 10_000):
+            predict_proba(pipeline, texts[i : i + 10_000], features)
+        fast = n / (time.perf_counter() - start)
+        check = texts[:2000]
+        same = (predict_proba(pipeline, check, features) == pipeline.predict_proba(check)).all()
+        report(
+            "stancekit's vectorizer path, same list and chunks",
+            f"{fast:,.0f} /s",
+            f"{fast / reference:.2f}x reference; identical probabilities: {bool(same)}",
+        )
 
         seconds, rss_n = timed_run(
             [STANCEKIT, "predict", str(jsonl), "-o", str(folder / "o.jsonl"), *model]

@@ -20,6 +20,7 @@ from stancekit.errors import InputError
 from stancekit.labels import UNCERTAIN
 from stancekit.segment import segment_document
 from stancekit.sources import SourceRecord
+from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba
 
 UNITS = ("paragraph", "document")
 DEFAULT_BATCH_SIZE = 5000
@@ -121,12 +122,15 @@ def _chunks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
         yield batch
 
 
-def predict_batch(pipeline: Any, texts: list[str], explain: int) -> tuple[Any, list | None]:
-    """Probabilities for ``texts`` and, with ``explain > 0``, each label's top terms.
+def predict_batch(
+    pipeline: Any, texts: list[str], explain: int, features: FastWordFeatures | None = None
+) -> tuple[Any, list | None]:
+    """Probabilities for ``texts`` (through ``features`` when given: same numbers, faster) and,
+    with ``explain > 0``, each label's top terms.
 
     A module-level function so that joblib workers can run it.
     """
-    proba = pipeline.predict_proba(texts)
+    proba = predict_proba(pipeline, texts, features)
     if not explain:
         return proba, None
     from stancekit.explain import explain_texts
@@ -204,6 +208,7 @@ def score_units(
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise InputError(f"threshold must be between 0 and 1, got {threshold}.")
     labels = tuple(str(c) for c in pipeline.classes_)
+    features = fast_features(pipeline)
     units = iter(units)
     head = list(islice(units, PARALLEL_MIN_UNITS)) if jobs != 1 else []
     parallel = jobs != 1 and len(head) == PARALLEL_MIN_UNITS
@@ -212,7 +217,10 @@ def score_units(
     if not parallel:
         for batch in batches:
             yield from _to_scored(
-                batch, predict_batch(pipeline, [u.text for u in batch], explain), labels, threshold
+                batch,
+                predict_batch(pipeline, [u.text for u in batch], explain, features),
+                labels,
+                threshold,
             )
             done += len(batch)
             if on_progress:
@@ -225,7 +233,7 @@ def score_units(
     def tasks() -> Iterator[Any]:
         for batch in batches:
             pending.append(batch)
-            yield delayed(predict_batch)(pipeline, [u.text for u in batch], explain)
+            yield delayed(predict_batch)(pipeline, [u.text for u in batch], explain, features)
 
     with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs") as run:
         for result in run(tasks()):
