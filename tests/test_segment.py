@@ -1,11 +1,12 @@
 from __future__ import annotations
 
 import json
+import random
 
 import pytest
 
 from conftest import REPO
-from stancekit.segment import segment_document, segment_paragraphs
+from stancekit.segment import normalise_space, segment_document, segment_paragraphs
 
 
 def test_blank_lines_split_and_whitespace_is_normalised() -> None:
@@ -78,3 +79,16 @@ def test_seeds_are_byte_identical_to_the_shared_originals() -> None:
         pytest.skip("../shared/seeds not present")
     for original in shared.iterdir():
         assert (REPO / "seeds" / original.name).read_bytes() == original.read_bytes()
+
+
+def test_normalise_space_equals_split_and_join_on_every_kind_of_white_space() -> None:
+    rng = random.Random(0)
+    spaces = [chr(c) for c in range(0x110000) if chr(c).isspace()][:40]
+    mixed = ["a", "b", "é", ".", " ", *spaces]
+    mostly_plain = ["a", "b", ".", " ", " ", "a", "b", "\x1f", "\x0b"]  # the ASCII shortcut
+    for alphabet in (mixed, mostly_plain):
+        for _ in range(5000):
+            text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12)))
+            assert normalise_space(text) == " ".join(text.split()), repr(text)
+    for ascii_space in " \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f":
+        assert normalise_space(f"a{ascii_space}b") == "a b"

@@ -130,3 +130,50 @@ def test_parquet_failure_mid_stream_releases_the_file(tmp_path: Path) -> None:
     path = tmp_path / "out.parquet"
     with path.open("wb") as handle, pytest.raises(InputError, match="input broke"):
         write_results(rows_then_failure(), handle, "parquet", LABELS)
+
+
+@pytest.mark.parametrize("delimiter", [",", "\t"])
+def test_csv_output_is_what_the_csv_module_writes(delimiter: str) -> None:
+    from decimal import Decimal
+
+    from stancekit.writers import CsvWriter
+
+    values = [
+        "plain",
+        "a, comma",
+        "a\ttab",
+        'a "quote"',
+        "line\nbreak",
+        "",
+        None,
+        0.1 + 0.2,
+        7,
+        True,
+        Decimal("1.50"),
+        "naïve — “curly”",
+        " padded ",
+    ]
+    records = [{f"c{i}": v for i, v in enumerate(values)}, {"c0": "only one set"}]
+    for shift in (3, 5):
+        records.append({f"c{i}": values[(i + shift) % len(values)] for i in range(len(values))})
+    ours = io.StringIO()
+    writer = CsvWriter(ours, delimiter=delimiter)
+    for record in records:
+        writer.write(record)
+    expected = io.StringIO()
+    reference = csv.writer(expected, delimiter=delimiter, lineterminator="\n")
+    reference.writerow(list(records[0]))
+    for record in records:
+        reference.writerow([record.get(name) for name in records[0]])
+    assert ours.getvalue() == expected.getvalue()
+    single = io.StringIO()
+    CsvWriter(single).write({"": ""})
+    expected_single = io.StringIO()
+    csv.writer(expected_single, lineterminator="\n").writerows([[""], [""]])
+    assert single.getvalue() == expected_single.getvalue()
+    # A carriage return is quoted too (csv.writer with "\n" line ends leaves it bare, which
+    # its own reader then splits): the row reads back whole.
+    quoted = io.StringIO()
+    CsvWriter(quoted, delimiter=delimiter).write({"a": "carriage\rreturn", "b": "x"})
+    rows = list(csv.reader(io.StringIO(quoted.getvalue(), newline=""), delimiter=delimiter))
+    assert rows == [["a", "b"], ["carriage\rreturn", "x"]]
