@@ -444,3 +444,37 @@ def test_evaluate_file_errors_and_one_class_warning(
     result = run("evaluate", "--model", tiny_model, "--data", one_class, "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
     assert "warning: no abolitionist paragraphs in these data" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "m.jsonl",
+            '{"text": "a", "label": "abolitionist"}\n{"text": "b"}\n',
+            "row 2 has no 'label'",
+        ),
+        (
+            "l.jsonl",
+            '{"text": "a", "label": "abolitionist"}\n[1, 2]\n',
+            "l.jsonl:2: expected a JSON",
+        ),
+        ("x.csv", "text,label\nend demand,abolitionist\nsex,decriminalisation,extra\n", "x.csv:3"),
+        ("n.jsonl", '{"text": 5, "label": "abolitionist"}\n', "'text' is empty or not text"),
+    ],
+)
+def test_evaluate_file_bad_rows_are_one_line(
+    tiny_model: Path, tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    data = tmp_path / name
+    data.write_text(content, encoding="utf-8")
+    result = run("evaluate", "--model", tiny_model, "--data", data, "--out", tmp_path / "r")
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and message in line
+    assert not (tmp_path / "r").exists()
+
+
+def test_output_dash_is_stdout(tiny_model: Path) -> None:
+    result = run("predict", "--model", tiny_model, "Rights.", "-f", "jsonl", "-o", "-")
+    assert result.exit_code == 0 and json.loads(result.stdout)["doc_id"] == "text-1"

@@ -49,9 +49,9 @@ def test_csv_tsv_jsonl_with_id_and_pass_through(tmp_path: Path) -> None:
     (tmp_path / "t.jsonl").write_text(json.dumps({"body": "J.", "n": 3}) + "\n", encoding="utf-8")
     found = records([str(tmp_path / n) for n in ("t.csv", "t.tsv", "t.jsonl")], text_column="body")
     assert found == [
-        ("t.csv:1", "Hello there.", {"url": "u1", "year": "2020"}),
-        ("t.tsv:1", "Tab text.", {"url": "u2"}),
-        ("t.jsonl:1", "J.", {"n": 3}),
+        (f"{tmp_path}/t.csv:1", "Hello there.", {"url": "u1", "year": "2020"}),
+        (f"{tmp_path}/t.tsv:1", "Tab text.", {"url": "u2"}),
+        (f"{tmp_path}/t.jsonl:1", "J.", {"n": 3}),
     ]
     by_id = records([str(tmp_path / "t.csv")], text_column="body", id_column="url")
     assert by_id[0][0] == "u1"
@@ -63,8 +63,8 @@ def test_parquet(tmp_path: Path) -> None:
 
     pq.write_table(pa.table({"text": ["P one.", None], "k": [1, 2]}), tmp_path / "t.parquet")
     assert records([str(tmp_path / "t.parquet")]) == [
-        ("t.parquet:1", "P one.", {"k": 1}),
-        ("t.parquet:2", "", {"k": 2}),
+        (f"{tmp_path}/t.parquet:1", "P one.", {"k": 1}),
+        (f"{tmp_path}/t.parquet:2", "", {"k": 2}),
     ]
 
 
@@ -147,10 +147,30 @@ def test_id_column_problems(tmp_path: Path) -> None:
     missing.write_text('{"id": 1, "text": "a"}\n{"text": "b"}\n', encoding="utf-8")
     with pytest.raises(InputError, match=r"m\.jsonl: row 2 has no value for --id-column 'id'"):
         records([str(missing)], id_column="id")
-    short = tmp_path / "s.csv"
-    short.write_text("text,id\nshort row\n", encoding="utf-8")
-    with pytest.raises(InputError, match="row 1 has no value for --id-column"):
-        records([str(short)], id_column="id")
+    blank = tmp_path / "blank.csv"
+    blank.write_text("text,id\nhas an id,1\nhas none,\n", encoding="utf-8")
+    with pytest.raises(InputError, match="row 2 has no value for --id-column"):
+        records([str(blank)], id_column="id")
+
+
+def test_malformed_csv_and_jsonl_rows_name_the_line(tmp_path: Path) -> None:
+    cases = {
+        "short.csv": ("text,id\nfine,1\nshort row\n", r"short\.csv:3: fewer fields"),
+        "quote.csv": ('text\n"never closed\n', r"quote\.csv:\d+: not valid CSV"),
+        "empty.csv": ("", r"empty\.csv: empty file, no header row"),
+        "list.jsonl": ('{"text": ["a", "b"]}\n', r"row 1: 'text' holds a JSON list, not text"),
+    }
+    for name, (content, message) in cases.items():
+        (tmp_path / name).write_text(content, encoding="utf-8")
+        with pytest.raises(InputError, match=message):
+            records([str(tmp_path / name)])
+
+
+def test_binary_formats_are_refused_by_their_leading_bytes(tmp_path: Path) -> None:
+    pdf = tmp_path / "report.pdf"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n")  # no NUL byte early on
+    with pytest.raises(InputError, match=r"report\.pdf: binary file .* convert it to text"):
+        records([str(pdf)])
 
 
 class _BinaryStdin:
@@ -177,4 +197,7 @@ def test_json_files_are_refused_and_folder_tables_read_as_tables(tmp_path: Path)
     folder.mkdir()
     (folder / "a.csv").write_text("text\nRow one.\nRow two.\n", encoding="utf-8")
     found = records([str(folder)], glob="*.csv")
-    assert [(d, t) for d, t, _ in found] == [("a.csv:1", "Row one."), ("a.csv:2", "Row two.")]
+    assert [(d, t) for d, t, _ in found] == [
+        (f"{folder}/a.csv:1", "Row one."),
+        (f"{folder}/a.csv:2", "Row two."),
+    ]

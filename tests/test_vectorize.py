@@ -32,7 +32,7 @@ def assert_same_matrix(vectorizer: object, texts: list[str]) -> None:
     fast = FastWordFeatures.for_vectorizer(vectorizer)
     assert fast is not None
     expected, got = vectorizer.transform(texts), fast.transform(texts)  # type: ignore[attr-defined]
-    assert expected.shape == got.shape
+    assert expected.shape == got.shape and expected.dtype == got.dtype
     assert (expected != got).nnz == 0
 
 
@@ -45,8 +45,19 @@ def assert_same_matrix(vectorizer: object, texts: list[str]) -> None:
         TfidfVectorizer(ngram_range=(2, 2), norm=None, use_idf=False),
         TfidfVectorizer(ngram_range=(1, 2), stop_words="english", binary=True),
         CountVectorizer(ngram_range=(1, 2)),
+        TfidfVectorizer(ngram_range=(1, 2), dtype=np.float32),
+        CountVectorizer(ngram_range=(1, 2), vocabulary=["sex", "sex work", "buyers", "the buyers"]),
     ],
-    ids=["default", "max_df", "unigrams", "bigrams_only", "stop_words", "counts"],
+    ids=[
+        "default",
+        "max_df",
+        "unigrams",
+        "bigrams_only",
+        "stop_words",
+        "counts",
+        "float32",
+        "given_vocabulary",
+    ],
 )
 def test_same_matrix_as_scikit_learn(vectorizer: object) -> None:
     vectorizer.fit(TRAIN)  # type: ignore[attr-defined]
@@ -66,6 +77,20 @@ def test_same_matrix_as_scikit_learn(vectorizer: object) -> None:
     ids=["char", "trigrams", "token_pattern", "tokenizer"],
 )
 def test_unsupported_vectorizers_fall_back(vectorizer: object) -> None:
+    vectorizer.fit(TRAIN)  # type: ignore[attr-defined]
+    assert FastWordFeatures.for_vectorizer(vectorizer) is None
+
+
+@pytest.mark.parametrize(
+    "vectorizer",
+    [
+        TfidfVectorizer(vocabulary=["buyers", "punish", "punish buyers"]),
+        CountVectorizer(ngram_range=(1, 2), vocabulary=["end", "end demand now"]),
+        CountVectorizer(ngram_range=(2, 2), vocabulary=["end", "end demand"]),
+    ],
+    ids=["bigram_in_unigram_model", "trigram_in_bigram_model", "unigram_in_bigram_model"],
+)
+def test_hand_given_vocabularies_outside_the_ngram_range_fall_back(vectorizer: object) -> None:
     vectorizer.fit(TRAIN)  # type: ignore[attr-defined]
     assert FastWordFeatures.for_vectorizer(vectorizer) is None
 

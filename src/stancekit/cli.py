@@ -17,7 +17,7 @@ from typing import Annotated, Any, TypeVar
 import typer
 
 from stancekit import __version__
-from stancekit.errors import InputError, StancekitError
+from stancekit.errors import InputError, StancekitError, UsageError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -234,13 +234,18 @@ def _output_format(requested: str, output: Path | None) -> str:
     if output is not None:
         suffix = output.suffix.lower()
         if suffix not in FORMAT_BY_SUFFIX:
-            raise typer.BadParameter(
-                f"cannot tell the format from {output.name!r}: end it in "
-                f"{', '.join(FORMAT_BY_SUFFIX)}, or pass --format.",
-                param_hint="--output",
+            raise UsageError(
+                f"--output: cannot tell the format from {output.name!r}: end it in "
+                f"{', '.join(FORMAT_BY_SUFFIX)}, or pass --format."
             )
         return FORMAT_BY_SUFFIX[suffix]
     return "table" if sys.stdout.isatty() else "jsonl"
+
+
+def _warn_empty(empty: list[str]) -> None:
+    if empty:
+        shown = ", ".join(empty[:5]) + (" ..." if len(empty) > 5 else "")
+        typer.echo(f"warning: skipped {len(empty)} empty text(s): {shown}", err=True)
 
 
 def _count(n: int, noun: str) -> str:
@@ -290,7 +295,9 @@ def predict(
     ] = "auto",
     output: Annotated[
         Path | None,
-        typer.Option("--output", "-o", help="Write results to this file (atomically)."),
+        typer.Option(
+            "--output", "-o", help="Write results to this file (atomically); - for stdout."
+        ),
     ] = None,
     unit: Annotated[
         str,
@@ -318,7 +325,7 @@ def predict(
     ] = 0,
     text_column: Annotated[str, typer.Option(help="Tables: the text column.")] = "text",
     id_column: Annotated[
-        str | None, typer.Option(help="Tables: the id column [default: file:row].")
+        str | None, typer.Option(help="Tables: the id column [default: path:row].")
     ] = None,
     glob: Annotated[
         str | None,
@@ -352,22 +359,19 @@ def predict(
     from stancekit.sources import SourceOptions, iter_records
     from stancekit.writers import FORMATS, write_results
 
+    if output is not None and str(output) == "-":
+        output = None  # -o - : standard output
     if output is not None and output.is_dir():
-        raise typer.BadParameter(f"{output} is a folder; give a file name.", param_hint="--output")
+        raise UsageError(f"--output: {output} is a folder; give a file name.")
     fmt = _output_format(output_format, output)
     if fmt not in FORMATS:
-        raise typer.BadParameter(
-            f"{output_format!r} is not one of auto, {', '.join(FORMATS)}.", param_hint="--format"
-        )
+        raise UsageError(f"--format: {output_format!r} is not one of auto, {', '.join(FORMATS)}.")
     if fmt == "parquet" and output is None:
-        raise typer.BadParameter("parquet is binary: give -o FILE.parquet.", param_hint="--format")
+        raise UsageError("--format parquet is binary: give -o FILE.parquet.")
     if unit not in ("paragraph", "document"):
-        raise typer.BadParameter(f"{unit!r} is not paragraph or document.", param_hint="--unit")
+        raise UsageError(f"--unit: {unit!r} is not paragraph or document.")
     if jobs == 0 or jobs < -1:
-        raise typer.BadParameter(
-            f"{jobs} is not a number of workers: give 1 or more, or -1 for all cores.",
-            param_hint="--jobs",
-        )
+        raise UsageError(f"--jobs: {jobs} is not a number of workers: give 1 or more, or -1.")
 
     options = SourceOptions(
         text_column=text_column, id_column=id_column, encoding=encoding, lines=lines, glob=glob
@@ -399,9 +403,7 @@ def predict(
                     raise InputError("nothing to score: every input was empty.")
     if not rows:
         raise InputError("nothing to score: every input was empty.")
-    if stats.empty:
-        shown = ", ".join(stats.empty[:5]) + (" ..." if len(stats.empty) > 5 else "")
-        typer.echo(f"warning: skipped {len(stats.empty)} empty text(s): {shown}", err=True)
+    _warn_empty(stats.empty)
     if output is not None:
         typer.echo(
             f"wrote {_count(rows, 'row')} ({_count(stats.documents, 'document')}, "
@@ -441,13 +443,14 @@ def explain_command(
     from stancekit.sources import SourceOptions, iter_records
 
     if html is not None and html.is_dir():
-        raise typer.BadParameter(f"{html} is a folder; give a file name.", param_hint="--html")
+        raise UsageError(f"--html: {html} is a folder; give a file name.")
     predictor = StancePredictor.load(model)
     stats = ScoringStats()
     records = iter_records(inputs, SourceOptions(encoding=encoding), stdin=sys.stdin)
     units = list(iter_units(records, "paragraph", stats))
     if not units:
         raise InputError("nothing to explain: every input was empty.")
+    _warn_empty(stats.empty)
     texts = [u.text for u in units]
     explanations = predictor.explain(texts)
     for unit_, explanation, prediction in zip(

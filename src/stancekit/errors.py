@@ -14,6 +14,12 @@ class StancekitError(Exception):
     exit_code: int = 1
 
 
+class UsageError(StancekitError):
+    """An option value that cannot work: a folder given as an output file, an unknown format."""
+
+    exit_code = 2
+
+
 class InputError(StancekitError):
     """Input text or file that cannot be used: missing, unreadable, empty, wrong format."""
 

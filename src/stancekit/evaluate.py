@@ -492,30 +492,15 @@ def read_labelled_table(
         Missing or unreadable file, unknown format, missing column (the message lists the columns
         that exist), or a label outside the stancekit labels.
     """
+    from stancekit.sources import open_table
+
     path = Path(path)
     suffix = path.suffix.lower()
     if path.is_dir():
         raise InputError(f"{path}: is a folder; give a labelled .jsonl, .csv or .tsv file.")
     if suffix not in (".jsonl", ".ndjson", ".csv", ".tsv"):
         raise InputError(f"{path}: unknown format {suffix!r}; use .jsonl, .csv or .tsv.")
-    try:
-        # utf-8-sig: a byte-order mark (Excel writes one) is not part of the first column name.
-        with path.open(encoding="utf-8-sig", newline="") as handle:
-            if suffix in (".jsonl", ".ndjson"):
-                records = [json.loads(line) for line in handle if line.strip()]
-            else:
-                delimiter = "\t" if suffix == ".tsv" else ","
-                records = list(csv.DictReader(handle, delimiter=delimiter))
-    except FileNotFoundError:
-        raise InputError(f"{path}: no such file.") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
-    except csv.Error as exc:
-        raise InputError(f"{path}: not valid CSV ({exc}).") from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"{path}: not UTF-8 (byte {exc.start}); convert it first.") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: line is not valid JSON ({exc.msg}).") from None
+    records = list(open_table(path))  # one-line InputErrors for unreadable files and bad rows
     if not records:
         raise InputError(f"{path}: no rows.")
     columns = list(records[0])
@@ -531,14 +516,17 @@ def read_labelled_table(
     group = group_column or ("doc_id" if "doc_id" in columns else None)
     rows = []
     for number, record in enumerate(records, start=1):
+        for column in (text_column, label_column, group):
+            if column is not None and column not in record:
+                raise InputError(f"{path}: row {number} has no {column!r} field.")
         label = str(record[label_column]).strip()
         if label not in LABELS:
             raise InputError(
                 f"{path}: row {number} has label {label!r}; labels are {', '.join(LABELS)}."
             )
-        text = str(record[text_column] or "")
-        if not text.strip():
-            raise InputError(f"{path}: row {number} has an empty text.")
+        text = record[text_column]
+        if not isinstance(text, str) or not text.strip():
+            raise InputError(f"{path}: row {number}: {text_column!r} is empty or not text.")
         rows.append(
             {
                 "text": text,

@@ -18,7 +18,7 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
     """Open a temporary file beside ``path``; rename it onto ``path`` only if the block succeeds.
 
     An exception inside the block (or an interrupted process) leaves ``path`` as it was: never
-    half-written.
+    half-written. A device or pipe (``/dev/null``, a FIFO) is written in place.
 
     Raises
     ------
@@ -29,6 +29,11 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
     path = Path(path)
     if path.is_dir():
         raise OutputError(f"{path}: is a folder; give a file name to write.")
+    if path.exists() and not path.is_file():
+        # A device or pipe (/dev/null, /dev/stdout, a FIFO): write to it; renaming a file over
+        # it would replace the device.
+        yield from _write_in_place(path, mode)
+        return
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -59,6 +64,16 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
             raise _cannot_write(path, exc) from None
         raise
+
+
+def _write_in_place(path: Path, mode: str) -> Iterator[IO]:
+    encoding = None if "b" in mode else "utf-8"
+    try:
+        handle = open(path, mode, encoding=encoding)  # noqa: SIM115
+    except OSError as exc:
+        raise _cannot_write(path, exc) from None
+    with handle:
+        yield handle
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:

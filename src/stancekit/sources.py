@@ -4,7 +4,7 @@
 * a folder: every file below it matching ``glob`` (default ``**/*.txt`` and ``**/*.md``), each read
   as the file below would be;
 * a ``.csv``/``.tsv``/``.jsonl``/``.parquet`` file: one record per row, text from ``text_column``,
-  id from ``id_column`` (default ``<file>:<row>``), every other column passed through;
+  id from ``id_column`` (default ``<path>:<row>``), every other column passed through;
 * a ``.json`` file: refused (one JSON document is not a table; use JSON Lines);
 * any other file: one document;
 * anything else, the empty string included: the text itself (``text-1``, ``text-2`` ...). A single
@@ -30,6 +30,18 @@ from stancekit.errors import InputError
 
 STDIN = "-"
 _SURPLUS = "\x00surplus"  # DictReader key for fields beyond the header
+_MISSING = "\x00missing"  # DictReader value of fields a short row lacks
+# Leading bytes of binary formats people mistake for text: PDF, zip (docx, odt, xlsx), old
+# Office, PNG, JPEG, GIF, gzip.
+_BINARY_MAGIC = (
+    b"%PDF-",
+    b"PK\x03\x04",
+    b"\xd0\xcf\x11\xe0",
+    b"\x89PNG",
+    b"\xff\xd8\xff",
+    b"GIF8",
+    b"\x1f\x8b",
+)
 TEXT_SUFFIXES = (".txt", ".md")
 TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
 DEFAULT_GLOBS = ("**/*.txt", "**/*.md")
@@ -100,12 +112,13 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
     """A whole text file; binary files are refused by name."""
     try:
         data = path.read_bytes()
-    except PermissionError:
-        raise InputError(f"{path}: permission denied.") from None
     except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
-    if b"\x00" in data[:8192]:
-        raise InputError(f"{path}: binary file, not text; pass .txt/.md or a table.")
+        raise _read_error(path, exc) from None
+    if b"\x00" in data[:8192] or data.startswith(_BINARY_MAGIC):
+        raise InputError(
+            f"{path}: binary file (PDF, Word, image or archive?), not text; convert it to text "
+            "first, or pass .txt/.md files or a table."
+        )
     try:
         return data.decode(_file_encoding(encoding))
     except UnicodeDecodeError as exc:
@@ -123,9 +136,92 @@ def _check_columns(path: Path, columns: Sequence[str], options: SourceOptions) -
             )
 
 
-def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
+def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[dict[str, Any]]:
+    """The rows of an open CSV/TSV file as dicts keyed by its header.
+
+    Raises
+    ------
+    InputError
+        An empty file (no header), a row with more or fewer fields than the header, or broken
+        quoting: the message names the line.
+    """
+    _raise_csv_field_limit()
+    reader = csv.DictReader(
+        handle, delimiter=delimiter, restkey=_SURPLUS, restval=_MISSING, strict=True
+    )
+    try:
+        header = reader.fieldnames
+        if not header:
+            raise InputError(
+                f"{path}: empty file, no header row; the first line names the columns."
+            )
+        for row in reader:
+            if _SURPLUS in row or _MISSING in row.values():
+                many = "more" if _SURPLUS in row else "fewer"
+                raise InputError(
+                    f"{path}:{reader.line_num}: {many} fields than the header's {len(header)}; "
+                    "check the quoting and the delimiter."
+                )
+            yield row
+    except csv.Error as exc:
+        raise InputError(
+            f"{path}:{reader.line_num}: not valid CSV ({exc}); check the quoting."
+        ) from None
+
+
+def iter_jsonl_rows(handle: TextIO, path: Path) -> Iterator[dict[str, Any]]:
+    """The JSON objects of an open JSON Lines file (blank lines skipped).
+
+    Raises
+    ------
+    InputError
+        A line that is not valid JSON or not an object: the message names the line.
+    """
+    import orjson
+
+    for number, line in enumerate(handle, start=1):
+        if not line.strip():
+            continue
+        try:
+            row = orjson.loads(line)
+        except orjson.JSONDecodeError as exc:
+            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
+        if not isinstance(row, dict):
+            raise InputError(f"{path}:{number}: expected a JSON object per line.")
+        yield row
+
+
+def open_table(path: Path, encoding: str = "utf-8") -> Iterator[dict[str, Any]]:
+    """The rows of a CSV, TSV or JSON Lines file, read lazily (see :func:`iter_csv_rows`).
+
+    Raises
+    ------
+    InputError
+        Unreadable file (says why), undecodable bytes (suggests ``--encoding``), bad rows.
+    """
     suffix = path.suffix.lower()
-    if suffix == ".parquet":
+    try:
+        with path.open(encoding=_file_encoding(encoding), newline="") as handle:
+            if suffix in (".csv", ".tsv"):
+                yield from iter_csv_rows(handle, path, "\t" if suffix == ".tsv" else ",")
+            else:
+                yield from iter_jsonl_rows(handle, path)
+    except UnicodeDecodeError as exc:
+        raise _decode_error(path, exc, encoding) from None
+    except OSError as exc:
+        raise _read_error(path, exc) from None
+
+
+def _read_error(path: Path, exc: OSError) -> InputError:
+    if isinstance(exc, FileNotFoundError):
+        return InputError(f"{path}: no such file.")
+    if isinstance(exc, PermissionError):
+        return InputError(f"{path}: permission denied; check the file's permissions.")
+    return InputError(f"{path}: cannot read ({exc.strerror}).")
+
+
+def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
+    if path.suffix.lower() == ".parquet":
         import pyarrow.parquet as pq
 
         try:
@@ -136,62 +232,35 @@ def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
         for batch in parquet.iter_batches(batch_size=4096):
             yield from batch.to_pylist()
         return
-    try:
-        with path.open(encoding=_file_encoding(options.encoding), newline="") as handle:
-            if suffix in (".csv", ".tsv"):
-                _raise_csv_field_limit()
-                reader = csv.DictReader(
-                    handle, delimiter="\t" if suffix == ".tsv" else ",", restkey=_SURPLUS
-                )
-                try:
-                    _check_columns(path, reader.fieldnames or [], options)
-                    for row in reader:
-                        if _SURPLUS in row:
-                            raise InputError(
-                                f"{path}:{reader.line_num}: more fields than the header's "
-                                f"{len(reader.fieldnames or [])}; check the quoting or the "
-                                "delimiter."
-                            )
-                        yield row
-                except csv.Error as exc:
-                    raise InputError(f"{path}:{reader.line_num}: not valid CSV ({exc}).") from None
-            else:
-                import orjson
-
-                checked = False
-                for number, line in enumerate(handle, start=1):
-                    if not line.strip():
-                        continue
-                    try:
-                        row = orjson.loads(line)
-                    except orjson.JSONDecodeError as exc:
-                        raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
-                    if not isinstance(row, dict):
-                        raise InputError(f"{path}:{number}: expected a JSON object per line.")
-                    if not checked:
-                        _check_columns(path, list(row), options)
-                        checked = True
-                    yield row
-    except UnicodeDecodeError as exc:
-        raise _decode_error(path, exc, options.encoding) from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror}).") from None
+    rows = open_table(path, options.encoding)
+    first = next(rows, None)
+    if first is None:
+        return
+    _check_columns(path, list(first), options)
+    yield first
+    yield from rows
 
 
 def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
-    """One record per row of a CSV/TSV/JSONL/Parquet file."""
-    name = path.name
-    id_column = options.id_column
+    """One record per row of a CSV/TSV/JSONL/Parquet file; the id is ``id_column``'s value, or
+    ``<path as given>:<row>`` (unique across folders)."""
+    name = str(path)
+    id_column, text_column = options.id_column, options.text_column
     for number, row in enumerate(_table_rows(path, options), start=1):
         if id_column is None:
             doc_id = f"{name}:{number}"
-        elif row.get(id_column) is None:
+        elif row.get(id_column) is None or row[id_column] == "":
             raise InputError(f"{path}: row {number} has no value for --id-column {id_column!r}.")
         else:
             doc_id = str(row[id_column])
-        if options.text_column not in row:
-            raise InputError(f"{path}: row {number} has no {options.text_column!r} field.")
-        text = row.pop(options.text_column)
+        if text_column not in row:
+            raise InputError(f"{path}: row {number} has no {text_column!r} field.")
+        text = row.pop(text_column)
+        if isinstance(text, list | dict):
+            raise InputError(
+                f"{path}: row {number}: {text_column!r} holds a JSON "
+                f"{'list' if isinstance(text, list) else 'object'}, not text."
+            )
         yield SourceRecord(doc_id, "" if text is None else str(text), row)
 
 

@@ -107,17 +107,29 @@ class FastWordFeatures:
         )
         if not supported:
             return None
+        # A vocabulary given by hand may hold n-grams outside ngram_range (never matched by
+        # scikit-learn), which the token-id tables would mistake for matches.
+        min_n, max_n = vectorizer.ngram_range
+        for feature in vectorizer.vocabulary_:
+            parts = feature.split(" ")
+            if not min_n <= len(parts) <= max_n or "" in parts:
+                return None
         try:
             features = cls(vectorizer)
             probe = list(PROBE_TEXTS)
             expected, got = vectorizer.transform(probe), features.transform(probe)
-            same = expected.shape == got.shape and (expected != got).nnz == 0
+            same = (
+                expected.shape == got.shape
+                and expected.dtype == got.dtype
+                and (expected != got).nnz == 0
+            )
         except Exception:  # any surprise from a future scikit-learn: use its own transform
             return None
         return features if same else None
 
     def counts(self, texts: Sequence[str]) -> Any:
-        """The n-gram count matrix (CSR, float64), as ``CountVectorizer.transform`` makes it."""
+        """The n-gram count matrix (CSR, the vectorizer's dtype), as ``CountVectorizer.transform``
+        makes it."""
         import numpy as np
         import scipy.sparse as sp
 
@@ -159,7 +171,7 @@ class FastWordFeatures:
         index_type = np.int32 if max(len(indices), self._n_features) < 2**31 - 1 else np.int64
         matrix = sp.csr_matrix(
             (
-                np.ones(len(indices), dtype=np.float64),
+                np.ones(len(indices), dtype=self.vectorizer.dtype),
                 indices.astype(index_type),
                 indptr.astype(index_type),
             ),

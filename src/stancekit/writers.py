@@ -116,9 +116,9 @@ class CsvWriter:
         elif value is None:
             return ""
         elif isinstance(value, list | dict):
-            text = json.dumps(value, ensure_ascii=False)
+            text = json.dumps(value, ensure_ascii=False, default=_jsonable)
         else:
-            text = str(value)
+            text = _jsonable(value)
         if self.delimiter in text or '"' in text or "\n" in text or "\r" in text:
             return '"' + text.replace('"', '""') + '"'
         return text
@@ -186,7 +186,7 @@ class ParquetWriter:
                     if isinstance(v, str)
                     else json.dumps(v, ensure_ascii=False)
                     if isinstance(v, list | dict)
-                    else str(v)
+                    else _jsonable(v)
                     for v in values
                 ]
             try:
