@@ -478,3 +478,10 @@ def test_evaluate_file_bad_rows_are_one_line(
 def test_output_dash_is_stdout(tiny_model: Path) -> None:
     result = run("predict", "--model", tiny_model, "Rights.", "-f", "jsonl", "-o", "-")
     assert result.exit_code == 0 and json.loads(result.stdout)["doc_id"] == "text-1"
+
+
+def test_paragraphs_without_a_known_word_are_reported(tiny_model: Path) -> None:
+    result = run("predict", "--model", tiny_model, "Zzyzx qwv.", "Sex workers need rights.")
+    assert result.exit_code == 0
+    assert "warning: 1 paragraph(s) hold no word the model knows" in result.stderr
+    assert "text-1#0" in result.stderr

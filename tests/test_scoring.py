@@ -10,6 +10,7 @@ from stancekit.predictor import StancePredictor
 from stancekit.scoring import (
     DocumentAggregator,
     ScoringStats,
+    Tally,
     group_documents,
     iter_units,
     score_units,
@@ -35,7 +36,7 @@ def test_units_by_paragraph_and_document() -> None:
     units = list(iter_units(DOCS, "paragraph", stats))
     assert [(u.doc_id, u.paragraph_index) for u in units] == [("a", 0), ("a", 1), ("b", 0)]
     assert units[0].date == "2020-01-01" and units[0].extra == {"k": 1}
-    assert stats.documents == 3 and stats.units == 3 and stats.empty == ["empty"]
+    assert stats.documents == 3 and stats.units == 3 and stats.empty.examples == ["empty"]
     whole = list(iter_units(DOCS, "document", ScoringStats()))
     assert [(u.doc_id, u.paragraph_index) for u in whole] == [("a", None), ("b", None)]
     assert "\n\n" in whole[0].text
@@ -116,3 +117,19 @@ def test_zero_jobs_is_refused(pipeline) -> None:
     units = iter_units(DOCS, "paragraph", ScoringStats())
     with pytest.raises(InputError, match="jobs must be"):
         list(score_units(pipeline, units, jobs=0))
+
+
+def test_units_with_no_known_word_are_tallied(pipeline) -> None:
+    records = [SourceRecord("a", "Sex workers need rights.\n\nZzyzx qwv."), SourceRecord("b", "!!")]
+    stats = ScoringStats()
+    scored = list(score_units(pipeline, iter_units(records, "paragraph", stats), stats=stats))
+    assert len(scored) == 3
+    assert stats.unknown.count == 2 and stats.unknown.examples == ["a#1", "b#0"]
+
+
+def test_tally_keeps_a_bounded_number_of_examples() -> None:
+    tally = Tally()
+    for i in range(1000):
+        tally.add(f"x{i}")
+    assert tally.count == 1000 and len(tally.examples) == 5
+    assert tally.describe() == "x0, x1, x2, x3, x4 ..."

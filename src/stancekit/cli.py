@@ -242,10 +242,20 @@ def _output_format(requested: str, output: Path | None) -> str:
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
-def _warn_empty(empty: list[str]) -> None:
-    if empty:
-        shown = ", ".join(empty[:5]) + (" ..." if len(empty) > 5 else "")
-        typer.echo(f"warning: skipped {len(empty)} empty text(s): {shown}", err=True)
+def _warn(stats: Any) -> None:
+    """Warnings about what a run skipped or could only guess (a ScoringStats)."""
+    if stats.empty.count:
+        typer.echo(
+            f"warning: skipped {stats.empty.count:,} empty text(s): {stats.empty.describe()}",
+            err=True,
+        )
+    if stats.unknown.count:
+        typer.echo(
+            f"warning: {stats.unknown.count:,} paragraph(s) hold no word the model knows, so "
+            f"their label is only its prior (--threshold marks them uncertain): "
+            f"{stats.unknown.describe()}",
+            err=True,
+        )
 
 
 def _count(n: int, noun: str) -> str:
@@ -389,6 +399,7 @@ def predict(
             explain=explain,
             jobs=jobs,
             on_progress=on_progress,
+            stats=stats,
         )
         if output is None:
             rows = write_results(
@@ -403,7 +414,7 @@ def predict(
                     raise InputError("nothing to score: every input was empty.")
     if not rows:
         raise InputError("nothing to score: every input was empty.")
-    _warn_empty(stats.empty)
+    _warn(stats)
     if output is not None:
         typer.echo(
             f"wrote {_count(rows, 'row')} ({_count(stats.documents, 'document')}, "
@@ -450,7 +461,7 @@ def explain_command(
     units = list(iter_units(records, "paragraph", stats))
     if not units:
         raise InputError("nothing to explain: every input was empty.")
-    _warn_empty(stats.empty)
+    _warn(stats)
     texts = [u.text for u in units]
     explanations = predictor.explain(texts)
     for unit_, explanation, prediction in zip(

@@ -200,8 +200,8 @@ class StancePredictor:
         scored = list(
             score_units(self.pipeline, iter_units(records, unit, stats), threshold=threshold)
         )
-        if stats.empty:
-            raise InputError(f"{stats.empty[0]}: empty document, nothing to score.")
+        if stats.empty.count:
+            raise InputError(f"{stats.empty.examples[0]}: empty document, nothing to score.")
         if not scored:
             raise InputError("no documents to score.")
         results = []

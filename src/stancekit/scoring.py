@@ -20,7 +20,7 @@ from stancekit.errors import InputError
 from stancekit.labels import UNCERTAIN
 from stancekit.segment import segment_document
 from stancekit.sources import SourceRecord
-from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba
+from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba_and_coverage
 
 UNITS = ("paragraph", "document")
 DEFAULT_BATCH_SIZE = 5000
@@ -71,12 +71,36 @@ class DocumentSummary:
 
 
 @dataclass
+class Tally:
+    """A count, and the first few names counted (enough for a message; bounded memory)."""
+
+    count: int = 0
+    examples: list[str] = field(default_factory=list)
+    keep: int = 5
+
+    def add(self, name: str) -> None:
+        self.count += 1
+        if len(self.examples) < self.keep:
+            self.examples.append(name)
+
+    def describe(self) -> str:
+        """``"a, b, c"`` or ``"a, b, c, d, e ..."``."""
+        return ", ".join(self.examples) + (" ..." if self.count > len(self.examples) else "")
+
+
+@dataclass
 class ScoringStats:
-    """What a run saw: documents, units scored, and the ids of empty inputs it skipped."""
+    """What a run saw: documents, units scored, the ids of empty inputs it skipped, and the units
+    (``doc_id#paragraph``) in which the model knew no word."""
 
     documents: int = 0
     units: int = 0
-    empty: list[str] = field(default_factory=list)
+    empty: Tally = field(default_factory=Tally)
+    unknown: Tally = field(default_factory=Tally)
+
+
+def _unit_name(unit: Unit) -> str:
+    return unit.doc_id if unit.paragraph_index is None else f"{unit.doc_id}#{unit.paragraph_index}"
 
 
 def starts_document(paragraph: ScoredParagraph) -> bool:
@@ -104,7 +128,7 @@ def iter_units(records: Iterable[SourceRecord], unit: str, stats: ScoringStats) 
         stats.documents += 1
         document = segment_document(record.text)
         if not document.paragraphs:
-            stats.empty.append(record.doc_id)
+            stats.empty.add(record.doc_id)
             continue
         if unit == "paragraph":
             for index, paragraph in enumerate(document.paragraphs):
@@ -122,35 +146,48 @@ def _chunks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
         yield batch
 
 
+class BatchResult(NamedTuple):
+    """What scoring one batch gives: probabilities, each label's top terms (with ``explain``),
+    and the rows in which the model knows no word (their label is only its prior)."""
+
+    proba: Any
+    tops: list | None
+    unknown_rows: list[int]
+
+
 def predict_batch(
     pipeline: Any, texts: list[str], explain: int, features: FastWordFeatures | None = None
-) -> tuple[Any, list | None]:
-    """Probabilities for ``texts`` (through ``features`` when given: same numbers, faster) and,
-    with ``explain > 0``, each label's top terms.
+) -> BatchResult:
+    """Score ``texts`` (through ``features`` when given: same numbers, faster).
 
     A module-level function so that joblib workers can run it.
     """
-    proba = predict_proba(pipeline, texts, features)
+    proba, known = predict_proba_and_coverage(pipeline, texts, features)
+    unknown = [] if known is None else (known == 0).nonzero()[0].tolist()
     if not explain:
-        return proba, None
+        return BatchResult(proba, None, unknown)
     from stancekit.explain import explain_texts
 
     tops = [
         {label: e.top(label, explain) for label in e.contributions}
         for e in explain_texts(pipeline, texts)
     ]
-    return proba, tops
+    return BatchResult(proba, tops, unknown)
 
 
 def _to_scored(
     batch: list[Unit],
-    result: tuple[Any, list | None],
+    result: BatchResult,
     labels: tuple[str, ...],
     threshold: float | None,
+    stats: ScoringStats | None,
 ) -> Iterator[ScoredParagraph]:
     import numpy as np
 
-    proba, tops = result
+    proba, tops, unknown = result
+    if stats is not None:
+        for row in unknown:
+            stats.unknown.add(_unit_name(batch[row]))
     best = proba.argmax(axis=1)
     ordered = np.sort(proba, axis=1)
     top, margins = ordered[:, -1], (ordered[:, -1] - ordered[:, -2]).tolist()
@@ -182,6 +219,7 @@ def score_units(
     explain: int = 0,
     jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
+    stats: ScoringStats | None = None,
 ) -> Iterator[ScoredParagraph]:
     """Score units in order, ``batch_size`` at a time; ``jobs > 1`` spreads batches over worker
     processes (joblib) once the input is larger than :data:`PARALLEL_MIN_UNITS`.
@@ -200,6 +238,8 @@ def score_units(
         Worker processes; ``-1`` uses all cores.
     on_progress : callable, optional
         Called with the number of units finished after each batch.
+    stats : ScoringStats, optional
+        Gets the units in which the model knew no word (``stats.unknown``).
     """
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}.")
@@ -221,6 +261,7 @@ def score_units(
                 predict_batch(pipeline, [u.text for u in batch], explain, features),
                 labels,
                 threshold,
+                stats,
             )
             done += len(batch)
             if on_progress:
@@ -238,7 +279,7 @@ def score_units(
     with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs") as run:
         for result in run(tasks()):
             batch = pending.popleft()
-            yield from _to_scored(batch, result, labels, threshold)
+            yield from _to_scored(batch, result, labels, threshold, stats)
             done += len(batch)
             if on_progress:
                 on_progress(done)

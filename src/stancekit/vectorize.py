@@ -202,6 +202,20 @@ def predict_proba(
     pipeline: Any, texts: Sequence[str], features: FastWordFeatures | None = None
 ) -> Any:
     """``pipeline.predict_proba(texts)``, through ``features`` when given (same numbers, faster)."""
-    if features is None:
-        return pipeline.predict_proba(texts)
-    return pipeline.steps[-1][1].predict_proba(features.transform(texts))
+    return predict_proba_and_coverage(pipeline, texts, features)[0]
+
+
+def predict_proba_and_coverage(
+    pipeline: Any, texts: Sequence[str], features: FastWordFeatures | None = None
+) -> tuple[Any, Any]:
+    """``pipeline.predict_proba(texts)`` and, per text, how many of its n-gram features the model
+    knows (``None`` for a pipeline that is not ``vectorizer -> classifier``).
+
+    A text with no known feature gets the model's prior, whatever it says.
+    """
+    steps = getattr(pipeline, "steps", None)
+    if not steps or len(steps) != 2:
+        return pipeline.predict_proba(texts), None
+    vectorizer, classifier = steps[0][1], steps[1][1]
+    matrix = features.transform(texts) if features is not None else vectorizer.transform(texts)
+    return classifier.predict_proba(matrix), matrix.getnnz(axis=1)
