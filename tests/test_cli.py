@@ -20,6 +20,13 @@ def run(*args: str, stdin: str | None = None):
     return runner.invoke(app, [str(a) for a in args], input=stdin)
 
 
+def assert_one_error_line(result, message: str) -> None:
+    """Exit 1 and a single ``error: ...`` line on stderr that contains ``message``."""
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and message in line
+
+
 def test_version_and_help() -> None:
     result = run("--version")
     assert result.exit_code == 0 and result.stdout.strip() == f"stancekit {__version__}"
@@ -406,10 +413,7 @@ def test_unwritable_output_is_one_line_and_writes_nothing(tiny_model: Path, tmp_
         ["predict", "Some text.", "-o", blocker / "out.csv"],
         ["explain", "Some text.", "--html", blocker / "why.html"],
     ):
-        result = run(*args, "--model", tiny_model)
-        assert result.exit_code == 1, result.output
-        (line,) = result.stderr.strip().splitlines()
-        assert line.startswith("error: ") and "cannot create this folder" in line
+        assert_one_error_line(run(*args, "--model", tiny_model), "cannot create this folder")
     assert [p.name for p in blocker.parent.iterdir()] == ["file"]
 
 
@@ -469,9 +473,7 @@ def test_evaluate_file_bad_rows_are_one_line(
     data = tmp_path / name
     data.write_text(content, encoding="utf-8")
     result = run("evaluate", "--model", tiny_model, "--data", data, "--out", tmp_path / "r")
-    assert result.exit_code == 1, result.output
-    (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("error: ") and message in line
+    assert_one_error_line(result, message)
     assert not (tmp_path / "r").exists()
 
 

@@ -12,12 +12,15 @@ import functools
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Annotated, Any, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
 
 import typer
 
 from stancekit import __version__
 from stancekit.errors import InputError, StancekitError, UsageError
+
+if TYPE_CHECKING:
+    from stancekit.scoring import ScoringStats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -242,8 +245,8 @@ def _output_format(requested: str, output: Path | None) -> str:
     return "table" if sys.stdout.isatty() else "jsonl"
 
 
-def _warn(stats: Any) -> None:
-    """Warnings about what a run skipped or could only guess (a ScoringStats)."""
+def _warn(stats: ScoringStats) -> None:
+    """Warnings about what a run skipped or could only guess."""
     if stats.empty.count:
         typer.echo(
             f"warning: skipped {stats.empty.count:,} empty text(s): {stats.empty.describe()}",
@@ -400,6 +403,7 @@ def predict(
             jobs=jobs,
             on_progress=on_progress,
             stats=stats,
+            features=predictor.features,
         )
         if output is None:
             rows = write_results(

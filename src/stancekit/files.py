@@ -53,9 +53,7 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
         permissions = 0o666 & ~_umask()
     os.chmod(tmp_name, permissions)
     try:
-        encoding = None if "b" in mode else "utf-8"
-        newline = None if "b" in mode else "\n"
-        with os.fdopen(fd, mode, encoding=encoding, newline=newline) as handle:
+        with os.fdopen(fd, mode, **_text_args(mode)) as handle:
             yield handle
         os.replace(tmp_name, path)
     except BaseException as exc:
@@ -66,10 +64,14 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
         raise
 
 
+def _text_args(mode: str) -> dict[str, str | None]:
+    """UTF-8 with ``\\n`` line ends for text modes; nothing for binary ones."""
+    return {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
+
+
 def _write_in_place(path: Path, mode: str) -> Iterator[IO]:
-    encoding = None if "b" in mode else "utf-8"
     try:
-        handle = open(path, mode, encoding=encoding)  # noqa: SIM115
+        handle = open(path, mode, **_text_args(mode))  # noqa: SIM115
     except OSError as exc:
         raise _cannot_write(path, exc) from None
     with handle:

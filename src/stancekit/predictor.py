@@ -95,6 +95,12 @@ class StancePredictor:
     card : ModelCard, optional
         The model's card, when it was loaded from disk.
 
+    Attributes
+    ----------
+    features : FastWordFeatures or None
+        The exact, faster vectorizer path for this pipeline (see :mod:`stancekit.vectorize`), or
+        ``None`` when the pipeline's vectorizer is not one it covers.
+
     Examples
     --------
     >>> predictor = StancePredictor.load()                      # doctest: +SKIP
@@ -108,7 +114,7 @@ class StancePredictor:
         self.pipeline = pipeline
         self.card = card
         # The same numbers as pipeline.predict_proba, faster (see stancekit.vectorize).
-        self._features = fast_features(pipeline)
+        self.features = fast_features(pipeline)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> StancePredictor:
@@ -129,7 +135,7 @@ class StancePredictor:
         texts = list(_checked(texts))
         if not texts:
             raise InputError("no texts to score: pass at least one non-empty text.")
-        return predict_proba(self.pipeline, texts, self._features)
+        return predict_proba(self.pipeline, texts, self.features)
 
     def predict(
         self, texts: Sequence[str], threshold: float | None = None
@@ -166,7 +172,7 @@ class StancePredictor:
         labels = self.labels
         stream = _checked(texts)
         while batch := list(islice(stream, batch_size)):
-            for row in predict_proba(self.pipeline, batch, self._features):
+            for row in predict_proba(self.pipeline, batch, self.features):
                 best = int(row.argmax())
                 sure = threshold is None or row[best] >= threshold
                 yield StancePrediction(
@@ -198,7 +204,12 @@ class StancePredictor:
         stats = ScoringStats()
         records = (SourceRecord(doc_id, text) for doc_id, text in documents)
         scored = list(
-            score_units(self.pipeline, iter_units(records, unit, stats), threshold=threshold)
+            score_units(
+                self.pipeline,
+                iter_units(records, unit, stats),
+                threshold=threshold,
+                features=self.features,
+            )
         )
         if stats.empty.count:
             raise InputError(f"{stats.empty.examples[0]}: empty document, nothing to score.")

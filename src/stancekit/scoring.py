@@ -220,6 +220,7 @@ def score_units(
     jobs: int = 1,
     on_progress: Callable[[int], None] | None = None,
     stats: ScoringStats | None = None,
+    features: FastWordFeatures | None = None,
 ) -> Iterator[ScoredParagraph]:
     """Score units in order, ``batch_size`` at a time; ``jobs > 1`` spreads batches over worker
     processes (joblib) once the input is larger than :data:`PARALLEL_MIN_UNITS`.
@@ -240,6 +241,9 @@ def score_units(
         Called with the number of units finished after each batch.
     stats : ScoringStats, optional
         Gets the units in which the model knew no word (``stats.unknown``).
+    features : FastWordFeatures, optional
+        The pipeline's fast vectorizer path, if already built (``StancePredictor.features``);
+        built here otherwise.
     """
     if batch_size < 1:
         raise InputError(f"batch size must be at least 1, got {batch_size}.")
@@ -248,7 +252,8 @@ def score_units(
     if threshold is not None and not 0.0 <= threshold <= 1.0:
         raise InputError(f"threshold must be between 0 and 1, got {threshold}.")
     labels = tuple(str(c) for c in pipeline.classes_)
-    features = fast_features(pipeline)
+    if features is None:
+        features = fast_features(pipeline)
     units = iter(units)
     head = list(islice(units, PARALLEL_MIN_UNITS)) if jobs != 1 else []
     parallel = jobs != 1 and len(head) == PARALLEL_MIN_UNITS

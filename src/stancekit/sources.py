@@ -88,13 +88,9 @@ def _decode_error(path: Path | str, exc: UnicodeDecodeError, encoding: str) -> I
     )
 
 
-def _is_utf8(encoding: str) -> bool:
-    return codecs.lookup(encoding).name == "utf-8"
-
-
 def _file_encoding(encoding: str) -> str:
     """UTF-8 files may open with a byte-order mark (Excel writes one): read it as utf-8-sig."""
-    return "utf-8-sig" if _is_utf8(encoding) else encoding
+    return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
 
 
 def _raise_csv_field_limit() -> None:
@@ -249,7 +245,7 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
     for number, row in enumerate(_table_rows(path, options), start=1):
         if id_column is None:
             doc_id = f"{name}:{number}"
-        elif row.get(id_column) is None or row[id_column] == "":
+        elif row.get(id_column) in (None, ""):
             raise InputError(f"{path}: row {number} has no value for --id-column {id_column!r}.")
         else:
             doc_id = str(row[id_column])

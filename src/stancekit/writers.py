@@ -75,6 +75,15 @@ def _jsonable(value: Any) -> str:
     return str(value)
 
 
+def _as_text(value: Any) -> str:
+    """A non-None cell as text for CSV, TSV and Parquet string columns: lists and dicts as JSON."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_jsonable)
+    return _jsonable(value)
+
+
 class JsonlWriter:
     """JSON Lines via orjson (about 15 times faster than json.dumps on these rows)."""
 
@@ -86,7 +95,7 @@ class JsonlWriter:
         self._option = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
 
     def write(self, record: dict[str, Any]) -> None:
-        # default=str: pass-through values orjson cannot encode (Decimal from Parquet, say).
+        # default: pass-through values orjson cannot encode (Decimal or bytes from Parquet).
         self.handle.write(self._dumps(record, default=_jsonable, option=self._option).decode())
 
     def close(self) -> None:
@@ -111,27 +120,23 @@ class CsvWriter:
         self.fields: list[str] | None = None
 
     def _field(self, value: Any) -> str:
-        if isinstance(value, str):
-            text = value
-        elif value is None:
+        if value is None:
             return ""
-        elif isinstance(value, list | dict):
-            text = json.dumps(value, ensure_ascii=False, default=_jsonable)
-        else:
-            text = _jsonable(value)
+        text = _as_text(value)
         if self.delimiter in text or '"' in text or "\n" in text or "\r" in text:
             return '"' + text.replace('"', '""') + '"'
         return text
 
+    def _line(self, values: list[Any]) -> None:
+        cells = [self._field(value) for value in values]
+        # csv.writer quotes a lone empty field so that the row is not blank
+        self.handle.write((self.delimiter.join(cells) if cells != [""] else '""') + "\n")
+
     def write(self, record: dict[str, Any]) -> None:
-        field, join = self._field, self.delimiter.join
         if self.fields is None:
             self.fields = list(record)
-            header = [field(name) for name in self.fields]
-            # csv.writer quotes a lone empty field so that the row is not blank
-            self.handle.write((join(header) if header != [""] else '""') + "\n")
-        values = [field(record.get(name)) for name in self.fields]
-        self.handle.write((join(values) if values != [""] else '""') + "\n")
+            self._line(self.fields)
+        self._line([record.get(name) for name in self.fields])
 
     def close(self) -> None:
         pass
@@ -179,16 +184,7 @@ class ParquetWriter:
         for field in self.schema:
             values = [row.get(field.name) for row in self.rows]
             if pa.types.is_string(field.type):
-                values = [
-                    None
-                    if v is None
-                    else v
-                    if isinstance(v, str)
-                    else json.dumps(v, ensure_ascii=False)
-                    if isinstance(v, list | dict)
-                    else _jsonable(v)
-                    for v in values
-                ]
+                values = [None if v is None else _as_text(v) for v in values]
             try:
                 columns[field.name] = pa.array(values, type=field.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
