@@ -36,6 +36,7 @@ SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "country": ((str, type(None)), False),
     "year": ((int, type(None)), False),
     "hard": ((bool,), False),
+    "boilerplate": ((bool,), False),
 }
 
 Row = dict[str, Any]
@@ -59,7 +60,7 @@ def validate_row(row: Any, where: str) -> Row:
         if name not in row:
             if required:
                 raise DataError(f"{where}: missing required field '{name}'.")
-            clean[name] = False if name == "hard" else None
+            clean[name] = False if name in ("hard", "boilerplate") else None
             continue
         value = row[name]
         # bool is an int subclass: never accept it for an int field.
@@ -110,11 +111,33 @@ def read_rows(path: str | Path) -> list[Row]:
     return rows
 
 
+def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
+    """The labelled files named by ``paths``: a file as given, a folder as its ``*.jsonl`` files
+    in name order (so ``prepare.data`` can name a folder that grows batch by batch).
+
+    Raises
+    ------
+    DataError
+        If a folder holds no ``.jsonl`` file.
+    """
+    files: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            found = sorted(path.glob("*.jsonl"))
+            if not found:
+                raise DataError(f"{path}/ holds no .jsonl file; check prepare.data in params.yaml.")
+            files.extend(found)
+        else:
+            files.append(path)
+    return files
+
+
 def read_corpus(paths: Iterable[str | Path]) -> list[Row]:
-    """Read several labelled files into one list of rows; a ``doc_id`` may live in one file only."""
+    """Read several labelled files (or folders of them, see :func:`corpus_files`) into one list
+    of rows; a ``doc_id`` may live in one file only."""
     rows: list[Row] = []
     owner: dict[str, Path] = {}
-    for path in paths:
+    for path in corpus_files(paths):
         path = Path(path)
         file_rows = read_rows(path)
         for doc_id in {row["doc_id"] for row in file_rows}:
@@ -156,6 +179,7 @@ def features() -> datasets.Features:
             "country": string,
             "year": datasets.Value("int32"),
             "hard": datasets.Value("bool"),
+            "boilerplate": datasets.Value("bool"),
         }
     )
 
