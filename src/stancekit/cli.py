@@ -106,21 +106,31 @@ def prepare(
 @fail_cleanly
 def train(
     params: ParamsOption = Path("params.yaml"),
-    data: Annotated[Path, typer.Option(help="Training split (JSONL).")] = Path(
-        "data/prepared/train.jsonl"
-    ),
+    data: Annotated[
+        list[Path] | None,
+        typer.Option(
+            help="Labelled JSONL file(s); repeat for several [default: the training split]."
+        ),
+    ] = None,
     model: Annotated[Path, typer.Option("--model", "-m", help="Where to save the model.")] = Path(
         "models"
     ),
+    evaluation: Annotated[
+        Path | None,
+        typer.Option(
+            help="The metrics.json of the evaluation this model inherits (the card links it)."
+        ),
+    ] = None,
 ) -> None:
-    """Fit TF-IDF + logistic regression and save it with its model card.
+    """Fit TF-IDF + logistic regression (calibrated) and save it with its model card.
 
-    Example: stancekit train --model models/
+    Example: stancekit train --data data/prepared/train.jsonl --model models/heldout
     """
     from stancekit.params import load_params
+    from stancekit.train import DEFAULT_TRAIN_PATH
     from stancekit.train import train as run_train
 
-    card = run_train(load_params(params).train, data, model)
+    card = run_train(load_params(params).train, data or [DEFAULT_TRAIN_PATH], model, evaluation)
     rows = card.training_data
     typer.echo(
         f"trained on {rows['rows']} paragraphs from {rows['documents']} documents "
@@ -131,12 +141,20 @@ def train(
 @app.command()
 @fail_cleanly
 def evaluate(
-    model: Annotated[Path, typer.Option("--model", "-m", help="Model directory.")] = Path("models"),
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model directory [default: models/heldout, the model fitted on the training "
+            "split; with --data: $STANCEKIT_MODEL or models/].",
+        ),
+    ] = None,
     data: Annotated[
         Path | None,
         typer.Option(
             help="Evaluate on this labelled JSONL/CSV/TSV file instead of the held-out split "
-            "(no cross-validation; outputs go to --out).",
+            "(no cross-validation).",
         ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="With --data: the text column.")] = "text",
@@ -150,7 +168,9 @@ def evaluate(
     ] = None,
     out: Annotated[
         Path | None,
-        typer.Option(help="With --data: output folder [default: reports/<data file name>]."),
+        typer.Option(
+            help="Output folder [default: models/; with --data: reports/<data file name>]."
+        ),
     ] = None,
     split_dir: Annotated[
         Path, typer.Option(help="Without --data: folder of train.jsonl and test.jsonl.")
@@ -160,30 +180,45 @@ def evaluate(
         bool, typer.Option("--no-cv", help="Skip the grouped cross-validation (faster).")
     ] = False,
 ) -> None:
-    """Evaluate the trained model: held-out scores with 95% intervals, baselines, calibration,
-    masked-vocabulary robustness, neutral abstention; grouped cross-validation (by document and
-    by voice), learning curve and a three-class run. Writes metrics.json, plots/ and report.html.
+    """Evaluate a trained model: held-out scores with 95% intervals, stance-only and hard-case
+    scores, baselines, calibration before and after, coverage, masked-vocabulary robustness;
+    grouped cross-validation (by document, voice and genre), learning curve and feature
+    comparison. Writes metrics.json (headline), evaluation.json, plots/ and report.html.
 
     \b
     Examples:
       stancekit evaluate                  # the pipeline stage: outputs in models/
       stancekit evaluate --data mine.csv --text-column body --label-column stance
     """
+    from stancekit.evaluate import DEFAULT_HELDOUT_MODEL_DIR, evaluate_file
     from stancekit.evaluate import evaluate as run_evaluate
-    from stancekit.evaluate import evaluate_file
     from stancekit.params import load_params
+    from stancekit.persist import resolve_model_dir
+    from stancekit.summary import summary
 
     settings = load_params(params)
     if data is None:
-        report = run_evaluate(settings, model, split_dir, cross_validation=not no_cv)
-        where = model
+        where = out if out is not None else Path("models")
+        report = run_evaluate(
+            settings, model or DEFAULT_HELDOUT_MODEL_DIR, split_dir, where, not no_cv
+        )
     else:
         where = out if out is not None else Path("reports") / data.stem
         report = evaluate_file(
-            settings.evaluate, data, where, model, text_column, label_column, group_column
+            settings.evaluate,
+            data,
+            where,
+            resolve_model_dir(model),
+            text_column,
+            label_column,
+            group_column,
         )
-    typer.echo(report.summary())
-    typer.echo(f"\nwrote {where}/metrics.json, {where}/plots/ and {where}/report.html", err=True)
+    typer.echo(summary(report))
+    typer.echo(
+        f"\nwrote {where}/metrics.json, {where}/evaluation.json, {where}/plots/ and "
+        f"{where}/report.html",
+        err=True,
+    )
 
 
 @app.command()
@@ -511,12 +546,21 @@ def info(
         f"labels       {', '.join(card.labels)}",
         f"trained on   {data['rows']} paragraphs, {data['documents']} documents "
         f"({', '.join(f'{k} {v}' for k, v in data['rows_per_label'].items())})",
-        f"data sha256  {data['sha256']}",
+        "data         "
+        + ", ".join(f"{p} (sha256 {h[:12]})" for p, h in (data.get("files") or {}).items()),
         "params       " + ", ".join(f"{k}={v}" for k, v in card.params.items()),
         "libraries    " + ", ".join(f"{k} {v}" for k, v in card.libraries.items()),
     ]
+    if card.evaluation:
+        lines.append(
+            "evaluation   inherited from "
+            f"{card.evaluation['metrics']} (a model fitted on the training split only, scored on "
+            "the held-out split; grouped CV of the method)"
+        )
     if metrics:
-        lines += _metrics_lines(metrics)
+        from stancekit.metrics_file import headline_lines
+
+        lines += headline_lines(metrics)
     else:
         lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
     typer.echo("\n".join(lines))
@@ -589,34 +633,6 @@ def data_stats(
     with atomic_write(write_card) as handle:
         handle.write(replace_stats_block(card, stats))
     typer.echo(f"updated the counts in {write_card}", err=True)
-
-
-def _metrics_lines(metrics: dict) -> list[str]:
-    """The headline figures of metrics.json, one per line."""
-
-    def fmt(value: float | None) -> str:
-        return "n/a" if value is None else f"{value:.3f}"
-
-    f1, acc = metrics["macro_f1"], metrics["accuracy"]
-    lines = [
-        f"held-out     macro-F1 {fmt(f1['test'])} [{fmt(f1.get('test_ci_low'))}, "
-        f"{fmt(f1.get('test_ci_high'))}], accuracy {fmt(acc['test'])}, ROC-AUC "
-        f"{fmt(metrics['roc_auc']['test'])} on {metrics['rows']['test']} paragraphs"
-    ]
-    gap = metrics.get("model_minus_lexicon_macro_f1")
-    if gap:
-        lines.append(
-            f"vs lexicon   macro-F1 {gap['test']:+.3f} [{gap['test_ci_low']:+.3f}, "
-            f"{gap['test_ci_high']:+.3f}] (paired bootstrap)"
-        )
-    cv = [
-        f"{key[3:]} {entry['mean']:.3f} ± {entry['std']:.3f}"
-        for key, entry in f1.items()
-        if key.startswith("cv_") and entry.get("mean") is not None
-    ]
-    if cv:
-        lines.append("grouped CV   macro-F1 by " + ", by ".join(cv))
-    return lines
 
 
 def main() -> None:

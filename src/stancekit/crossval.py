@@ -1,38 +1,28 @@
-"""Grouped cross-validation: every fold holds out whole groups (documents, or kinds of voice).
+"""Grouped cross-validation: every fold holds out whole groups (documents, kinds of voice,
+genres).
 
-An *estimator factory* is any callable ``fit(texts, labels) -> fitted`` whose result has
-``classes_`` and ``predict_proba``; the model (:func:`stancekit.train.fit_pipeline`) and the
-baselines (:mod:`stancekit.baselines`) all fit that shape, so they are scored on the same folds.
+An *estimator factory* is any callable ``fit(texts, labels, documents) -> fitted`` whose result has
+``classes_`` and ``predict_proba``; the model (:func:`stancekit.model.fit_pipeline`, which uses the
+documents for its calibration folds) and the baselines (:mod:`stancekit.baselines`) all fit that
+shape, so they are scored on the same folds. :func:`cross_validate_method` is the evaluate stage's
+whole cross-validation, returned as its own result.
 """
 
 from __future__ import annotations
 
 import warnings
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 from typing import Any
 
 from stancekit.errors import DataError
+from stancekit.evaluation import CrossValidationResult, FoldSummary
 from stancekit.metrics import classification_metrics
+from stancekit.params import EvaluateParams, TrainParams
 
-Fit = Callable[[list[str], list[str]], Any]
+Fit = Callable[[list[str], list[str], list[str]], Any]
 
 #: Metrics summarised over folds.
 FOLD_METRICS = ("accuracy", "macro_f1", "roc_auc", "average_precision", "log_loss", "brier", "ece")
-
-
-@dataclass(frozen=True)
-class FoldSummary:
-    """Mean and standard deviation of each metric over the folds, and the per-fold values."""
-
-    folds: int
-    mean: dict[str, float | None]
-    std: dict[str, float | None]
-    per_fold: list[dict[str, Any]]
-
-    def format(self, metric: str) -> str:
-        mean, std = self.mean.get(metric), self.std.get(metric)
-        return "n/a" if mean is None else f"{mean:.3f} ± {std:.3f}"
 
 
 def group_folds(
@@ -78,6 +68,7 @@ def cross_validate(
     seed: int = 0,
     transform: Callable[[list[str]], list[str]] | None = None,
     train_fraction: float = 1.0,
+    documents: Sequence[str] | None = None,
 ) -> FoldSummary:
     """Fit and score ``fit`` on grouped folds.
 
@@ -86,7 +77,9 @@ def cross_validate(
     texts, labels, groups : sequences of equal length
         Only the labels the estimator should learn; filter rows before calling.
     fit : callable
-        ``fit(texts, labels)`` returning a fitted estimator.
+        ``fit(texts, labels, documents)`` returning a fitted estimator.
+    documents : sequence of str, optional
+        Document of each row, passed to ``fit`` (default: ``groups``).
     folds, seed : int
         Number of folds (at most one per group) and the shuffle seed.
     transform : callable, optional
@@ -97,6 +90,7 @@ def cross_validate(
     import numpy as np
 
     texts, labels, groups = list(texts), list(labels), list(groups)
+    documents = list(documents) if documents is not None else groups
     if transform is not None:
         texts = transform(texts)
     rng = np.random.default_rng(seed)
@@ -107,10 +101,80 @@ def cross_validate(
             keep_n = max(2, round(len(train_groups) * train_fraction))
             keep = set(rng.choice(train_groups, size=keep_n, replace=False).tolist())
             train_index = [i for i in train_index if groups[i] in keep]
-        model = fit([texts[i] for i in train_index], [labels[i] for i in train_index])
+        model = fit(
+            [texts[i] for i in train_index],
+            [labels[i] for i in train_index],
+            [documents[i] for i in train_index],
+        )
         classes = [str(c) for c in model.classes_]
         test_labels = [labels[i] for i in test_index]
         scored = [k for k, y in enumerate(test_labels) if y in classes]
         proba = model.predict_proba([texts[test_index[k]] for k in scored])
         per_fold.append(classification_metrics([test_labels[k] for k in scored], proba, classes))
     return summarise(per_fold)
+
+
+def cross_validate_method(
+    rows: Sequence[dict[str, Any]], train: TrainParams, params: EvaluateParams
+) -> CrossValidationResult:
+    """The evaluate stage's cross-validation of the method over ``rows`` (the whole corpus).
+
+    The model with ``train`` settings and the baselines on the same folds, for each of
+    ``params.cv_groupings``; a refit with the side-revealing terms masked; the learning curve;
+    and every ``params.compare`` alternative, grouped by each of ``params.compare_groupings``.
+    The learning curve and the comparison refit without the calibration step (faster; they
+    compare macro-F1, which calibration barely moves).
+    """
+    from dataclasses import replace
+
+    from stancekit.baselines import LexiconBaseline, MajorityBaseline, mask_terms
+    from stancekit.model import fit_pipeline
+
+    rows = [row for row in rows if row["label"] in train.labels]
+    texts = [row["text"] for row in rows]
+    labels = [row["label"] for row in rows]
+    documents = [row["doc_id"] for row in rows]
+
+    def run(fit: Fit, grouping: str, **options: Any) -> FoldSummary:
+        groups = [str(row[grouping]) for row in rows]
+        return cross_validate(
+            texts, labels, groups, fit, params.cv_folds, params.seed, documents=documents, **options
+        )
+
+    def model(settings: TrainParams) -> Fit:
+        return lambda x, y, d: fit_pipeline(x, y, settings, d)
+
+    baseline_fits: dict[str, Fit] = {
+        "lexicon": lambda x, y, d: LexiconBaseline().fit(x, y),
+        "majority": lambda x, y, d: MajorityBaseline().fit(x, y),
+    }
+    result = {grouping: run(model(train), grouping) for grouping in params.cv_groupings}
+    baselines = {
+        name: {grouping: run(fit, grouping) for grouping in params.cv_groupings}
+        for name, fit in baseline_fits.items()
+    }
+    masked = run(model(train), "doc_id", transform=lambda t: mask_terms(t, params.mask_terms))
+    # Which settings and how much data: macro-F1 questions, so these refits skip the calibration
+    # step (five extra fits each), which moves probabilities far more than it moves labels.
+    plain = replace(train, calibration=None)
+    curve = [
+        (share, run(model(plain), "doc_id", train_fraction=share))
+        for share in params.learning_curve
+    ]
+    settings = {"current": {}, **{name: dict(o) for name, o in params.compare.items()}}
+    comparison = {
+        name: {
+            grouping: run(model(replace(plain, **overrides)), grouping)
+            for grouping in params.compare_groupings
+        }
+        for name, overrides in settings.items()
+    }
+    return CrossValidationResult(
+        labels=sorted(set(labels)),
+        model=result,
+        baselines=baselines,
+        masked=masked,
+        learning_curve=curve,
+        comparison=comparison if params.compare else {},
+        settings=settings if params.compare else {},
+    )

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from stancekit.corpus import Row, validate_row
+from stancekit.corpus import Row, corpus_files, validate_row
 from stancekit.errors import DataError
 from stancekit.labels import LABELS, STANCES
 
@@ -195,6 +195,11 @@ def check_corpus(paths: Iterable[str | Path]) -> tuple[list[Row], CheckReport]:
     report = CheckReport()
     rows: list[Row] = []
     owner: dict[str, str] = {}
+    try:
+        paths = corpus_files(paths)
+    except DataError as exc:
+        report.errors.append(str(exc))
+        return rows, report
     for path in paths:
         file_rows = scan_file(path, report)
         for doc_id in sorted({row["doc_id"] for row in file_rows}):

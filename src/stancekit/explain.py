@@ -49,7 +49,9 @@ def _weights(pipeline: Any) -> tuple[list[str], Any, Any]:
     """Labels, per-label coefficient rows and intercepts (binary: both directions)."""
     import numpy as np
 
-    classifier = pipeline.named_steps["clf"]
+    from stancekit.model import linear_step
+
+    classifier = linear_step(pipeline)
     labels = [str(c) for c in classifier.classes_]
     coef, intercept = classifier.coef_, classifier.intercept_
     if len(labels) == 2:
@@ -167,3 +169,15 @@ def render_explanation_html(
         + "".join(sections)
         + "</body></html>"
     )
+
+
+def top_terms(pipeline: Any, n: int = 25) -> dict[str, list[tuple[str, float]]]:
+    """The ``n`` terms with the largest logistic-regression weight toward each label."""
+    import numpy as np
+
+    labels, coef, _ = _weights(pipeline)
+    terms = pipeline.named_steps["tfidf"].get_feature_names_out()
+    return {
+        label: [(str(terms[j]), float(coef[k, j])) for j in np.argsort(-coef[k])[:n]]
+        for k, label in enumerate(labels)
+    }

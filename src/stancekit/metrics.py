@@ -30,23 +30,76 @@ def positive_label(labels: Sequence[str]) -> str:
     return labels[1]
 
 
+def reliability_bins(
+    confidence: np.ndarray, correct: np.ndarray, bins: int = CALIBRATION_BINS
+) -> list[dict[str, float]]:
+    """Equal-width confidence bins: mean confidence, share correct and size of each non-empty bin
+    (the points of a reliability diagram)."""
+    import numpy as np
+
+    confidence = np.asarray(confidence, dtype=float)
+    correct = np.asarray(correct, dtype=float)
+    edges = np.linspace(0.0, 1.0, bins + 1)
+    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
+    out = []
+    for b in range(bins):
+        members = which == b
+        if members.any():
+            out.append(
+                {
+                    "confidence": float(confidence[members].mean()),
+                    "accuracy": float(correct[members].mean()),
+                    "count": int(members.sum()),
+                }
+            )
+    return out
+
+
+def top_label_reliability(
+    y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str], bins: int = CALIBRATION_BINS
+) -> list[dict[str, float]]:
+    """:func:`reliability_bins` of the highest probability against whether its label is right."""
+    import numpy as np
+
+    proba = np.asarray(proba, dtype=float)
+    correct = np.asarray(labels)[proba.argmax(axis=1)] == np.asarray(y_true)
+    return reliability_bins(proba.max(axis=1), correct, bins)
+
+
 def expected_calibration_error(
     y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str], bins: int = CALIBRATION_BINS
 ) -> float:
     """ECE: the gap between confidence (highest probability) and accuracy, averaged over equal-width
     confidence bins weighted by their size."""
+    points = top_label_reliability(y_true, proba, labels, bins)
+    total = sum(p["count"] for p in points)
+    return float(sum(p["count"] / total * abs(p["accuracy"] - p["confidence"]) for p in points))
+
+
+def coverage(
+    y_true: Sequence[str],
+    proba: np.ndarray,
+    labels: Sequence[str],
+    thresholds: Sequence[float] = tuple(round(0.3 + 0.05 * i, 2) for i in range(14)),
+) -> list[dict[str, float]]:
+    """Accuracy against the share of rows answered: a row is answered when its highest
+    probability reaches the threshold (``stancekit predict --threshold``)."""
     import numpy as np
 
+    proba = np.asarray(proba, dtype=float)
     confidence = proba.max(axis=1)
     correct = np.asarray(labels)[proba.argmax(axis=1)] == np.asarray(y_true)
-    edges = np.linspace(0.0, 1.0, bins + 1)
-    which = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, bins - 1)
-    ece = 0.0
-    for b in range(bins):
-        members = which == b
-        if members.any():
-            ece += members.mean() * abs(correct[members].mean() - confidence[members].mean())
-    return float(ece)
+    out = []
+    for t in thresholds:
+        answered = confidence >= t
+        out.append(
+            {
+                "threshold": float(t),
+                "coverage": float(answered.mean()),
+                "accuracy": float(correct[answered].mean()) if answered.any() else float("nan"),
+            }
+        )
+    return [p for p in out if p["coverage"] > 0]
 
 
 def classification_metrics(
@@ -183,11 +236,10 @@ def bootstrap_intervals(
 def curve_points(
     y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str]
 ) -> dict[str, list[dict[str, float]]]:
-    """ROC, precision-recall and calibration points for the positive label (plot data).
+    """ROC and precision-recall points for the positive label (plot data).
 
-    Returns ``{"roc": [{fpr, tpr}], "precision_recall": [{recall, precision}],
-    "calibration": [{mean_predicted, fraction_positive, count}]}``; the first two are empty when a
-    label is absent.
+    Returns ``{"roc": [{fpr, tpr}], "precision_recall": [{recall, precision}]}``; both are empty
+    when the positive label or every other label is absent.
     """
     import numpy as np
     from sklearn.metrics import precision_recall_curve, roc_curve
@@ -196,7 +248,7 @@ def curve_points(
     column = list(labels).index(positive)
     y = np.array([label == positive for label in y_true], dtype=float)
     p = np.asarray(proba)[:, column]
-    out: dict[str, list[dict[str, float]]] = {"roc": [], "precision_recall": [], "calibration": []}
+    out: dict[str, list[dict[str, float]]] = {"roc": [], "precision_recall": []}
     if 0 < y.sum() < len(y):
         fpr, tpr, _ = roc_curve(y, p)
         out["roc"] = [{"fpr": float(a), "tpr": float(b)} for a, b in zip(fpr, tpr, strict=True)]
@@ -205,16 +257,46 @@ def curve_points(
             {"recall": float(r), "precision": float(q)}
             for r, q in zip(recall[::-1], precision[::-1], strict=True)
         ]
-    edges = np.linspace(0.0, 1.0, CALIBRATION_BINS + 1)
-    which = np.clip(np.digitize(p, edges[1:-1], right=True), 0, CALIBRATION_BINS - 1)
-    for b in range(CALIBRATION_BINS):
-        members = which == b
-        if members.any():
-            out["calibration"].append(
-                {
-                    "mean_predicted": float(p[members].mean()),
-                    "fraction_positive": float(y[members].mean()),
-                    "count": int(members.sum()),
-                }
-            )
     return out
+
+
+def paired_bootstrap_gap(
+    y_true: Sequence[str],
+    proba_a: np.ndarray,
+    proba_b: np.ndarray,
+    labels: Sequence[str],
+    groups: Sequence[str],
+    n_resamples: int,
+    seed: int,
+) -> dict[str, float]:
+    """Macro-F1 of A minus that of B, with a 95% percentile interval from resampling groups."""
+    import numpy as np
+
+    index = {label: i for i, label in enumerate(labels)}
+    y = np.array([index[v] for v in y_true])
+    a, b = np.asarray(proba_a).argmax(axis=1), np.asarray(proba_b).argmax(axis=1)
+    k = len(labels)
+    gaps = [
+        macro_f1_from_indexes(y[rows], a[rows], k) - macro_f1_from_indexes(y[rows], b[rows], k)
+        for rows in resample_groups(groups, n_resamples, seed)
+    ]
+    point = macro_f1_from_indexes(y, a, k) - macro_f1_from_indexes(y, b, k)
+    return {
+        "point": float(point),
+        "low": float(np.percentile(gaps, 2.5)),
+        "high": float(np.percentile(gaps, 97.5)),
+    }
+
+
+def stance_columns(
+    y_true: Sequence[str], proba: np.ndarray, labels: Sequence[str], stances: Sequence[str]
+) -> tuple[list[int], np.ndarray]:
+    """Rows labelled with one of ``stances`` and their probabilities over those labels only,
+    renormalised (a three-class model read as a stance-vs-stance classifier)."""
+    import numpy as np
+
+    columns = [list(labels).index(s) for s in stances]
+    rows = [i for i, y in enumerate(y_true) if y in stances]
+    sub = np.asarray(proba, dtype=float)[np.ix_(rows, columns)]
+    total = sub.sum(axis=1, keepdims=True)
+    return rows, np.divide(sub, total, out=np.full_like(sub, 0.5), where=total > 0)

@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from stancekit.errors import ParamsError
-from stancekit.labels import LABELS, STANCES
+from stancekit.labels import LABELS
 
 DEFAULT_PARAMS_PATH = Path("params.yaml")
 
@@ -19,14 +19,15 @@ class PrepareParams:
     Attributes
     ----------
     data : tuple of str
-        Labelled JSON Lines files that make the corpus.
+        Labelled JSON Lines files, or folders of them (every ``*.jsonl`` inside), that make the
+        corpus.
     test_fraction : float
         Share of documents held out for testing, in (0, 1).
     seed : int
         Seed of the document-grouped split.
     """
 
-    data: tuple[str, ...] = ("data/seeds.jsonl", "data/corpus.jsonl")
+    data: tuple[str, ...] = ("data/corpus",)
     test_fraction: float = 0.2
     seed: int = 42
 
@@ -43,13 +44,17 @@ class PrepareParams:
 class TrainParams:
     """Parameters of the ``train`` stage: the labels learned and the model's hyper-parameters.
 
-    Attributes mirror ``TfidfVectorizer`` (``ngram_range``, ``min_df``, ``max_df``,
-    ``sublinear_tf``) and ``LogisticRegression`` (``C``, ``class_weight``, ``max_iter``);
-    ``seed`` is
-    the ``random_state``.
+    Attributes mirror ``TfidfVectorizer`` (``analyzer``, ``ngram_range``, ``min_df``, ``max_df``,
+    ``sublinear_tf``, ``stop_words``) and ``LogisticRegression`` (``C``, ``class_weight``,
+    ``max_iter``, ``solver``); ``seed`` is the ``random_state``. ``stop_words`` is ``None``,
+    ``"english"`` (scikit-learn's list) or ``"function"`` (that list without negations such as
+    "not", "against"). ``calibration`` is ``"sigmoid"`` (Platt), ``"isotonic"`` or ``None``: the
+    probabilities are recalibrated on out-of-fold scores from ``calibration_folds``
+    document-grouped folds (see :mod:`stancekit.model`).
     """
 
-    labels: tuple[str, ...] = STANCES
+    labels: tuple[str, ...] = LABELS
+    analyzer: str = "word"
     ngram_range: tuple[int, int] = (1, 2)
     min_df: int | float = 2
     max_df: int | float = 0.9
@@ -57,6 +62,10 @@ class TrainParams:
     C: float = 4.0
     class_weight: str | None = "balanced"
     max_iter: int = 2000
+    solver: str = "newton-cg"
+    stop_words: str | None = None
+    calibration: str | None = "sigmoid"
+    calibration_folds: int = 5
     seed: int = 42
 
     def __post_init__(self) -> None:
@@ -81,6 +90,21 @@ class TrainParams:
             )
         if self.max_iter < 1:
             raise ParamsError(f"train.max_iter must be at least 1, got {self.max_iter}.")
+        for name, allowed in (
+            ("analyzer", ("word", "char_wb")),
+            ("solver", ("lbfgs", "newton-cg", "saga")),
+            ("stop_words", (None, "english", "function")),
+            ("calibration", (None, "sigmoid", "isotonic")),
+        ):
+            if getattr(self, name) not in allowed:
+                shown = ", ".join("null" if a is None else a for a in allowed)
+                raise ParamsError(
+                    f"train.{name} must be one of {shown}, got {getattr(self, name)!r}."
+                )
+        if self.calibration_folds < 2:
+            raise ParamsError(
+                f"train.calibration_folds must be at least 2, got {self.calibration_folds}."
+            )
 
 
 DEFAULT_MASK_TERMS = (
@@ -119,19 +143,24 @@ class EvaluateParams:
         The side-revealing terms masked in the robustness check.
     learning_curve : tuple of float
         Shares of the training documents for the learning curve.
-    three_class : bool
-        Also cross-validate a three-class model (neutral included).
+    compare : dict
+        Named alternatives to the ``train`` settings (name -> overrides of ``train`` keys),
+        cross-validated beside the current settings, grouped by each of ``compare_groupings``:
+        the report's feature comparison table.
+    compare_groupings : tuple of str
+        Groupings of the comparison (leave whole voices, whole genres out).
     seed : int
         Seed of folds, bootstrap and learning-curve draws.
     """
 
     cv_folds: int = 5
-    cv_groupings: tuple[str, ...] = ("doc_id", "voice")
+    cv_groupings: tuple[str, ...] = ("doc_id", "voice", "genre")
     bootstrap_resamples: int = 1000
     threshold: float = 0.6
     mask_terms: tuple[str, ...] = DEFAULT_MASK_TERMS
     learning_curve: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
-    three_class: bool = True
+    compare: dict[str, dict[str, Any]] = field(default_factory=dict)
+    compare_groupings: tuple[str, ...] = ("voice", "genre")
     seed: int = 42
 
     def __post_init__(self) -> None:
@@ -147,24 +176,42 @@ class EvaluateParams:
             raise ParamsError("evaluate.learning_curve shares must be in (0, 1].")
         if self.bootstrap_resamples < 100:
             raise ParamsError("evaluate.bootstrap_resamples must be at least 100.")
+        unknown = [g for g in self.compare_groupings if g not in known]
+        if unknown:
+            raise ParamsError(
+                f"evaluate.compare_groupings: unknown field(s) {unknown}; use {known}."
+            )
+        tunable = {f.name for f in fields(TrainParams)} - {"labels", "seed"}
+        for name, overrides in self.compare.items():
+            if not isinstance(overrides, dict):
+                raise ParamsError(f"evaluate.compare.{name} must map train keys to values.")
+            bad = sorted(set(overrides) - tunable)
+            if bad:
+                raise ParamsError(
+                    f"evaluate.compare.{name}: cannot vary {bad}; use keys of train: "
+                    f"{sorted(tunable)}."
+                )
 
 
 @dataclass(frozen=True)
 class TuneParams:
     """Parameters of ``stancekit tune``: the grid (``train`` keys -> candidate values) and folds.
 
-    Tuning cross-validates on the training split only, grouped by document, so the held-out test
-    split stays unseen.
+    Tuning cross-validates on the training split only, so the held-out test split stays unseen;
+    folds leave out whole groups of each of ``groupings`` (voices, genres).
     """
 
     grid: dict[str, tuple[Any, ...]] = field(
         default_factory=lambda: {"C": (1.0, 4.0, 16.0), "ngram_range": ((1, 1), (1, 2))}
     )
     cv_folds: int = 5
+    groupings: tuple[str, ...] = ("voice", "genre")
     seed: int = 42
 
     def __post_init__(self) -> None:
-        tunable = {"ngram_range", "min_df", "max_df", "sublinear_tf", "C", "class_weight"}
+        if not self.groupings:
+            raise ParamsError("tune.groupings must name at least one field to group folds by.")
+        tunable = {f.name for f in fields(TrainParams)} - {"labels", "seed"}
         unknown = sorted(set(self.grid) - tunable)
         if unknown:
             raise ParamsError(f"tune.grid: cannot tune {unknown}; tunable: {sorted(tunable)}.")

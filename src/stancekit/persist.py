@@ -39,13 +39,18 @@ class ModelCard:
     params : dict
         The training parameters (params.yaml ``train`` group).
     training_data : dict
-        ``path``, ``sha256``, ``rows``, ``documents`` and ``rows_per_label`` of the training data.
+        ``files`` (path -> SHA-256), ``rows``, ``documents`` and ``rows_per_label`` of the
+        training data.
     libraries : dict
         Versions of Python, stancekit, scikit-learn, numpy and joblib at training time.
     created_at : str
         UTC time of training, ISO 8601.
     model_sha256 : str
         SHA-256 of ``model.joblib``, checked on load.
+    evaluation : dict or None
+        The evaluation this model inherits (``metrics`` path and its ``sha256``): the shipped
+        model is fitted on every labelled document after a model fitted on the training split
+        was evaluated on the held-out split and the method was cross-validated.
     """
 
     labels: list[str]
@@ -54,6 +59,7 @@ class ModelCard:
     libraries: dict[str, str] = field(default_factory=dict)
     created_at: str = ""
     model_sha256: str = ""
+    evaluation: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -59,7 +59,8 @@ class DocumentScore:
     paragraphs : list of ScoredParagraph
         Label, probabilities and margin of each paragraph, in order.
     label : str
-        The label with the highest mean probability over the paragraphs.
+        The document's label from its paragraphs' labels (:func:`stancekit.scoring.document_label`):
+        the stance more paragraphs carry; neutral or uncertain when no paragraph has a stance.
     label_shares : dict of str to float
         Share of paragraphs predicted as each label (and as ``"uncertain"`` with a threshold).
     mean_probabilities : dict of str to float

@@ -1,5 +1,6 @@
-"""A self-contained HTML evaluation report: summary table, plots as embedded PNGs, top terms and
-the most confident errors. One file, no external assets, readable offline."""
+"""A self-contained HTML evaluation report: the headline table, calibration before and after, the
+coverage curve, the feature comparison, plots as embedded PNGs, top terms and the most confident
+errors. One file, no external assets, readable offline."""
 
 from __future__ import annotations
 
@@ -9,10 +10,11 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stancekit.evaluation import Evaluation, FoldSummary, HeldOutResult
 from stancekit.files import atomic_write
 
 if TYPE_CHECKING:
-    from stancekit.evaluate import EvaluationReport
+    from matplotlib.axes import Axes
 
 _STYLE = """
 body{font:15px/1.45 system-ui,sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;
@@ -38,18 +40,21 @@ def _png(fig: Any) -> str:
     return f'<img alt="" src="data:image/png;base64,{data}" style="max-width:100%">'
 
 
-def _figures(report: EvaluationReport) -> dict[str, str]:
+def _figure() -> tuple[Any, Axes]:
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+
+    return plt.subplots(figsize=(4.2, 3.6))
+
+
+def _confusion(h: HeldOutResult) -> str:
     import numpy as np
 
-    from stancekit.metrics import positive_label
-
-    labels, figures = report.labels, {}
-    matrix = np.array([[report.test["confusion"][a][p] for p in labels] for a in labels])
-    fig, ax = plt.subplots(figsize=(4.2, 3.6))
+    labels = h.labels
+    matrix = np.array([[h.test["confusion"][a][p] for p in labels] for a in labels])
+    fig, ax = _figure()
     ax.imshow(matrix, cmap="Blues")
     ax.set_xticks(range(len(labels)), labels, rotation=20)
     ax.set_yticks(range(len(labels)), labels)
@@ -59,54 +64,78 @@ def _figures(report: EvaluationReport) -> dict[str, str]:
         for j in range(len(labels)):
             color = "white" if matrix[i, j] > matrix.max() / 2 else "black"
             ax.text(j, i, str(matrix[i, j]), ha="center", va="center", color=color, fontsize=13)
-    ax.set_title("Confusion matrix")
-    figures["confusion"] = _png(fig)
+    ax.set_title("Confusion matrix (held-out)")
+    return _png(fig)
 
-    positive = positive_label(labels)
-    curves = report.curves
-    if curves["roc"]:
-        fig, ax = plt.subplots(figsize=(4.2, 3.6))
-        ax.plot([p["fpr"] for p in curves["roc"]], [p["tpr"] for p in curves["roc"]], lw=2)
-        ax.plot([0, 1], [0, 1], ls="--", color="#aaa")
-        ax.set_xlabel("false positive rate")
-        ax.set_ylabel("true positive rate")
-        auc = report.test["roc_auc"]
-        ax.set_title(f"ROC ({positive}), AUC {auc:.3f}")
-        figures["roc"] = _png(fig)
-        fig, ax = plt.subplots(figsize=(4.2, 3.6))
-        pr = curves["precision_recall"]
-        ax.plot([p["recall"] for p in pr], [p["precision"] for p in pr], lw=2)
-        ax.set_xlabel("recall")
-        ax.set_ylabel("precision")
-        ax.set_ylim(0, 1.02)
-        ax.set_title(f"Precision-recall ({positive}), AP {report.test['average_precision']:.3f}")
-        figures["precision_recall"] = _png(fig)
-    fig, ax = plt.subplots(figsize=(4.2, 3.6))
-    cal = curves["calibration"]
+
+def _reliability(h: HeldOutResult) -> str:
+    fig, ax = _figure()
     ax.plot([0, 1], [0, 1], ls="--", color="#aaa", label="perfect")
-    ax.plot(
-        [p["mean_predicted"] for p in cal],
-        [p["fraction_positive"] for p in cal],
-        "o-",
-        label="model",
-    )
-    ax.set_xlabel(f"predicted P({positive})")
-    ax.set_ylabel(f"observed share {positive}")
-    ax.set_title(f"Calibration, ECE {report.test['ece']:.3f}")
+    names = {"uncalibrated": "before calibration", "calibrated": "shipped model"}
+    for key, points in sorted(h.reliability.items(), reverse=True):
+        ax.plot(
+            [p["confidence"] for p in points],
+            [p["accuracy"] for p in points],
+            "o-",
+            label=names.get(key, key),
+        )
+    ax.set_xlabel("highest probability (confidence)")
+    ax.set_ylabel("share correct")
+    before = "" if h.uncalibrated is None else f" (before {h.uncalibrated['ece']:.3f})"
+    ax.set_title(f"Reliability, ECE {h.test['ece']:.3f}{before}")
     ax.legend(loc="upper left")
-    figures["calibration"] = _png(fig)
-    if report.learning_curve:
-        fig, ax = plt.subplots(figsize=(4.2, 3.6))
-        shares = [share * 100 for share, _ in report.learning_curve]
-        means = np.array([s.mean["macro_f1"] for _, s in report.learning_curve])
-        stds = np.array([s.std["macro_f1"] for _, s in report.learning_curve])
-        ax.fill_between(shares, means - stds, means + stds, alpha=0.2)
-        ax.plot(shares, means, "o-", lw=2)
-        ax.set_xlabel("% of training documents")
-        ax.set_ylabel("macro-F1 (document-grouped CV)")
-        ax.set_title("Learning curve")
-        figures["learning_curve"] = _png(fig)
-    return figures
+    return _png(fig)
+
+
+def _coverage(h: HeldOutResult) -> str:
+    fig, ax = _figure()
+    points = h.coverage
+    ax.plot([p["coverage"] * 100 for p in points], [p["accuracy"] for p in points], "o-", lw=2)
+    for p in points[::2]:
+        ax.annotate(f"{p['threshold']:.2f}", (p["coverage"] * 100, p["accuracy"]), fontsize=8)
+    ax.set_xlabel("% of paragraphs answered")
+    ax.set_ylabel("accuracy on the answered")
+    ax.set_title("Coverage (labels: threshold)")
+    return _png(fig)
+
+
+def _curves(h: HeldOutResult) -> list[str]:
+    from stancekit.metrics import positive_label
+
+    positive, curves, out = positive_label(h.labels), h.curves, []
+    if not curves["roc"]:
+        return out
+    fig, ax = _figure()
+    ax.plot([p["fpr"] for p in curves["roc"]], [p["tpr"] for p in curves["roc"]], lw=2)
+    ax.plot([0, 1], [0, 1], ls="--", color="#aaa")
+    ax.set_xlabel("false positive rate")
+    ax.set_ylabel("true positive rate")
+    ax.set_title(f"ROC ({positive} vs the rest)")
+    out.append(_png(fig))
+    fig, ax = _figure()
+    pr = curves["precision_recall"]
+    ax.plot([p["recall"] for p in pr], [p["precision"] for p in pr], lw=2)
+    ax.set_xlabel("recall")
+    ax.set_ylabel("precision")
+    ax.set_ylim(0, 1.02)
+    ax.set_title(f"Precision-recall ({positive} vs the rest)")
+    out.append(_png(fig))
+    return out
+
+
+def _learning_curve(curve: list[tuple[float, FoldSummary]]) -> str:
+    import numpy as np
+
+    fig, ax = _figure()
+    shares = [share * 100 for share, _ in curve]
+    means = np.array([s.mean["macro_f1"] for _, s in curve])
+    stds = np.array([s.std["macro_f1"] for _, s in curve])
+    ax.fill_between(shares, means - stds, means + stds, alpha=0.2)
+    ax.plot(shares, means, "o-", lw=2)
+    ax.set_xlabel("% of training documents")
+    ax.set_ylabel("macro-F1 (document-grouped CV)")
+    ax.set_title("Learning curve")
+    return _png(fig)
 
 
 DASH = "&ndash;"
@@ -116,55 +145,8 @@ def _fmt(value: float | None) -> str:
     return DASH if value is None else f"{value:.3f}"
 
 
-def _summary_table(report: EvaluationReport) -> str:
-    t, ci = report.test, report.intervals
-    columns = ["held-out (95% CI)"] + [f"CV by {g}" for g in report.cv]
-    rows = []
-    for metric, name in (
-        ("macro_f1", "macro-F1"),
-        ("accuracy", "accuracy"),
-        ("roc_auc", "ROC-AUC"),
-        ("average_precision", "average precision"),
-        ("log_loss", "log loss"),
-        ("brier", "Brier score"),
-        ("ece", "calibration error (ECE)"),
-    ):
-        held = _fmt(t[metric])
-        if metric in ci:
-            held += f' <span class="muted">[{ci[metric][0]:.3f}, {ci[metric][1]:.3f}]</span>'
-        cells = [held] + [s.format(metric) for s in report.cv.values()]
-        rows.append((f"model: {name}", cells))
-    for base in ("lexicon", "majority"):
-        results = report.baselines[base]
-        cells = [_fmt(results["test"]["macro_f1"])] + [
-            results[f"cv_{g}"].format("macro_f1") for g in report.cv
-        ]
-        rows.append((f"{base} baseline: macro-F1", cells))
-    masked = report.masked
-    rows.append(
-        (
-            "model, side-revealing terms masked: macro-F1",
-            [_fmt(masked["test"]["macro_f1"]) + ' <span class="muted">(test-time)</span>']
-            + [
-                masked["cv_doc_id"].format("macro_f1") + ' <span class="muted">(refit)</span>'
-                if g == "doc_id" and "cv_doc_id" in masked
-                else DASH
-                for g in report.cv
-            ],
-        )
-    )
-    if report.three_class is not None:
-        rows.append(
-            (
-                "three-class model: macro-F1",
-                [DASH]
-                + [
-                    report.three_class.format("macro_f1") if g == "doc_id" else DASH
-                    for g in report.cv
-                ],
-            )
-        )
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in ["", *columns])
+def _table(header: list[str], rows: list[tuple[str, list[str]]]) -> str:
+    head = "".join(f"<th>{html.escape(c)}</th>" for c in header)
     body = "".join(
         f"<tr><td>{html.escape(name)}</td>"
         + "".join(f'<td class="num">{c}</td>' for c in cells)
@@ -174,37 +156,142 @@ def _summary_table(report: EvaluationReport) -> str:
     return f"<table><tr>{head}</tr>{body}</table>"
 
 
-def render_html(report: EvaluationReport) -> str:
+def _headline(evaluation: Evaluation) -> str:
+    h, cv = evaluation.held_out, evaluation.cv
+    groupings = list(cv.model) if cv else []
+    ci = h.intervals
+
+    def with_ci(value: float, key: str) -> str:
+        if key not in ci:
+            return _fmt(value)
+        return f'{value:.3f} <span class="muted">[{ci[key][0]:.3f}, {ci[key][1]:.3f}]</span>'
+
+    def cv_cells(summaries: dict[str, FoldSummary] | None, metric: str = "macro_f1") -> list[str]:
+        return [summaries[g].format(metric) if summaries else DASH for g in groupings]
+
+    rows = [
+        ("model: macro-F1", [with_ci(h.test["macro_f1"], "macro_f1"), *cv_cells(cv and cv.model)]),
+        (
+            "model: accuracy",
+            [with_ci(h.test["accuracy"], "accuracy"), *cv_cells(cv and cv.model, "accuracy")],
+        ),
+    ]
+    if "neutral" in h.test["per_class"]:
+        rows.append(("model: neutral F1", [_fmt(h.test["per_class"]["neutral"]["f1"])]))
+    if h.stance is not None:
+        rows.append(
+            (
+                "model: stance-only macro-F1",
+                [with_ci(h.stance["model"]["macro_f1"], "stance_macro_f1")],
+            )
+        )
+    if h.hard is not None:
+        rows.append((f"model: accuracy on {h.hard['rows']} hard cases", [_fmt(h.hard["model"])]))
+    masked = [DASH] * len(groupings)
+    if cv is not None and "doc_id" in groupings:
+        masked[groupings.index("doc_id")] = cv.masked.format("macro_f1") + " (refit)"
+    rows.append(
+        (
+            "model, side-revealing terms masked: macro-F1",
+            [_fmt(h.masked["macro_f1"]) + " (test-time)", *masked],
+        )
+    )
+    rows.append(
+        ("model: calibration error (ECE)", [_fmt(h.test["ece"]), *cv_cells(cv and cv.model, "ece")])
+    )
+    if h.uncalibrated is not None:
+        rows.append(("  before calibration (ECE)", [_fmt(h.uncalibrated["ece"])]))
+    rows.append(("model: Brier score", [_fmt(h.test["brier"])]))
+    rows.append(("model: log loss", [_fmt(h.test["log_loss"])]))
+    for name in ("lexicon", "majority"):
+        rows.append(
+            (
+                f"{name} baseline: macro-F1",
+                [_fmt(h.baselines[name]["macro_f1"]), *cv_cells(cv and cv.baselines[name])],
+            )
+        )
+    if h.stance is not None:
+        rows.append(
+            ("lexicon baseline: stance-only macro-F1", [_fmt(h.stance["lexicon"]["macro_f1"])])
+        )
+    if h.hard is not None:
+        rows.append(("lexicon baseline: accuracy on hard cases", [_fmt(h.hard["lexicon"])]))
+    width = 1 + len(groupings)
+    rows = [(name, cells + [DASH] * (width - len(cells))) for name, cells in rows]
+    header = ["", "held-out (95% CI)"] + [
+        f"CV leaving out whole {g}s" if g != "doc_id" else "CV by document" for g in groupings
+    ]
+    return _table(header, rows)
+
+
+PLAIN = (
+    "<p class='muted'>How to read the calibration figures: <b>ECE</b> is the average gap between "
+    "how sure the model says it is and how often it is right (0.05 = five points off); the "
+    "<b>Brier score</b> is the mean squared error of the probabilities (0 is perfect, lower is "
+    "better); <b>log loss</b> punishes confident mistakes hardest (lower is better).</p>"
+)
+
+
+def _comparison(evaluation: Evaluation) -> str:
+    cv = evaluation.cv
+    if cv is None or not cv.comparison:
+        return ""
+    groupings = list(next(iter(cv.comparison.values())))
+    rows = []
+    for name, by in cv.comparison.items():
+        changes = ", ".join(f"{k}={v}" for k, v in cv.settings[name].items()) or "params.yaml"
+        rows.append((f"{name} ({changes})", [by[g].format("macro_f1") for g in groupings]))
+    header = ["setting", *[f"macro-F1, CV leaving out whole {g}s" for g in groupings]]
+    return "<h2>Feature comparison</h2>" + _table(header, rows)
+
+
+def _provenance(evaluation: Evaluation) -> str:
+    if not evaluation.provenance:
+        return ""
+    items = "".join(
+        f"<tr><td>{html.escape(str(k))}</td><td style='text-align:left'>{html.escape(str(v))}</td>"
+        "</tr>"
+        for k, v in evaluation.provenance.items()
+    )
+    return f"<h2>Provenance</h2><table>{items}</table>"
+
+
+def render_html(evaluation: Evaluation) -> str:
     """The whole report as one HTML string."""
-    figures = _figures(report)
-    gap = report.lexicon_gap
-    verdict_class = "verdict" if report.beats_lexicon else "verdict no"
+    h = evaluation.held_out
+    gap = h.lexicon_gap
+    verdict_class = "verdict" if h.beats_lexicon else "verdict no"
     verdict = (
-        f"The model {'beats' if report.beats_lexicon else 'does <b>not</b> beat'} the keyword "
+        f"The model {'beats' if h.beats_lexicon else 'does <b>not</b> beat'} the keyword "
         f"lexicon beyond the 95% interval: macro-F1 difference {gap['point']:+.3f} "
         f"[{gap['low']:+.3f}, {gap['high']:+.3f}] (paired bootstrap over documents)."
     )
+    figures = [_confusion(h), _reliability(h), _coverage(h), *_curves(h)]
+    if evaluation.cv is not None and evaluation.cv.learning_curve:
+        figures.append(_learning_curve(evaluation.cv.learning_curve))
     parts = [
-        f"<!doctype html><html><head><meta charset='utf-8'><title>stancekit evaluation</title>"
+        "<!doctype html><html><head><meta charset='utf-8'><title>stancekit evaluation</title>"
         f"<style>{_STYLE}</style></head><body>",
         "<h1>stancekit evaluation</h1>",
-        f"<p class='muted'>{html.escape(report.data)}: {report.test['rows']} paragraphs from "
-        f"{report.test_documents} documents; labels {html.escape(' vs '.join(report.labels))}.</p>",
+        f"<p class='muted'>{html.escape(h.data)}: {h.test['rows']} paragraphs from "
+        f"{h.test_documents} documents; labels {html.escape(', '.join(h.labels))}.</p>",
         f"<p class='{verdict_class}'>{verdict}</p>",
-        "<h2>Summary</h2>",
-        _summary_table(report),
+        "<h2>Headline</h2>",
+        _headline(evaluation),
+        PLAIN,
     ]
-    if report.neutral.get("neutral_rows"):
-        n = report.neutral
+    if h.neutral.get("neutral_rows"):
+        n = h.neutral
         parts.append(
             f"<p>Abstention at highest probability &lt; {n['threshold']}: "
             f"<b>{n['neutral_abstained_share']:.0%}</b> of {n['neutral_rows']} neutral paragraphs "
             f"and {n['stance_abstained_share']:.0%} of stance paragraphs are marked uncertain; "
             f"accuracy on the stance paragraphs answered: {n['stance_accuracy_answered']:.3f}.</p>"
         )
-    parts += ["<h2>Plots</h2><div class='grid'>", *figures.values(), "</div>"]
+    parts.append(_comparison(evaluation))
+    parts += ["<h2>Plots</h2><div class='grid'>", *figures, "</div>"]
     parts.append("<h2>Top terms per class</h2><div class='grid'>")
-    for label, terms in report.top_terms.items():
+    for label, terms in h.top_terms.items():
         rows = "".join(
             f"<tr><td>{html.escape(term)}</td><td class='num'>{weight:.2f}</td></tr>"
             for term, weight in terms
@@ -214,22 +301,24 @@ def render_html(report: EvaluationReport) -> str:
             f"{rows}</table>"
         )
     parts.append("</div>")
-    parts.append(f"<h2>The {len(report.confident_errors)} most confident errors</h2>")
+    parts.append(f"<h2>The {len(h.confident_errors)} most confident errors</h2>")
     rows = "".join(
         f"<tr><td>{html.escape(str(e['doc_id']))}</td><td>{html.escape(e['actual'])}</td>"
         f"<td>{html.escape(e['predicted'])} ({e['probability']:.2f})</td>"
         f"<td>{html.escape(e['text'])}</td></tr>"
-        for e in report.confident_errors
+        for e in h.confident_errors
     )
     parts.append(
         "<table class='err'><tr><th>document</th><th>actual</th><th>predicted</th><th>text</th>"
-        f"</tr>{rows}</table></body></html>"
+        f"</tr>{rows}</table>"
     )
+    parts.append(_provenance(evaluation))
+    parts.append("</body></html>")
     return "\n".join(parts)
 
 
-def write_html_report(report: EvaluationReport, path: str | Path) -> None:
+def write_html_report(evaluation: Evaluation, path: str | Path) -> None:
     """Write :func:`render_html` to ``path`` atomically."""
-    text = render_html(report)
+    text = render_html(evaluation)
     with atomic_write(path) as handle:
         handle.write(text)

@@ -17,7 +17,7 @@ from itertools import chain, islice
 from typing import Any, NamedTuple
 
 from stancekit.errors import InputError
-from stancekit.labels import UNCERTAIN
+from stancekit.labels import NEUTRAL, STANCES, UNCERTAIN
 from stancekit.segment import segment_document
 from stancekit.sources import SourceRecord
 from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba_and_coverage
@@ -59,7 +59,7 @@ class ScoredParagraph(NamedTuple):
 
 @dataclass(frozen=True)
 class DocumentSummary:
-    """Per-document aggregate: label with the highest mean probability, shares, means."""
+    """Per-document aggregate: label (:func:`document_label`), shares, means."""
 
     doc_id: str
     date: str | None
@@ -290,21 +290,39 @@ def score_units(
                 on_progress(done)
 
 
+def document_label(
+    shares: dict[str, float], means: dict[str, float], labels: tuple[str, ...]
+) -> str:
+    """A document's label, from its paragraphs' labels.
+
+    The stance (decriminalisation or abolitionist) that more paragraphs carry, ties going to the
+    higher mean probability; a document with no stance paragraph is ``neutral`` if any paragraph
+    is neutral, else ``uncertain`` (every paragraph below the threshold). So a document of
+    neutral and uncertain paragraphs is never given a side.
+    """
+    stances = [label for label in labels if label in STANCES and shares.get(label, 0.0) > 0]
+    if stances:
+        return max(stances, key=lambda label: (shares[label], means[label]))
+    if shares.get(NEUTRAL, 0.0) > 0:
+        return NEUTRAL
+    return UNCERTAIN
+
+
 def summarise_paragraphs(
     paragraphs: list[ScoredParagraph], labels: tuple[str, ...], abstains: bool
 ) -> DocumentSummary:
-    """Summarise one document's scored paragraphs: the label with the highest mean probability,
-    the share of paragraphs per label (``uncertain`` too if ``abstains``), the mean
-    probabilities."""
+    """Summarise one document's scored paragraphs: its label (:func:`document_label`), the share
+    of paragraphs per label (``uncertain`` too if ``abstains``), the mean probabilities."""
     n = len(paragraphs)
     means = {label: sum(p.probabilities[label] for p in paragraphs) / n for label in labels}
     shown = labels + ((UNCERTAIN,) if abstains else ())
+    shares = {label: sum(p.label == label for p in paragraphs) / n for label in shown}
     return DocumentSummary(
         doc_id=paragraphs[0].doc_id,
         date=paragraphs[0].date,
         paragraphs=n,
-        label=max(means, key=means.__getitem__),
-        label_shares={label: sum(p.label == label for p in paragraphs) / n for label in shown},
+        label=document_label(shares, means, labels),
+        label_shares=shares,
         mean_probabilities=means,
         extra=paragraphs[0].extra,
     )
