@@ -5,7 +5,7 @@ from pathlib import Path
 import pytest
 
 from stancekit import scoring
-from stancekit.errors import InputError
+from stancekit.errors import UsageError
 from stancekit.predictor import StancePredictor
 from stancekit.scoring import (
     DocumentAggregator,
@@ -40,7 +40,7 @@ def test_units_by_paragraph_and_document() -> None:
     whole = list(iter_units(DOCS, "document", ScoringStats()))
     assert [(u.doc_id, u.paragraph_index) for u in whole] == [("a", None), ("b", None)]
     assert "\n\n" in whole[0].text
-    with pytest.raises(InputError, match="unit must be"):
+    with pytest.raises(UsageError, match="--unit"):
         list(iter_units(DOCS, "sentence", ScoringStats()))
 
 
@@ -82,9 +82,9 @@ def test_progress_and_bad_arguments(pipeline) -> None:
     seen: list[int] = []
     list(score_units(pipeline, units, batch_size=2, on_progress=seen.append))
     assert seen == [2, 3]
-    with pytest.raises(InputError, match="batch size"):
+    with pytest.raises(UsageError, match="--batch-size"):
         list(score_units(pipeline, units, batch_size=0))
-    with pytest.raises(InputError, match="threshold"):
+    with pytest.raises(UsageError, match="--threshold"):
         list(score_units(pipeline, units, threshold=2.0))
 
 
@@ -115,7 +115,7 @@ def test_records_sharing_an_id_are_summarised_apart(pipeline) -> None:
 
 def test_zero_jobs_is_refused(pipeline) -> None:
     units = iter_units(DOCS, "paragraph", ScoringStats())
-    with pytest.raises(InputError, match="jobs must be"):
+    with pytest.raises(UsageError, match="--jobs"):
         list(score_units(pipeline, units, jobs=0))
 
 

@@ -18,7 +18,7 @@ from itertools import combinations
 from pathlib import Path
 
 from stancekit.corpus import Row, validate_row
-from stancekit.errors import DataError
+from stancekit.errors import DataError, InputError
 from stancekit.labels import LABELS, STANCES
 
 MAX_WORDS = 300
@@ -334,3 +334,25 @@ def replace_stats_block(card_text: str, stats: str) -> str:
     if start < 0 or end < start:
         raise DataError(f"the data card has no '{STATS_BEGIN}' ... '{STATS_END}' block.")
     return card_text[: start + len(STATS_BEGIN)] + "\n" + stats + card_text[end:]
+
+
+def update_data_card(card_path: str | Path, stats: str) -> None:
+    """Replace the generated counts block of the data card at ``card_path`` with ``stats``,
+    atomically.
+
+    Raises
+    ------
+    InputError
+        The card cannot be read.
+    DataError
+        The card has no counts block.
+    """
+    from stancekit.files import atomic_write
+
+    card_path = Path(card_path)
+    try:
+        card = card_path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise InputError(f"{card_path}: cannot read ({exc.strerror}).") from None
+    with atomic_write(card_path) as handle:
+        handle.write(replace_stats_block(card, stats))
