@@ -9,7 +9,6 @@ recur across many documents (a writing template the model could learn instead of
 
 from __future__ import annotations
 
-import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
@@ -17,8 +16,9 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from pathlib import Path
 
-from stancekit.corpus import Row, validate_row
-from stancekit.errors import DataError, InputError
+from stancekit.corpus import LABELLED_JSONL, Row, validate_row
+from stancekit.errors import DataError, InputError, StancekitError
+from stancekit.jsonl import read_jsonl
 from stancekit.labels import LABELS, STANCES
 
 MAX_WORDS = 300
@@ -70,28 +70,16 @@ class CheckReport:
 
 def scan_file(path: str | Path, report: CheckReport) -> list[Row]:
     """Read a labelled JSONL file, recording every bad line in ``report`` instead of stopping."""
-    path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        report.errors.append(f"{path}: file not found; check prepare.data in params.yaml.")
-        return []
-    except UnicodeDecodeError as exc:
-        report.errors.append(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8.")
-        return []
-    except OSError as exc:
-        report.errors.append(f"{path}: cannot read ({exc.strerror}).")
-        return []
+
+    def note(error: StancekitError) -> None:
+        report.errors.append(str(error))
+
     rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
+    for where, row in read_jsonl(path, on_error=note, **LABELLED_JSONL):
         try:
-            rows.append(validate_row(json.loads(line), f"{path}:{number}"))
-        except json.JSONDecodeError as exc:
-            report.errors.append(f"{path}:{number}: not valid JSON ({exc.msg}).")
+            rows.append(validate_row(row, where))
         except DataError as exc:
-            report.errors.append(str(exc))
+            note(exc)
     return rows
 
 

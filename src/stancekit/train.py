@@ -7,7 +7,7 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from stancekit.corpus import read_rows
+from stancekit.corpus import read_split
 from stancekit.errors import DataError
 from stancekit.files import sha256_file
 from stancekit.params import TrainParams
@@ -121,9 +121,7 @@ def train(
     from stancekit.corpus import to_dataset
 
     train_path = Path(train_path)
-    if not train_path.is_file():
-        raise DataError(f"{train_path} not found: run `stancekit prepare` first.")
-    dataset = to_dataset(read_rows(train_path))
+    dataset = to_dataset(read_split(train_path))
     names = dataset.features["label"].names
     texts = list(dataset["text"])
     labels = [names[i] for i in dataset["label"]]
