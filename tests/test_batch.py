@@ -9,9 +9,10 @@ from pathlib import Path
 import pytest
 
 from stancekit.batch import explain_inputs, predict_inputs
+from stancekit.engines import LocalEngine
 from stancekit.errors import InputError, UsageError
 from stancekit.predictor import StancePredictor
-from stancekit.scoring import LocalEngine, predict_batch
+from stancekit.scoring import predict_batch
 from stancekit.sources import SourceOptions
 
 TEXTS = [

@@ -15,15 +15,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
+from stancekit.engines import Engine, resolve_engine
 from stancekit.errors import InputError, UsageError
 from stancekit.scoring import (
     DEFAULT_BATCH_SIZE,
-    Engine,
     ScoringStats,
     Unit,
     check_options,
     iter_units,
-    resolve_engine,
     score_units,
 )
 from stancekit.sources import SourceOptions, iter_records
@@ -119,7 +118,7 @@ def predict_inputs(
     batch_size : int
         Units per batch.
     engine : {"local", "joblib"} or Engine, optional
-        Where batches are scored (:func:`stancekit.scoring.resolve_engine`); default: joblib
+        Where batches are scored (:func:`stancekit.engines.resolve_engine`); default: joblib
         workers when ``jobs`` is not 1, else this process.
     jobs : int
         Worker processes for the joblib engine (``-1``: all cores).

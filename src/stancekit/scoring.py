@@ -14,8 +14,9 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import Any, NamedTuple, Protocol
+from typing import Any, NamedTuple
 
+from stancekit.engines import Engine, LocalEngine, check_jobs, resolve_engine
 from stancekit.errors import UsageError
 from stancekit.labels import UNCERTAIN
 from stancekit.segment import segment_document
@@ -24,9 +25,6 @@ from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba_a
 
 UNITS = ("paragraph", "document")
 DEFAULT_BATCH_SIZE = 5000
-#: Below this many units a run stays in one process: starting workers (and importing
-#: scikit-learn in each) costs more than it saves.
-PARALLEL_MIN_UNITS = 20_000
 
 
 def check_options(
@@ -55,62 +53,7 @@ def check_options(
         raise UsageError(f"--threshold: {threshold} is not a probability between 0 and 1.")
     if explain < 0:
         raise UsageError(f"--explain: {explain} is not a number of terms: give 0 or more.")
-    if jobs == 0 or jobs < -1:
-        raise UsageError(f"--jobs: {jobs} is not a number of workers: give 1 or more, or -1.")
-
-
-class Engine(Protocol):
-    """Where batches are scored. ``map`` runs ``function(*args)`` for every tuple of ``tasks`` and
-    yields the results in order, lazily (a bounded number in flight). Below ``min_units`` units
-    :func:`score_units` stays in-process (:class:`LocalEngine`): starting workers would cost more
-    than it saves. A cluster engine (Dask, say) is one more class with these two members."""
-
-    min_units: int
-
-    def map(self, function: Callable[..., Any], tasks: Iterable[tuple]) -> Iterator[Any]: ...
-
-
-class LocalEngine:
-    """Every batch in this process, one after the other."""
-
-    min_units = 0
-
-    def map(self, function: Callable[..., Any], tasks: Iterable[tuple]) -> Iterator[Any]:
-        for args in tasks:
-            yield function(*args)
-
-
-@dataclass(frozen=True)
-class JoblibEngine:
-    """Batches spread over ``jobs`` worker processes (joblib; ``-1``: all cores), two per worker in
-    flight, results in order."""
-
-    jobs: int = -1
-    min_units: int = PARALLEL_MIN_UNITS
-
-    def map(self, function: Callable[..., Any], tasks: Iterable[tuple]) -> Iterator[Any]:
-        from joblib import Parallel, delayed
-
-        with Parallel(n_jobs=self.jobs, return_as="generator", pre_dispatch="2*n_jobs") as run:
-            yield from run(delayed(function)(*args) for args in tasks)
-
-
-ENGINES = ("local", "joblib")
-
-
-def resolve_engine(engine: str | Engine | None = None, jobs: int = 1) -> Engine:
-    """The engine for ``engine``: ``"local"``, ``"joblib"`` (``jobs`` workers), an engine object
-    (returned as it is), or ``None``: joblib when ``jobs`` is not 1, else local."""
-    check_options(jobs=jobs)
-    if engine is None:
-        engine = "local" if jobs == 1 else "joblib"
-    if engine == "local":
-        return LocalEngine()
-    if engine == "joblib":
-        return JoblibEngine(jobs)
-    if isinstance(engine, str) or not hasattr(engine, "map"):
-        raise UsageError(f"engine: {engine!r} is not one of {', '.join(ENGINES)} or an engine.")
-    return engine
+    check_jobs(jobs)
 
 
 class Unit(NamedTuple):
@@ -307,7 +250,7 @@ def score_units(
     features: FastWordFeatures | None = None,
 ) -> Iterator[ScoredParagraph]:
     """Score units in order, ``batch_size`` at a time, on ``engine``; an engine with workers is
-    used once the input reaches its ``min_units`` (:data:`PARALLEL_MIN_UNITS` for joblib).
+    used once the input reaches its ``min_units`` (see :mod:`stancekit.engines`).
 
     Parameters
     ----------
@@ -322,8 +265,8 @@ def score_units(
     jobs : int
         Worker processes; ``-1`` uses all cores.
     engine : {"local", "joblib"} or Engine, optional
-        Where batches are scored (see :func:`resolve_engine`); default: joblib when ``jobs`` is
-        not 1, else in this process.
+        Where batches are scored (see :func:`stancekit.engines.resolve_engine`); default:
+        joblib when ``jobs`` is not 1, else in this process.
     on_progress : callable, optional
         Called with the number of units finished after each batch.
     stats : ScoringStats, optional
