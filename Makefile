@@ -6,11 +6,12 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test lint bench clean help
+.PHONY: run test test-quick lint bench clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
 	@echo "make test  - create .venv with the dev extra and run the test suite"
+	@echo "make test-quick - the test suite without the slow end-to-end and model tests"
 	@echo "make lint  - ruff"
 	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
 
@@ -39,6 +40,11 @@ run: $(VENV)/.pipeline
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
+
+# While iterating: skips the tests marked e2e (real CLI and dvc repro in subprocesses) and model
+# (behaviour of the default model); `make test` and CI run everything.
+test-quick: $(VENV)/.dev
+	$(BIN)/python -m pytest -m "not e2e and not model"
 
 lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests

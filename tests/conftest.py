@@ -114,3 +114,19 @@ def tiny_model(tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams
     model_dir = tmp_path / "model"
     train(tiny_train_params, tiny_corpus, model_dir)
     return model_dir
+
+
+def run_cli(*args: object, stdin: str | None = None):
+    """Run the stancekit command line in-process (typer's CliRunner), arguments as strings."""
+    from typer.testing import CliRunner
+
+    from stancekit.cli import app
+
+    return CliRunner().invoke(app, [str(a) for a in args], input=stdin)
+
+
+def assert_one_error_line(result, message: str) -> None:
+    """Exit 1 and a single ``error: ...`` line on stderr that contains ``message``."""
+    assert result.exit_code == 1, result.output
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and message in line

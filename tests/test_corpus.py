@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from conftest import REPO, tiny_rows, write_jsonl
-from stancekit.corpus import load_corpus, read_corpus, read_rows, validate_row
+from stancekit.corpus import load_corpus, read_corpus, read_rows, read_split, validate_row
 from stancekit.errors import DataError
 from stancekit.labels import LABELS
 
@@ -72,12 +72,17 @@ def test_invalid_json_line(tmp_path: Path) -> None:
 
 
 def test_missing_and_non_utf8_files(tmp_path: Path) -> None:
-    with pytest.raises(DataError, match="file not found"):
+    with pytest.raises(DataError, match=r"absent\.jsonl: no such file; check prepare\.data"):
         read_rows(tmp_path / "absent.jsonl")
     latin = tmp_path / "latin.jsonl"
-    latin.write_bytes(b'{"text": "caf\xe9"}\n')
-    with pytest.raises(DataError, match="not UTF-8"):
+    latin.write_bytes(json.dumps(tiny_rows()[0]).encode() + b'\n{"text": "caf\xe9"}\n')
+    with pytest.raises(DataError, match=r"latin\.jsonl:2: cannot decode byte 13 .* as UTF-8"):
         read_rows(latin)
+
+
+def test_read_split_says_to_run_prepare(tmp_path: Path) -> None:
+    with pytest.raises(DataError, match=r"train\.jsonl not found: run `stancekit prepare` first"):
+        read_split(tmp_path / "train.jsonl")
 
 
 def test_a_document_may_not_span_two_files(tmp_path: Path) -> None:

@@ -88,7 +88,7 @@ def test_document_split_across_files(tmp_path: Path) -> None:
 
 def test_missing_file_is_an_error_not_a_crash(tmp_path: Path) -> None:
     _, report = check_corpus([tmp_path / "absent.jsonl"])
-    assert not report.ok and "file not found" in report.errors[0]
+    assert not report.ok and "no such file; check prepare.data" in report.errors[0]
 
 
 def test_imbalance_and_genre_warnings(tmp_path: Path) -> None:

@@ -1,8 +1,8 @@
 from __future__ import annotations
 
+import html
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from conftest import ABOL, DECRIM, NEUTRAL
@@ -52,4 +52,8 @@ def test_html_page(tiny_model: Path) -> None:
     predictor = StancePredictor.load(tiny_model)
     page = render_explanation_html(predictor.pipeline, predictor.explain(PROBE), predictor.labels)
     assert page.count("<section>") == 2 and "<span title=" in page
-    assert np.isfinite(predictor.predict_proba(PROBE)).all()
+    # Each section lists the strongest terms with their exact contributions, escaped.
+    for explanation in predictor.explain(PROBE):
+        term, value = explanation.top("decriminalisation", 1)[0]
+        assert f"{html.escape(term)} {value:+.3f}" in page
+    assert "<script" not in page.lower()

@@ -6,7 +6,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from stancekit.errors import ModelLoadError, ModelNotFoundError
+from stancekit.errors import ModelLoadError, ModelNotFoundError, ParamsError
 from stancekit.persist import CARD_FILE, MODEL_FILE, load_model, read_card, resolve_model_dir
 from stancekit.predictor import StancePredictor
 
@@ -74,3 +74,23 @@ def test_corrupt_card(tiny_model: Path) -> None:
     (tiny_model / CARD_FILE).write_text("{", encoding="utf-8")
     with pytest.raises(ModelLoadError, match="corrupt"):
         read_card(tiny_model)
+
+
+def test_the_card_is_deterministic(
+    tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from stancekit.params import TrainParams
+    from stancekit.persist import build_time
+    from stancekit.train import train
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    assert build_time() == "1970-01-01T00:00:00+00:00"
+    params = TrainParams(min_df=1, max_df=1.0, ngram_range=(1, 1))
+    cards = [(train(params, tiny_corpus, tmp_path / d), tmp_path / d / CARD_FILE) for d in "ab"]
+    assert cards[0][1].read_bytes() == cards[1][1].read_bytes()
+    assert cards[0][0].created_at == "1970-01-01T00:00:00+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1764288000")
+    assert build_time() == "2025-11-28T00:00:00+00:00"
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
+    with pytest.raises(ParamsError, match="SOURCE_DATE_EPOCH='yesterday' is not a whole number"):
+        build_time()

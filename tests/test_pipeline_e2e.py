@@ -73,6 +73,11 @@ def test_dvc_repro_from_a_clean_copy_reproduces_the_committed_metrics(tmp_path: 
     committed = json.loads((REPO / "models/metrics.json").read_text(encoding="utf-8"))
     reproduced = json.loads((repo / "models/metrics.json").read_text(encoding="utf-8"))
     assert reproduced == committed
+    # Deterministic outputs (the model card included): the run leaves dvc.lock as it was, so a
+    # fresh clone stays clean. (Fails too if the code changed since the last `dvc repro`.)
+    assert (repo / "dvc.lock").read_text(encoding="utf-8") == (REPO / "dvc.lock").read_text(
+        encoding="utf-8"
+    ), "dvc repro changed dvc.lock: an output is not deterministic, or dvc.lock is stale"
 
     shown = subprocess.run(
         [BIN / "dvc", "metrics", "show", "--json"],

@@ -92,7 +92,13 @@ def test_threshold_marks_uncertain_but_keeps_probabilities(predictor: StancePred
 def test_document_shares_count_uncertain(predictor: StancePredictor) -> None:
     (doc,) = predictor.score_documents([("d", "Labour rights.\n\nThe weather.")], threshold=1.0)
     assert doc.label_shares["uncertain"] == 1.0
-    assert doc.label in predictor.labels
+    # Every paragraph is uncertain, yet the document keeps the label of the highest mean
+    # probability, and the means are those of its paragraphs.
+    means = {
+        label: sum(p.probabilities[label] for p in doc.paragraphs) / 2 for label in predictor.labels
+    }
+    assert doc.mean_probabilities == pytest.approx(means)
+    assert doc.label == max(means, key=means.__getitem__)
 
 
 def test_iter_predict_streams_any_iterable(predictor: StancePredictor) -> None:

@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from stancekit import scoring
-from stancekit.errors import InputError
+from stancekit.engines import JoblibEngine
+from stancekit.errors import UsageError
 from stancekit.predictor import StancePredictor
 from stancekit.scoring import (
     DocumentAggregator,
@@ -40,7 +40,7 @@ def test_units_by_paragraph_and_document() -> None:
     whole = list(iter_units(DOCS, "document", ScoringStats()))
     assert [(u.doc_id, u.paragraph_index) for u in whole] == [("a", None), ("b", None)]
     assert "\n\n" in whole[0].text
-    with pytest.raises(InputError, match="unit must be"):
+    with pytest.raises(UsageError, match="--unit"):
         list(iter_units(DOCS, "sentence", ScoringStats()))
 
 
@@ -64,17 +64,27 @@ def test_explanations_are_attached(pipeline) -> None:
     assert all(len(terms) <= 2 for terms in first.explanation.values())
 
 
-def test_parallel_gives_the_same_rows_in_the_same_order(
-    pipeline,
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.setattr(scoring, "PARALLEL_MIN_UNITS", 4)
+def test_parallel_gives_the_same_rows_in_the_same_order(pipeline) -> None:
     docs = [SourceRecord(f"d{i}", f"Text {i} about sex workers and buyers.") for i in range(30)]
     units = list(iter_units(docs, "paragraph", ScoringStats()))
     progress: list[int] = []
-    parallel = list(score_units(pipeline, units, batch_size=7, jobs=2, on_progress=progress.append))
+    workers = JoblibEngine(jobs=2, min_units=4)
+    parallel = list(
+        score_units(pipeline, units, batch_size=7, engine=workers, on_progress=progress.append)
+    )
     assert parallel == list(score_units(pipeline, units, batch_size=7))
-    assert progress[-1] == 30
+    assert progress == [7, 14, 21, 28, 30]
+
+
+def test_small_inputs_stay_in_process(pipeline, monkeypatch: pytest.MonkeyPatch) -> None:
+    import joblib
+
+    def no_workers(*args, **kwargs):
+        raise AssertionError("joblib started below min_units")
+
+    monkeypatch.setattr(joblib, "Parallel", no_workers)
+    units = list(iter_units(DOCS, "paragraph", ScoringStats()))
+    assert len(list(score_units(pipeline, units, jobs=2))) == len(units)
 
 
 def test_progress_and_bad_arguments(pipeline) -> None:
@@ -82,9 +92,9 @@ def test_progress_and_bad_arguments(pipeline) -> None:
     seen: list[int] = []
     list(score_units(pipeline, units, batch_size=2, on_progress=seen.append))
     assert seen == [2, 3]
-    with pytest.raises(InputError, match="batch size"):
+    with pytest.raises(UsageError, match="--batch-size"):
         list(score_units(pipeline, units, batch_size=0))
-    with pytest.raises(InputError, match="threshold"):
+    with pytest.raises(UsageError, match="--threshold"):
         list(score_units(pipeline, units, threshold=2.0))
 
 
@@ -115,7 +125,7 @@ def test_records_sharing_an_id_are_summarised_apart(pipeline) -> None:
 
 def test_zero_jobs_is_refused(pipeline) -> None:
     units = iter_units(DOCS, "paragraph", ScoringStats())
-    with pytest.raises(InputError, match="jobs must be"):
+    with pytest.raises(UsageError, match="--jobs"):
         list(score_units(pipeline, units, jobs=0))
 
 

@@ -60,7 +60,7 @@ def test_data_card_counts_are_current(rows: list[dict]) -> None:
     card = (REPO / "data" / "README.md").read_text(encoding="utf-8")
     block = card[card.index(STATS_BEGIN) + len(STATS_BEGIN) + 1 : card.index(STATS_END)]
     assert block == corpus_stats_markdown(rows), (
-        "run: stancekit data stats --write-card data/README.md"
+        "run: stancekit data stats --write-card data/corpus/README.md"
     )
 
 

@@ -201,3 +201,13 @@ def test_json_files_are_refused_and_folder_tables_read_as_tables(tmp_path: Path)
         (f"{folder}/a.csv:1", "Row one."),
         (f"{folder}/a.csv:2", "Row two."),
     ]
+
+
+def test_check_columns_names_option_column_and_columns() -> None:
+    from stancekit.sources import check_columns
+
+    check_columns(Path("t.csv"), ["body", "stance"], {"--text-column": "body", "--group": None})
+    with pytest.raises(
+        InputError, match=r"^t\.csv: no column 'x' \(--label-column\); columns are: body, stance\.$"
+    ):
+        check_columns(Path("t.csv"), ["body", "stance"], {"--label-column": "x"})

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from stancekit.errors import InputError
+from stancekit.errors import InputError, UsageError
 from stancekit.scoring import ScoredParagraph
 from stancekit.writers import paragraph_record, render, write_results
 
@@ -84,7 +84,7 @@ def test_parquet_round_trip(tmp_path: Path) -> None:
     assert table[0]["year"] == "2020" and table[1]["year"] is None
     with pytest.raises(InputError, match="binary"):
         render(ROWS, "parquet", LABELS)
-    with pytest.raises(InputError, match="format"):
+    with pytest.raises(UsageError, match="--format"):
         render(ROWS, "xml", LABELS)
 
 

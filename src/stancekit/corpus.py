@@ -1,6 +1,6 @@
 """Labelled paragraphs in and out.
 
-The corpus is JSON Lines, one paragraph a line (schema in data/README.md). Rows are validated as
+The corpus is JSON Lines, one paragraph a line (schema in data/corpus/README.md). Rows are validated as
 they are read, with the file and line number in every error, and loaded into a Hugging Face
 ``datasets.Dataset`` whose ``label`` column is a ``ClassLabel`` over
 :data:`stancekit.labels.LABELS`.
@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import DataError
 from stancekit.files import atomic_write
+from stancekit.jsonl import read_jsonl
 from stancekit.labels import LABELS
 
 if TYPE_CHECKING:
@@ -40,6 +41,12 @@ SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
 }
 
 Row = dict[str, Any]
+
+#: How labelled files are read (:func:`stancekit.jsonl.read_jsonl`): UTF-8, errors as DataError.
+LABELLED_JSONL: dict[str, Any] = {
+    "error": DataError,
+    "fix_missing": "check prepare.data in params.yaml",
+}
 
 
 def validate_row(row: Any, where: str) -> Row:
@@ -87,28 +94,24 @@ def read_rows(path: str | Path) -> list[Row]:
     Raises
     ------
     DataError
-        If the file is missing or unreadable, a line is not JSON, or a row breaks the schema.
+        If the file is missing or unreadable, a line is not a JSON object, or a row breaks the
+        schema; the message names the file and line.
+    """
+    return [validate_row(row, where) for where, row in read_jsonl(path, **LABELLED_JSONL)]
+
+
+def read_split(path: str | Path) -> list[Row]:
+    """Read a split that ``stancekit prepare`` writes (``data/prepared/train.jsonl``, say).
+
+    Raises
+    ------
+    DataError
+        If it is missing (run ``stancekit prepare`` first), or as :func:`read_rows`.
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise DataError(f"{path}: file not found; check prepare.data in params.yaml.") from None
-    except UnicodeDecodeError as exc:
-        raise DataError(f"{path}: not UTF-8 text (byte {exc.start}); save it as UTF-8.") from None
-    except OSError as exc:
-        raise DataError(f"{path}: cannot read ({exc.strerror}).") from None
-    rows = []
-    for number, line in enumerate(text.splitlines(), start=1):
-        if not line.strip():
-            continue
-        where = f"{path}:{number}"
-        try:
-            parsed = json.loads(line)
-        except json.JSONDecodeError as exc:
-            raise DataError(f"{where}: not valid JSON ({exc.msg}).") from None
-        rows.append(validate_row(parsed, where))
-    return rows
+    if not path.is_file():
+        raise DataError(f"{path} not found: run `stancekit prepare` first.")
+    return read_rows(path)
 
 
 def corpus_files(paths: Iterable[str | Path]) -> list[Path]:

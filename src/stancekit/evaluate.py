@@ -21,7 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from stancekit.corpus import read_rows
+from stancekit.corpus import read_split
 from stancekit.errors import DataError
 from stancekit.evaluation import Evaluation
 from stancekit.files import atomic_write, sha256_file
@@ -126,11 +126,8 @@ def evaluate(
     predictor = StancePredictor.load(model_dir)
     split_dir = Path(split_dir)
     paths = {name: split_dir / f"{name}.jsonl" for name in ("train", "test")}
-    for path in paths.values():
-        if not path.is_file():
-            raise DataError(f"{path} not found: run `stancekit prepare` first.")
+    train_rows, test_rows = read_split(paths["train"]), read_split(paths["test"])
     _check_trained_on(predictor, paths["train"], paths["test"])
-    train_rows, test_rows = read_rows(paths["train"]), read_rows(paths["test"])
     held_out = score_held_out(
         predictor,
         test_rows,

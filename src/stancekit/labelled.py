@@ -27,7 +27,7 @@ def read_labelled_table(
         Missing or unreadable file, unknown format, missing column (the message lists the columns
         that exist), or a label outside the stancekit labels.
     """
-    from stancekit.sources import open_table
+    from stancekit.sources import check_columns, open_table
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -39,15 +39,15 @@ def read_labelled_table(
     if not records:
         raise InputError(f"{path}: no rows.")
     columns = list(records[0])
-    for option, column in (
-        ("--text-column", text_column),
-        ("--label-column", label_column),
-        ("--group-column", group_column),
-    ):
-        if column is not None and column not in columns:
-            raise InputError(
-                f"{path}: no column {column!r} ({option}); columns are: {', '.join(columns)}."
-            )
+    check_columns(
+        path,
+        columns,
+        {
+            "--text-column": text_column,
+            "--label-column": label_column,
+            "--group-column": group_column,
+        },
+    )
     group = group_column or ("doc_id" if "doc_id" in columns else None)
     rows = []
     for number, record in enumerate(records, start=1):

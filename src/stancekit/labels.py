@@ -1,4 +1,4 @@
-"""The stance labels, as defined in the labelling guide (data/README.md)."""
+"""The stance labels, as defined in the labelling guide (data/corpus/README.md)."""
 
 from __future__ import annotations
 

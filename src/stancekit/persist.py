@@ -4,7 +4,7 @@ A model directory holds:
 
 * ``model.joblib``: the fitted scikit-learn ``Pipeline``;
 * ``model_card.json``: labels in ``classes_`` order, parameters, the SHA-256 of the training
-  data and of the model file, row counts, library versions, creation time;
+  data and of the model file, row counts, library versions, build time (deterministic);
 * ``metrics.json`` (written by ``stancekit evaluate``): the held-out evaluation.
 """
 
@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from stancekit.errors import ModelLoadError, ModelNotFoundError
+from stancekit.errors import ModelLoadError, ModelNotFoundError, ParamsError
 from stancekit.files import atomic_write, sha256_file
 
 MODEL_FILE = "model.joblib"
@@ -26,6 +26,7 @@ CARD_FILE = "model_card.json"
 METRICS_FILE = "metrics.json"
 DEFAULT_MODEL_DIR = Path("models")
 MODEL_ENV_VAR = "STANCEKIT_MODEL"
+SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 
 
 @dataclass
@@ -44,7 +45,9 @@ class ModelCard:
     libraries : dict
         Versions of Python, stancekit, scikit-learn, numpy and joblib at training time.
     created_at : str
-        UTC time of training, ISO 8601.
+        UTC time of the build, ISO 8601: ``$SOURCE_DATE_EPOCH`` if set, else the Unix epoch, so
+        that the same data, parameters and code give a byte-identical card (reproducible-builds
+        convention; see :func:`build_time`).
     model_sha256 : str
         SHA-256 of ``model.joblib``, checked on load.
     evaluation : dict or None
@@ -95,6 +98,26 @@ def resolve_model_dir(path: str | Path | None) -> Path:
     return path.parent if path.name == MODEL_FILE or path.suffix == ".joblib" else path
 
 
+def build_time() -> str:
+    """The card's ``created_at``: ``$SOURCE_DATE_EPOCH`` (seconds since the Unix epoch, the
+    reproducible-builds convention) as UTC ISO 8601, else the epoch itself. Never the clock: a
+    card that changed on every run would make ``dvc repro`` rewrite ``dvc.lock`` each time.
+
+    Raises
+    ------
+    ParamsError
+        ``$SOURCE_DATE_EPOCH`` is not a whole number of seconds.
+    """
+    raw = os.environ.get(SOURCE_DATE_EPOCH, "").strip() or "0"
+    try:
+        seconds = int(raw)
+    except ValueError:
+        raise ParamsError(
+            f"${SOURCE_DATE_EPOCH}={raw!r} is not a whole number of seconds since 1970-01-01."
+        ) from None
+    return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
+
+
 def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCard:
     """Write ``model.joblib`` and ``model_card.json`` atomically; return the card with hashes."""
     import joblib
@@ -104,7 +127,7 @@ def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCa
     with atomic_write(model_path, "wb") as handle:
         joblib.dump(pipeline, handle)
     card.model_sha256 = sha256_file(model_path)
-    card.created_at = card.created_at or datetime.now(UTC).isoformat(timespec="seconds")
+    card.created_at = card.created_at or build_time()
     card.libraries = card.libraries or library_versions()
     with atomic_write(model_dir / CARD_FILE) as handle:
         json.dump(card.to_dict(), handle, indent=2, ensure_ascii=False)

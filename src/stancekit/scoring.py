@@ -16,7 +16,8 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any, NamedTuple
 
-from stancekit.errors import InputError
+from stancekit.engines import Engine, LocalEngine, check_jobs, resolve_engine
+from stancekit.errors import UsageError
 from stancekit.labels import NEUTRAL, STANCES, UNCERTAIN
 from stancekit.segment import segment_document
 from stancekit.sources import SourceRecord
@@ -24,9 +25,35 @@ from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba_a
 
 UNITS = ("paragraph", "document")
 DEFAULT_BATCH_SIZE = 5000
-#: Below this many units a run stays in one process: starting workers (and importing
-#: scikit-learn in each) costs more than it saves.
-PARALLEL_MIN_UNITS = 20_000
+
+
+def check_options(
+    *,
+    unit: str = "paragraph",
+    batch_size: int = DEFAULT_BATCH_SIZE,
+    threshold: float | None = None,
+    explain: int = 0,
+    jobs: int = 1,
+) -> None:
+    """Refuse option values that cannot work: the one place that checks them.
+
+    Raises
+    ------
+    UsageError
+        An unknown unit, a batch size below 1, a threshold outside [0, 1], a negative
+        ``explain``, or ``jobs`` that is neither a positive number nor -1.
+    """
+    if unit not in UNITS:
+        raise UsageError(f"--unit: {unit!r} is not paragraph or document.")
+    if batch_size < 1:
+        raise UsageError(
+            f"--batch-size: {batch_size} is not a number of paragraphs: give 1 or more."
+        )
+    if threshold is not None and not 0.0 <= threshold <= 1.0:
+        raise UsageError(f"--threshold: {threshold} is not a probability between 0 and 1.")
+    if explain < 0:
+        raise UsageError(f"--explain: {explain} is not a number of terms: give 0 or more.")
+    check_jobs(jobs)
 
 
 class Unit(NamedTuple):
@@ -122,8 +149,7 @@ def group_documents(scored: Iterable[ScoredParagraph]) -> Iterator[list[ScoredPa
 
 def iter_units(records: Iterable[SourceRecord], unit: str, stats: ScoringStats) -> Iterator[Unit]:
     """Split records into units; empty records are counted in ``stats.empty`` and skipped."""
-    if unit not in UNITS:
-        raise InputError(f"unit must be one of {', '.join(UNITS)}, got {unit!r}.")
+    check_options(unit=unit)
     for record in records:
         stats.documents += 1
         document = segment_document(record.text)
@@ -218,12 +244,13 @@ def score_units(
     threshold: float | None = None,
     explain: int = 0,
     jobs: int = 1,
+    engine: str | Engine | None = None,
     on_progress: Callable[[int], None] | None = None,
     stats: ScoringStats | None = None,
     features: FastWordFeatures | None = None,
 ) -> Iterator[ScoredParagraph]:
-    """Score units in order, ``batch_size`` at a time; ``jobs > 1`` spreads batches over worker
-    processes (joblib) once the input is larger than :data:`PARALLEL_MIN_UNITS`.
+    """Score units in order, ``batch_size`` at a time, on ``engine``; an engine with workers is
+    used once the input reaches its ``min_units`` (see :mod:`stancekit.engines`).
 
     Parameters
     ----------
@@ -237,6 +264,9 @@ def score_units(
         Attach each label's top ``explain`` terms (0: none).
     jobs : int
         Worker processes; ``-1`` uses all cores.
+    engine : {"local", "joblib"} or Engine, optional
+        Where batches are scored (see :func:`stancekit.engines.resolve_engine`); default:
+        joblib when ``jobs`` is not 1, else in this process.
     on_progress : callable, optional
         Called with the number of units finished after each batch.
     stats : ScoringStats, optional
@@ -244,50 +274,35 @@ def score_units(
     features : FastWordFeatures, optional
         The pipeline's fast vectorizer path, if already built (``StancePredictor.features``);
         built here otherwise.
+
+    Raises
+    ------
+    UsageError
+        An option value that cannot work (see :func:`check_options`).
     """
-    if batch_size < 1:
-        raise InputError(f"batch size must be at least 1, got {batch_size}.")
-    if jobs == 0:
-        raise InputError("jobs must be a positive number of workers, or -1 for all cores.")
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise InputError(f"threshold must be between 0 and 1, got {threshold}.")
+    check_options(batch_size=batch_size, threshold=threshold, explain=explain, jobs=jobs)
+    runner = resolve_engine(engine, jobs)
     labels = tuple(str(c) for c in pipeline.classes_)
     if features is None:
         features = fast_features(pipeline)
     units = iter(units)
-    head = list(islice(units, PARALLEL_MIN_UNITS)) if jobs != 1 else []
-    parallel = jobs != 1 and len(head) == PARALLEL_MIN_UNITS
-    batches = _chunks(chain(head, units), batch_size)
-    done = 0
-    if not parallel:
-        for batch in batches:
-            yield from _to_scored(
-                batch,
-                predict_batch(pipeline, [u.text for u in batch], explain, features),
-                labels,
-                threshold,
-                stats,
-            )
-            done += len(batch)
-            if on_progress:
-                on_progress(done)
-        return
-    from joblib import Parallel, delayed
-
+    head = list(islice(units, runner.min_units))
+    if len(head) < runner.min_units:
+        runner = LocalEngine()
     pending: deque[list[Unit]] = deque()
 
-    def tasks() -> Iterator[Any]:
-        for batch in batches:
+    def tasks() -> Iterator[tuple]:
+        for batch in _chunks(chain(head, units), batch_size):
             pending.append(batch)
-            yield delayed(predict_batch)(pipeline, [u.text for u in batch], explain, features)
+            yield (pipeline, [u.text for u in batch], explain, features)
 
-    with Parallel(n_jobs=jobs, return_as="generator", pre_dispatch="2*n_jobs") as run:
-        for result in run(tasks()):
-            batch = pending.popleft()
-            yield from _to_scored(batch, result, labels, threshold, stats)
-            done += len(batch)
-            if on_progress:
-                on_progress(done)
+    done = 0
+    for result in runner.map(predict_batch, tasks()):
+        batch = pending.popleft()
+        yield from _to_scored(batch, result, labels, threshold, stats)
+        done += len(batch)
+        if on_progress:
+            on_progress(done)
 
 
 def document_label(

@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO
 
 from stancekit.errors import InputError
+from stancekit.jsonl import read_error_message, read_jsonl
 
 STDIN = "-"
 _SURPLUS = "\x00surplus"  # DictReader key for fields beyond the header
@@ -81,11 +82,11 @@ def _looks_like_path(arg: str) -> bool:
     return "/" in arg or "\\" in arg or suffix in (*TEXT_SUFFIXES, *TABLE_SUFFIXES, ".json")
 
 
+_FIX_ENCODING = "pass --encoding (e.g. --encoding latin-1) or convert the file to UTF-8"
+
+
 def _decode_error(path: Path | str, exc: UnicodeDecodeError, encoding: str) -> InputError:
-    return InputError(
-        f"{path}: cannot decode byte {exc.start} as {encoding}; pass --encoding "
-        "(e.g. --encoding latin-1) or convert the file to UTF-8."
-    )
+    return InputError(f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}.")
 
 
 def _file_encoding(encoding: str) -> str:
@@ -109,7 +110,7 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise _read_error(path, exc) from None
+        raise InputError(read_error_message(path, exc)) from None
     if b"\x00" in data[:8192] or data.startswith(_BINARY_MAGIC):
         raise InputError(
             f"{path}: binary file (PDF, Word, image or archive?), not text; convert it to text "
@@ -121,15 +122,34 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
         raise _decode_error(path, exc, encoding) from None
 
 
-def _check_columns(path: Path, columns: Sequence[str], options: SourceOptions) -> None:
-    for option, column in (
-        ("--text-column", options.text_column),
-        ("--id-column", options.id_column),
-    ):
+def check_columns(path: Path, columns: Sequence[str], wanted: Mapping[str, str | None]) -> None:
+    """Refuse a table that lacks a column an option names.
+
+    Parameters
+    ----------
+    path : Path
+        The table, for the message.
+    columns : sequence of str
+        The columns it has.
+    wanted : mapping
+        Option -> column it names (``{"--text-column": "body"}``); ``None`` columns are skipped.
+
+    Raises
+    ------
+    InputError
+        Naming the option, the column, and the columns that exist.
+    """
+    for option, column in wanted.items():
         if column is not None and column not in columns:
             raise InputError(
                 f"{path}: no column {column!r} ({option}); columns are: {', '.join(columns)}."
             )
+
+
+def _check_columns(path: Path, columns: Sequence[str], options: SourceOptions) -> None:
+    check_columns(
+        path, columns, {"--text-column": options.text_column, "--id-column": options.id_column}
+    )
 
 
 def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[dict[str, Any]]:
@@ -165,55 +185,26 @@ def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[
         ) from None
 
 
-def iter_jsonl_rows(handle: TextIO, path: Path) -> Iterator[dict[str, Any]]:
-    """The JSON objects of an open JSON Lines file (blank lines skipped).
-
-    Raises
-    ------
-    InputError
-        A line that is not valid JSON or not an object: the message names the line.
-    """
-    import orjson
-
-    for number, line in enumerate(handle, start=1):
-        if not line.strip():
-            continue
-        try:
-            row = orjson.loads(line)
-        except orjson.JSONDecodeError as exc:
-            raise InputError(f"{path}:{number}: not valid JSON ({exc.msg}).") from None
-        if not isinstance(row, dict):
-            raise InputError(f"{path}:{number}: expected a JSON object per line.")
-        yield row
-
-
 def open_table(path: Path, encoding: str = "utf-8") -> Iterator[dict[str, Any]]:
-    """The rows of a CSV, TSV or JSON Lines file, read lazily (see :func:`iter_csv_rows`).
+    """The rows of a CSV, TSV or JSON Lines file, read lazily (see :func:`iter_csv_rows` and
+    :func:`stancekit.jsonl.read_jsonl`).
 
     Raises
     ------
     InputError
         Unreadable file (says why), undecodable bytes (suggests ``--encoding``), bad rows.
     """
-    suffix = path.suffix.lower()
+    if path.suffix.lower() not in (".csv", ".tsv"):
+        rows = read_jsonl(path, encoding=encoding, fix_encoding=_FIX_ENCODING)
+        yield from (row for _, row in rows)
+        return
     try:
         with path.open(encoding=_file_encoding(encoding), newline="") as handle:
-            if suffix in (".csv", ".tsv"):
-                yield from iter_csv_rows(handle, path, "\t" if suffix == ".tsv" else ",")
-            else:
-                yield from iter_jsonl_rows(handle, path)
+            yield from iter_csv_rows(handle, path, "\t" if path.suffix.lower() == ".tsv" else ",")
     except UnicodeDecodeError as exc:
         raise _decode_error(path, exc, encoding) from None
     except OSError as exc:
-        raise _read_error(path, exc) from None
-
-
-def _read_error(path: Path, exc: OSError) -> InputError:
-    if isinstance(exc, FileNotFoundError):
-        return InputError(f"{path}: no such file.")
-    if isinstance(exc, PermissionError):
-        return InputError(f"{path}: permission denied; check the file's permissions.")
-    return InputError(f"{path}: cannot read ({exc.strerror}).")
+        raise InputError(read_error_message(path, exc)) from None
 
 
 def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from stancekit.corpus import read_rows
+from stancekit.corpus import read_split
 from stancekit.errors import DataError
 from stancekit.files import sha256_file
 from stancekit.params import TrainParams
@@ -70,11 +70,7 @@ def train(
     paths = [Path(data)] if isinstance(data, str | Path) else [Path(p) for p in data]
     if not paths:
         raise DataError("no training data: give at least one labelled file.")
-    rows = []
-    for path in paths:
-        if not path.is_file():
-            raise DataError(f"{path} not found: run `stancekit prepare` first.")
-        rows.extend(read_rows(path))
+    rows = [row for path in paths for row in read_split(path)]
     if not rows:
         raise DataError(f"{', '.join(map(str, paths))}: no labelled rows to train on.")
     dataset = to_dataset(rows)

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
-from stancekit.corpus import read_rows
+from stancekit.corpus import read_split
 from stancekit.crossval import FoldSummary, cross_validate
 from stancekit.errors import DataError
 from stancekit.files import atomic_write
@@ -85,10 +85,7 @@ def tune(
     """
     from stancekit.model import fit_pipeline
 
-    train_path = Path(train_path)
-    if not train_path.is_file():
-        raise DataError(f"{train_path} not found: run `stancekit prepare` first.")
-    rows = [r for r in read_rows(train_path) if r["label"] in params.train.labels]
+    rows = [r for r in read_split(train_path) if r["label"] in params.train.labels]
     texts = [r["text"] for r in rows]
     labels = [r["label"] for r in rows]
     documents = [r["doc_id"] for r in rows]

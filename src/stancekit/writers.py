@@ -12,9 +12,10 @@ import contextlib
 import io
 import json
 from collections.abc import Iterable
+from pathlib import Path
 from typing import IO, Any
 
-from stancekit.errors import InputError
+from stancekit.errors import InputError, UsageError
 from stancekit.scoring import (
     DocumentAggregator,
     DocumentSummary,
@@ -26,6 +27,54 @@ FORMATS = ("table", "jsonl", "csv", "tsv", "parquet")
 _RESERVED = {"doc_id", "paragraph_index", "label", "margin", "text", "date", "paragraphs"}
 _RESERVED_PREFIXES = ("p_", "explain_", "share_", "mean_p_", "input_")
 _PARQUET_BATCH = 5000
+#: The format a file ending implies (``format="auto"``).
+FORMAT_BY_SUFFIX = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".txt": "table",
+}
+
+
+def check_format(fmt: str, auto: bool = False) -> None:
+    """Refuse an unknown output format (``auto`` too, if ``auto``).
+
+    Raises
+    ------
+    UsageError
+        Naming the formats there are.
+    """
+    known = ("auto", *FORMATS) if auto else FORMATS
+    if fmt not in known:
+        raise UsageError(f"--format: {fmt!r} is not one of {', '.join(known)}.")
+
+
+def output_format(requested: str, output: Path | None, terminal: bool) -> str:
+    """The format to write: ``requested``, or for ``"auto"`` the one ``output``'s file ending
+    implies (:data:`FORMAT_BY_SUFFIX`), else a table on a ``terminal`` and JSON Lines in a pipe.
+
+    Raises
+    ------
+    UsageError
+        An unknown format; an ending that implies none; parquet to standard output.
+    """
+    check_format(requested, auto=True)
+    fmt = requested
+    if requested == "auto":
+        if output is None:
+            fmt = "table" if terminal else "jsonl"
+        elif output.suffix.lower() in FORMAT_BY_SUFFIX:
+            fmt = FORMAT_BY_SUFFIX[output.suffix.lower()]
+        else:
+            raise UsageError(
+                f"--output: cannot tell the format from {output.name!r}: end it in "
+                f"{', '.join(FORMAT_BY_SUFFIX)}, or pass --format."
+            )
+    if fmt == "parquet" and output is None:
+        raise UsageError("--format parquet is binary: give -o FILE.parquet.")
+    return fmt
 
 
 def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
@@ -254,8 +303,7 @@ def write_results(
     ``aggregate`` writes one row per document instead of per paragraph (the table always shows
     both).
     """
-    if fmt not in FORMATS:
-        raise InputError(f"format must be one of {', '.join(FORMATS)}, got {fmt!r}.")
+    check_format(fmt)
     aggregator = DocumentAggregator(labels, abstains)
     rows = 0
     if fmt == "table":

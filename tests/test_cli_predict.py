@@ -1,4 +1,4 @@
-"""Every command through typer's CliRunner: exit codes, and what goes to stdout vs stderr."""
+"""stancekit.cli.predict: `stancekit predict` and `stancekit explain` through typer's CliRunner."""
 
 from __future__ import annotations
 
@@ -8,73 +8,9 @@ import json
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
-from stancekit import __version__
-from stancekit.cli import app
-
-runner = CliRunner()
-
-
-def run(*args: str, stdin: str | None = None):
-    return runner.invoke(app, [str(a) for a in args], input=stdin)
-
-
-def assert_one_error_line(result, message: str) -> None:
-    """Exit 1 and a single ``error: ...`` line on stderr that contains ``message``."""
-    assert result.exit_code == 1, result.output
-    (line,) = result.stderr.strip().splitlines()
-    assert line.startswith("error: ") and message in line
-
-
-def test_version_and_help() -> None:
-    result = run("--version")
-    assert result.exit_code == 0 and result.stdout.strip() == f"stancekit {__version__}"
-    commands = (
-        "prepare",
-        "train",
-        "evaluate",
-        "tune",
-        "predict",
-        "info",
-        "data check",
-        "data stats",
-    )
-    for command in commands:
-        help_result = run(*command.split(), "--help")
-        assert help_result.exit_code == 0
-        assert "Example" in help_result.stdout
-
-
-def test_prepare_train_evaluate_info(tmp_path: Path, tiny_params_file: Path) -> None:
-    prepared, model = tmp_path / "prepared", tmp_path / "model"
-    result = run("prepare", "--params", tiny_params_file, "--out", prepared)
-    assert result.exit_code == 0, result.output
-    assert "train: 6 documents" in result.stdout and result.stderr == ""
-
-    result = run(
-        "train", "--params", tiny_params_file, "--data", prepared / "train.jsonl", "--model", model
-    )
-    assert result.exit_code == 0, result.output
-    assert "trained on 12 paragraphs from 6 documents" in result.stdout
-
-    result = run(
-        "evaluate", "--model", model, "--split-dir", prepared, "--params", tiny_params_file
-    )
-    assert result.exit_code == 0, result.output
-    assert "macro-F1 by doc_id" in result.stdout and (model / "metrics.json").is_file()
-    assert (model / "report.html").is_file() and "report.html" in result.stderr
-
-    result = run("info", "--model", model)
-    assert result.exit_code == 0
-    assert "labels       abolitionist, decriminalisation" in result.stdout
-    assert "held-out     macro-F1" in result.stdout and "grouped CV   macro-F1 by doc_id" in (
-        result.stdout
-    )
-
-    card = json.loads(run("info", "--model", model, "--json").stdout)
-    assert card["labels"] == ["abolitionist", "decriminalisation"]
-    assert card["metrics"]["rows"]["test"] == 4
+from conftest import assert_one_error_line
+from conftest import run_cli as run
 
 
 def test_predict_table_for_texts(tiny_model: Path) -> None:
@@ -143,118 +79,6 @@ def test_bad_format_is_a_usage_error(tiny_model: Path) -> None:
     result = run("predict", "--model", tiny_model, "x", "--format", "xml")
     assert result.exit_code == 2
     assert "--format" in result.stderr
-
-
-def test_no_model_says_which_command_makes_one(tmp_path: Path) -> None:
-    for args in (["predict", "hello"], ["info"], ["evaluate", "--no-cv"]):
-        result = run(*args, "--model", tmp_path / "none")
-        assert result.exit_code == 1, args
-        assert "run `stancekit train`" in result.stderr
-        assert result.stdout == "" and "Traceback" not in result.output
-
-
-def test_corrupt_model_is_one_line(tiny_model: Path) -> None:
-    (tiny_model / "model.joblib").write_bytes(b"garbage")
-    result = run("predict", "hello", "--model", tiny_model)
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
-
-
-def test_unknown_label_in_data_fails_prepare(
-    tmp_path: Path, tiny_params_file: Path, tiny_corpus: Path
-) -> None:
-    lines = tiny_corpus.read_text(encoding="utf-8").splitlines()
-    lines[2] = lines[2].replace('"neutral"', '"undecided"')
-    tiny_corpus.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run("prepare", "--params", tiny_params_file, "--out", tmp_path / "p")
-    assert result.exit_code == 1
-    assert f"{tiny_corpus}:3: unknown label 'undecided'" in result.stderr
-    assert not (tmp_path / "p").exists()
-
-
-def test_bad_params_file(tmp_path: Path) -> None:
-    result = run("train", "--params", tmp_path / "nope.yaml")
-    assert result.exit_code == 1 and "not found" in result.stderr
-
-
-def test_data_check_passes_and_fails(tmp_path: Path, tiny_corpus: Path) -> None:
-    result = run("data", "check", tiny_corpus)
-    assert result.exit_code == 0, result.output
-    assert result.stdout.strip().endswith("ok, 0 warning(s)")
-    lines = tiny_corpus.read_text(encoding="utf-8").splitlines()
-    lines[1] = lines[0]
-    bad = tmp_path / "bad.jsonl"
-    bad.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    result = run("data", "check", bad)
-    assert result.exit_code == 1
-    assert "error: " in result.stdout and "FAILED with" in result.stdout
-
-
-def test_data_check_reads_params_by_default(tiny_params_file: Path) -> None:
-    result = run("data", "check", "--params", tiny_params_file)
-    assert result.exit_code == 0 and "24 paragraphs in 8 documents" in result.stdout
-
-
-def test_data_stats_prints_and_writes_the_card(tmp_path: Path, tiny_corpus: Path) -> None:
-    from stancekit.datacheck import STATS_BEGIN, STATS_END
-
-    result = run("data", "stats", tiny_corpus)
-    assert result.exit_code == 0 and "| **all** | **8** | **8** | **8** | **24** |" in result.stdout
-    card = tmp_path / "README.md"
-    card.write_text(f"# Card\n{STATS_BEGIN}\n{STATS_END}\n", encoding="utf-8")
-    result = run("data", "stats", tiny_corpus, "--write-card", card)
-    assert result.exit_code == 0 and result.stdout == ""
-    assert (
-        result.stdout
-        + card.read_text(encoding="utf-8").split(STATS_BEGIN)[1].split(STATS_END)[0].lstrip("\n")
-        == run("data", "stats", tiny_corpus).stdout
-    )
-    nocard = tmp_path / "plain.md"
-    nocard.write_text("# no markers\n", encoding="utf-8")
-    result = run("data", "stats", tiny_corpus, "--write-card", nocard)
-    assert result.exit_code == 1 and "no '<!-- stats:begin" in result.stderr
-    assert nocard.read_text(encoding="utf-8") == "# no markers\n"
-
-
-def test_evaluate_a_labelled_file(tiny_model: Path, tiny_corpus: Path, tmp_path: Path) -> None:
-    out = tmp_path / "report"
-    result = run("evaluate", "--model", tiny_model, "--data", tiny_corpus, "--out", out)
-    assert result.exit_code == 0, result.output
-    assert "baselines on the same rows" in result.stdout
-    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["rows"]["test"] == 16
-    result = run(
-        "evaluate",
-        "--model",
-        tiny_model,
-        "--data",
-        tiny_corpus,
-        "--text-column",
-        "body",
-        "--out",
-        out,
-    )
-    assert result.exit_code == 1 and "no column 'body' (--text-column); columns are:" in (
-        result.stderr
-    )
-
-
-def test_tune_prints_the_ranking_and_the_dvc_command(
-    tmp_path: Path, tiny_params_file: Path
-) -> None:
-    prepared = tmp_path / "prepared"
-    assert run("prepare", "--params", tiny_params_file, "--out", prepared).exit_code == 0
-    result = run(
-        "tune",
-        "--params",
-        tiny_params_file,
-        "--data",
-        prepared / "train.jsonl",
-        "--out",
-        tmp_path / "tune",
-    )
-    assert result.exit_code == 0, result.output
-    assert "apply with: dvc exp run -S 'train.C=" in result.stdout
-    assert "[4/4]" in result.stderr and (tmp_path / "tune" / "results.csv").is_file()
 
 
 def test_predict_threshold_marks_uncertain(tiny_model: Path) -> None:
@@ -432,49 +256,6 @@ def test_explain_reads_other_encodings(tiny_model: Path, tmp_path: Path) -> None
     assert result.exit_code == 1 and "pass --encoding" in result.stderr
     result = run("explain", "--model", tiny_model, doc, "--encoding", "latin-1")
     assert result.exit_code == 0 and "café" in result.stdout
-
-
-def test_evaluate_file_errors_and_one_class_warning(
-    tiny_model: Path, tiny_corpus: Path, tmp_path: Path
-) -> None:
-    result = run("evaluate", "--model", tiny_model, "--data", tmp_path, "--out", tmp_path / "r")
-    assert result.exit_code == 1 and "is a folder" in result.stderr
-    one_class = tmp_path / "one.csv"
-    one_class.write_bytes(
-        "text,label\nSex work is work.,decriminalisation\nRights now.,decriminalisation\n".encode(
-            "utf-8-sig"
-        )
-    )
-    result = run("evaluate", "--model", tiny_model, "--data", one_class, "--out", tmp_path / "r")
-    assert result.exit_code == 0, result.output
-    assert "warning: no abolitionist paragraphs in these data" in result.stdout
-
-
-@pytest.mark.parametrize(
-    ("name", "content", "message"),
-    [
-        (
-            "m.jsonl",
-            '{"text": "a", "label": "abolitionist"}\n{"text": "b"}\n',
-            "row 2 has no 'label'",
-        ),
-        (
-            "l.jsonl",
-            '{"text": "a", "label": "abolitionist"}\n[1, 2]\n',
-            "l.jsonl:2: expected a JSON",
-        ),
-        ("x.csv", "text,label\nend demand,abolitionist\nsex,decriminalisation,extra\n", "x.csv:3"),
-        ("n.jsonl", '{"text": 5, "label": "abolitionist"}\n', "'text' is empty or not text"),
-    ],
-)
-def test_evaluate_file_bad_rows_are_one_line(
-    tiny_model: Path, tmp_path: Path, name: str, content: str, message: str
-) -> None:
-    data = tmp_path / name
-    data.write_text(content, encoding="utf-8")
-    result = run("evaluate", "--model", tiny_model, "--data", data, "--out", tmp_path / "r")
-    assert_one_error_line(result, message)
-    assert not (tmp_path / "r").exists()
 
 
 def test_output_dash_is_stdout(tiny_model: Path) -> None:

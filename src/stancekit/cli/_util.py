@@ -1,0 +1,118 @@
+"""What every command shares: the options declared once, the error edge, progress.
+
+The CLI is the only part of stancekit that imports typer or prints. Library errors
+(:class:`stancekit.errors.StancekitError`) become one ``error: ...`` line on stderr and the
+error's exit code (:func:`fail_cleanly`).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, Any, TypeVar
+
+import typer
+
+from stancekit.errors import StancekitError
+
+if TYPE_CHECKING:
+    from stancekit.scoring import ScoringStats
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+DEFAULT_PARAMS = Path("params.yaml")
+
+ParamsOption = Annotated[
+    Path, typer.Option("--params", help="The params.yaml to read.", show_default=True)
+]
+#: A model to read: ``None`` lets the library resolve ``$STANCEKIT_MODEL``, else ``models/``.
+ModelOption = Annotated[
+    Path | None,
+    typer.Option("--model", "-m", help="Model directory [default: $STANCEKIT_MODEL or models/]."),
+]
+EncodingOption = Annotated[str, typer.Option(help="Encoding of files and stdin.")]
+QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+
+
+#: What ``predict`` and ``explain`` read (see :mod:`stancekit.sources`).
+InputsArgument = Annotated[
+    list[str],
+    typer.Argument(
+        help="Texts; .txt/.md files; folders (searched recursively); .csv/.tsv/.jsonl/"
+        ".parquet tables (one document per row); - for stdin.",
+        show_default=False,
+    ),
+]
+
+
+def fail_cleanly(command: F) -> F:
+    """Turn library errors into ``error: <message>`` on stderr and the error's exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except StancekitError as exc:
+            typer.echo(f"error: {exc}", err=True)
+            raise typer.Exit(exc.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("interrupted", err=True)
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            # The reader went away (`stancekit predict ... | head`): stop quietly.
+            import os
+
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            raise typer.Exit(0) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def load_params(path: Path) -> Any:
+    """params.yaml as validated dataclasses (imported late: ``--help`` stays fast)."""
+    from stancekit.params import load_params as load
+
+    return load(path)
+
+
+def warn_skipped(stats: ScoringStats) -> None:
+    """Warnings about what a run skipped or could only guess."""
+    if stats.empty.count:
+        typer.echo(
+            f"warning: skipped {stats.empty.count:,} empty text(s): {stats.empty.describe()}",
+            err=True,
+        )
+    if stats.unknown.count:
+        typer.echo(
+            f"warning: {stats.unknown.count:,} paragraph(s) hold no word the model knows, so "
+            f"their label is only its prior (--threshold marks them uncertain): "
+            f"{stats.unknown.describe()}",
+            err=True,
+        )
+
+
+def count(n: int, noun: str) -> str:
+    """``1 row``, ``2,000 rows``."""
+    return f"{n:,} {noun}{'s' * (n != 1)}"
+
+
+@contextlib.contextmanager
+def progress(enabled: bool) -> Iterator[Callable[[int], None] | None]:
+    """A rich progress line on stderr (paragraphs scored, time elapsed), or nothing."""
+    if not enabled:
+        yield None
+        return
+    from rich.console import Console
+    from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+    columns = (
+        SpinnerColumn(),
+        TextColumn("scored {task.completed:,.0f} paragraphs"),
+        TimeElapsedColumn(),
+    )
+    with Progress(*columns, console=Console(stderr=True), transient=True) as bar:
+        task = bar.add_task("score", total=None)
+        yield lambda done: bar.update(task, completed=done)

@@ -1,0 +1,70 @@
+"""``stancekit data check`` and ``stancekit data stats``: the labelled corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_params
+
+data_app = typer.Typer(
+    help="Check and describe the labelled corpus.\n\nExample: stancekit data check",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+DataFiles = Annotated[
+    list[Path] | None,
+    typer.Argument(
+        help="Labelled JSONL files or folders [default: prepare.data in params.yaml].",
+        show_default=False,
+    ),
+]
+
+
+def _corpus_files(files: list[Path] | None, params: Path) -> list[Path]:
+    return list(files) if files else [Path(p) for p in load_params(params).prepare.data]
+
+
+@data_app.command("check")
+@fail_cleanly
+def check_cli(files: DataFiles = None, params: ParamsOption = DEFAULT_PARAMS) -> None:
+    """Validate the corpus: schema, labels, paragraph indexes, overlong paragraphs, exact and near
+    duplicates (errors); balance, genre shares, recurring phrases (warnings). Exit 1 on errors.
+
+    Example: stancekit data check data/corpus/seeds.jsonl
+    """
+    from stancekit.datacheck import check_corpus
+
+    _, report = check_corpus(_corpus_files(files, params))
+    typer.echo(report.describe())
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@data_app.command("stats")
+@fail_cleanly
+def stats_cli(
+    files: DataFiles = None,
+    params: ParamsOption = DEFAULT_PARAMS,
+    write_card: Annotated[
+        Path | None,
+        typer.Option(help="Replace the generated block of this data card instead of printing."),
+    ] = None,
+) -> None:
+    """Count paragraphs by label x origin, genre, voice, region and years, and measure diversity:
+    distinct word 4-grams, repeated openings and phrases, each file's nearest-neighbour
+    similarity to the others (Markdown).
+
+    Example: stancekit data stats --write-card data/corpus/README.md
+    """
+    from stancekit.datacheck import corpus_stats, update_data_card
+
+    stats = corpus_stats(_corpus_files(files, params))
+    if write_card is None:
+        typer.echo(stats, nl=False)
+        return
+    update_data_card(write_card, stats)
+    typer.echo(f"updated the counts in {write_card}", err=True)

@@ -1,0 +1,90 @@
+"""``stancekit evaluate``: the pipeline's third stage, or a user's labelled file."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_params
+
+
+@fail_cleanly
+def evaluate_cli(
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Model directory [default: models/heldout, the model fitted on the training "
+            "split only; with --data: $STANCEKIT_MODEL or models/].",
+        ),
+    ] = None,
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Evaluate on this labelled JSONL/CSV/TSV file instead of the held-out split "
+            "(no cross-validation; outputs go to --out).",
+        ),
+    ] = None,
+    text_column: Annotated[str, typer.Option(help="With --data: the text column.")] = "text",
+    label_column: Annotated[str, typer.Option(help="With --data: the label column.")] = "label",
+    group_column: Annotated[
+        str | None,
+        typer.Option(
+            help="With --data: rows sharing a value are resampled together in the "
+            "bootstrap [default: doc_id if present, else each row alone]."
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Output folder [default: models/; with --data: reports/<data file name>]."
+        ),
+    ] = None,
+    split_dir: Annotated[
+        Path, typer.Option(help="Without --data: folder of train.jsonl and test.jsonl.")
+    ] = Path("data/prepared"),
+    params: ParamsOption = DEFAULT_PARAMS,
+    no_cv: Annotated[
+        bool, typer.Option("--no-cv", help="Skip the grouped cross-validation (faster).")
+    ] = False,
+) -> None:
+    """Evaluate a trained model: held-out scores with 95% intervals, stance-only and hard-case
+    scores, baselines, calibration before and after, coverage, masked-vocabulary robustness;
+    grouped cross-validation (by document, voice and genre), learning curve and feature
+    comparison. Writes metrics.json (headline), evaluation.json, plots/ and report.html.
+
+    \b
+    Examples:
+      stancekit evaluate                  # the pipeline stage: outputs in models/
+      stancekit evaluate --data mine.csv --text-column body --label-column stance
+    """
+    from stancekit.evaluate import DEFAULT_HELDOUT_MODEL_DIR, evaluate, evaluate_file
+    from stancekit.persist import resolve_model_dir
+    from stancekit.summary import summary
+
+    settings = load_params(params)
+    if data is None:
+        # The held-out split is only honest for the model fitted without it: models/heldout,
+        # not the shipped model that $STANCEKIT_MODEL names.
+        where = out if out is not None else Path("models")
+        result = evaluate(settings, model or DEFAULT_HELDOUT_MODEL_DIR, split_dir, where, not no_cv)
+    else:
+        where = out if out is not None else Path("reports") / data.stem
+        result = evaluate_file(
+            settings.evaluate,
+            data,
+            where,
+            resolve_model_dir(model),
+            text_column,
+            label_column,
+            group_column,
+        )
+    typer.echo(summary(result))
+    typer.echo(
+        f"\nwrote {where}/metrics.json, {where}/evaluation.json, {where}/plots/ and "
+        f"{where}/report.html",
+        err=True,
+    )

@@ -1,0 +1,47 @@
+"""The stancekit app (stancekit.cli, cli._util): version, help, the one-line error edge."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli as run
+from stancekit import __version__
+
+
+def test_version_and_help() -> None:
+    result = run("--version")
+    assert result.exit_code == 0 and result.stdout.strip() == f"stancekit {__version__}"
+    commands = (
+        "prepare",
+        "train",
+        "evaluate",
+        "tune",
+        "predict",
+        "info",
+        "data check",
+        "data stats",
+    )
+    for command in commands:
+        help_result = run(*command.split(), "--help")
+        assert help_result.exit_code == 0
+        assert "Example" in help_result.stdout
+
+
+def test_no_model_says_which_command_makes_one(tmp_path: Path) -> None:
+    for args in (["predict", "hello"], ["info"], ["evaluate", "--no-cv"]):
+        result = run(*args, "--model", tmp_path / "none")
+        assert result.exit_code == 1, args
+        assert "run `stancekit train`" in result.stderr
+        assert result.stdout == "" and "Traceback" not in result.output
+
+
+def test_corrupt_model_is_one_line(tiny_model: Path) -> None:
+    (tiny_model / "model.joblib").write_bytes(b"garbage")
+    result = run("predict", "hello", "--model", tiny_model)
+    assert result.exit_code == 1
+    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+
+
+def test_bad_params_file(tmp_path: Path) -> None:
+    result = run("train", "--params", tmp_path / "nope.yaml")
+    assert result.exit_code == 1 and "not found" in result.stderr

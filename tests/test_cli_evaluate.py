@@ -1,0 +1,121 @@
+"""stancekit.cli.evaluate: `stancekit evaluate` on the split or a labelled file; the chain
+prepare -> train -> evaluate -> info runs here."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import assert_one_error_line
+from conftest import run_cli as run
+
+
+def test_prepare_train_evaluate_info(tmp_path: Path, tiny_params_file: Path) -> None:
+    prepared, model = tmp_path / "prepared", tmp_path / "model"
+    result = run("prepare", "--params", tiny_params_file, "--out", prepared)
+    assert result.exit_code == 0, result.output
+    assert "train: 6 documents" in result.stdout and result.stderr == ""
+
+    result = run(
+        "train", "--params", tiny_params_file, "--data", prepared / "train.jsonl", "--model", model
+    )
+    assert result.exit_code == 0, result.output
+    assert "trained on 12 paragraphs from 6 documents" in result.stdout
+
+    result = run(
+        "evaluate", "--model", model, "--split-dir", prepared, "--params", tiny_params_file
+    )
+    assert result.exit_code == 0, result.output
+    assert "macro-F1 by doc_id" in result.stdout and (model / "metrics.json").is_file()
+    assert (model / "report.html").is_file() and "report.html" in result.stderr
+
+    result = run("info", "--model", model)
+    assert result.exit_code == 0
+    assert "labels       abolitionist, decriminalisation" in result.stdout
+    assert "held-out     macro-F1" in result.stdout and "grouped CV   macro-F1 by doc_id" in (
+        result.stdout
+    )
+
+    card = json.loads(run("info", "--model", model, "--json").stdout)
+    assert card["labels"] == ["abolitionist", "decriminalisation"]
+    assert card["metrics"]["rows"]["test"] == 4
+
+
+def test_evaluate_a_labelled_file(tiny_model: Path, tiny_corpus: Path, tmp_path: Path) -> None:
+    out = tmp_path / "report"
+    result = run("evaluate", "--model", tiny_model, "--data", tiny_corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert "baselines on the same rows" in result.stdout
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["rows"]["test"] == 16
+    result = run(
+        "evaluate",
+        "--model",
+        tiny_model,
+        "--data",
+        tiny_corpus,
+        "--text-column",
+        "body",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 1 and "no column 'body' (--text-column); columns are:" in (
+        result.stderr
+    )
+
+
+def test_evaluate_file_errors_and_one_class_warning(
+    tiny_model: Path, tiny_corpus: Path, tmp_path: Path
+) -> None:
+    result = run("evaluate", "--model", tiny_model, "--data", tmp_path, "--out", tmp_path / "r")
+    assert result.exit_code == 1 and "is a folder" in result.stderr
+    one_class = tmp_path / "one.csv"
+    one_class.write_bytes(
+        "text,label\nSex work is work.,decriminalisation\nRights now.,decriminalisation\n".encode(
+            "utf-8-sig"
+        )
+    )
+    result = run("evaluate", "--model", tiny_model, "--data", one_class, "--out", tmp_path / "r")
+    assert result.exit_code == 0, result.output
+    assert "warning: no abolitionist paragraphs in these data" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        (
+            "m.jsonl",
+            '{"text": "a", "label": "abolitionist"}\n{"text": "b"}\n',
+            "row 2 has no 'label'",
+        ),
+        (
+            "l.jsonl",
+            '{"text": "a", "label": "abolitionist"}\n[1, 2]\n',
+            "l.jsonl:2: expected a JSON",
+        ),
+        ("x.csv", "text,label\nend demand,abolitionist\nsex,decriminalisation,extra\n", "x.csv:3"),
+        ("n.jsonl", '{"text": 5, "label": "abolitionist"}\n', "'text' is empty or not text"),
+    ],
+)
+def test_evaluate_file_bad_rows_are_one_line(
+    tiny_model: Path, tmp_path: Path, name: str, content: str, message: str
+) -> None:
+    data = tmp_path / name
+    data.write_text(content, encoding="utf-8")
+    result = run("evaluate", "--model", tiny_model, "--data", data, "--out", tmp_path / "r")
+    assert_one_error_line(result, message)
+    assert not (tmp_path / "r").exists()
+
+
+def test_evaluate_reads_the_model_from_the_environment(
+    tiny_model: Path, tiny_corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("STANCEKIT_MODEL", str(tiny_model))
+    out = tmp_path / "report"
+    result = run("evaluate", "--data", tiny_corpus, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert (out / "metrics.json").is_file()
+    monkeypatch.setenv("STANCEKIT_MODEL", str(tmp_path / "none"))
+    result = run("evaluate", "--data", tiny_corpus, "--out", out)
+    assert result.exit_code == 1 and f"no trained model in {tmp_path / 'none'}/" in result.stderr

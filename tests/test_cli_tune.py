@@ -1,0 +1,26 @@
+"""stancekit.cli.tune: `stancekit tune`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from conftest import run_cli as run
+
+
+def test_tune_prints_the_ranking_and_the_dvc_command(
+    tmp_path: Path, tiny_params_file: Path
+) -> None:
+    prepared = tmp_path / "prepared"
+    assert run("prepare", "--params", tiny_params_file, "--out", prepared).exit_code == 0
+    result = run(
+        "tune",
+        "--params",
+        tiny_params_file,
+        "--data",
+        prepared / "train.jsonl",
+        "--out",
+        tmp_path / "tune",
+    )
+    assert result.exit_code == 0, result.output
+    assert "apply with: dvc exp run -S 'train.C=" in result.stdout
+    assert "[4/4]" in result.stderr and (tmp_path / "tune" / "results.csv").is_file()
