@@ -60,6 +60,16 @@ def tiny_rows() -> list[dict]:
                     "source": "Test Source",
                     "origin": "authored",
                     "voice": ("collective", "coalition", "journalist", "academic")[d % 4],
+                    "genre": (
+                        "news",
+                        "blog",
+                        "op_ed",
+                        "faq",
+                        "letter",
+                        "campaign",
+                        "academic",
+                        "press_release",
+                    )[d],
                 }
             )
     return rows
@@ -79,7 +89,8 @@ def tiny_corpus(tmp_path: Path) -> Path:
 
 @pytest.fixture
 def tiny_train_params() -> TrainParams:
-    return TrainParams(min_df=1, max_df=1.0, ngram_range=(1, 1), C=10.0)
+    """The default three-class, calibrated model, sized for eight documents."""
+    return TrainParams(min_df=1, max_df=1.0, ngram_range=(1, 1), C=10.0, calibration_folds=4)
 
 
 @pytest.fixture

@@ -22,25 +22,62 @@ def test_prepare_train_evaluate_info(tmp_path: Path, tiny_params_file: Path) -> 
         "train", "--params", tiny_params_file, "--data", prepared / "train.jsonl", "--model", model
     )
     assert result.exit_code == 0, result.output
-    assert "trained on 12 paragraphs from 6 documents" in result.stdout
+    assert "trained on 18 paragraphs from 6 documents" in result.stdout
 
+    out = tmp_path / "out"
     result = run(
-        "evaluate", "--model", model, "--split-dir", prepared, "--params", tiny_params_file
+        "evaluate",
+        "--model",
+        model,
+        "--split-dir",
+        prepared,
+        "--params",
+        tiny_params_file,
+        "--out",
+        out,
     )
     assert result.exit_code == 0, result.output
-    assert "macro-F1 by doc_id" in result.stdout and (model / "metrics.json").is_file()
-    assert (model / "report.html").is_file() and "report.html" in result.stderr
+    assert "macro-F1 by genre" in result.stdout and (out / "metrics.json").is_file()
+    assert "stance only (decriminalisation vs abolitionist rows" in result.stdout
+    assert (out / "report.html").is_file() and "report.html" in result.stderr
 
-    result = run("info", "--model", model)
-    assert result.exit_code == 0
-    assert "labels       abolitionist, decriminalisation" in result.stdout
-    assert "held-out     macro-F1" in result.stdout and "grouped CV   macro-F1 by doc_id" in (
-        result.stdout
+    shipped = tmp_path / "shipped"
+    result = run(
+        "train",
+        "--params",
+        tiny_params_file,
+        "--data",
+        prepared / "train.jsonl",
+        "--data",
+        prepared / "test.jsonl",
+        "--model",
+        shipped,
+        "--evaluation",
+        out / "metrics.json",
     )
+    assert result.exit_code == 0, result.output
+    assert "trained on 24 paragraphs from 8 documents" in result.stdout
+    # The shipped model would flatter itself on the split it was trained on: refused.
+    result = run(
+        "evaluate",
+        "--model",
+        shipped,
+        "--split-dir",
+        prepared,
+        "--params",
+        tiny_params_file,
+        "--out",
+        tmp_path / "x",
+    )
+    assert_one_error_line(result, "the model was trained on")
 
-    card = json.loads(run("info", "--model", model, "--json").stdout)
-    assert card["labels"] == ["abolitionist", "decriminalisation"]
-    assert card["metrics"]["rows"]["test"] == 4
+    result = run("info", "--model", out)
+    assert result.exit_code == 1  # metrics alone are not a model
+    card = json.loads(run("info", "--model", shipped, "--json").stdout)
+    assert card["labels"] == ["abolitionist", "decriminalisation", "neutral"]
+    assert card["evaluation"]["metrics"].endswith("metrics.json")
+    result = run("info", "--model", shipped)
+    assert "evaluation   inherited from" in result.stdout
 
 
 def test_evaluate_a_labelled_file(tiny_model: Path, tiny_corpus: Path, tmp_path: Path) -> None:
@@ -48,7 +85,7 @@ def test_evaluate_a_labelled_file(tiny_model: Path, tiny_corpus: Path, tmp_path:
     result = run("evaluate", "--model", tiny_model, "--data", tiny_corpus, "--out", out)
     assert result.exit_code == 0, result.output
     assert "baselines on the same rows" in result.stdout
-    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["rows"]["test"] == 16
+    assert json.loads((out / "metrics.json").read_text(encoding="utf-8"))["test"]["rows"] == 24
     result = run(
         "evaluate",
         "--model",
@@ -78,7 +115,7 @@ def test_evaluate_file_errors_and_one_class_warning(
     )
     result = run("evaluate", "--model", tiny_model, "--data", one_class, "--out", tmp_path / "r")
     assert result.exit_code == 0, result.output
-    assert "warning: no abolitionist paragraphs in these data" in result.stdout
+    assert "warning: no abolitionist, neutral paragraphs in these data" in result.stdout
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,9 @@ def test_predict_jsonl_from_stdin(tiny_model: Path) -> None:
     assert result.exit_code == 0, result.output
     rows = [json.loads(line) for line in result.stdout.splitlines()]
     assert [(r["doc_id"], r["paragraph_index"]) for r in rows] == [("stdin", 0), ("stdin", 1)]
-    assert rows[0]["p_abolitionist"] + rows[0]["p_decriminalisation"] == pytest.approx(1.0)
+    assert rows[0]["p_abolitionist"] + rows[0]["p_decriminalisation"] + rows[0][
+        "p_neutral"
+    ] == pytest.approx(1.0)
 
 
 def test_predict_csv_aggregate_to_file(tiny_model: Path, tmp_path: Path) -> None:
@@ -54,7 +56,13 @@ def test_predict_csv_aggregate_to_file(tiny_model: Path, tmp_path: Path) -> None
     assert result.stdout == "" and "wrote 1 row (1 document, 3 scored units)" in result.stderr
     (row,) = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert row["doc_id"] == str(doc) and row["paragraphs"] == "3"
-    assert float(row["share_abolitionist"]) + float(row["share_decriminalisation"]) == 1.0
+    assert (
+        sum(
+            float(row[f"share_{label}"])
+            for label in ("abolitionist", "decriminalisation", "neutral")
+        )
+        == 1.0
+    )
 
 
 @pytest.mark.parametrize(

@@ -17,10 +17,11 @@ def test_train_saves_the_model_and_its_card(tmp_path: Path, tiny_params_file: Pa
     )
     assert result.exit_code == 0, result.output
     assert result.stdout == (
-        f"trained on 12 paragraphs from 6 documents (abolitionist, decriminalisation) -> {model}/\n"
+        f"trained on 18 paragraphs from 6 documents (abolitionist, decriminalisation, neutral) "
+        f"-> {model}/\n"
     )
     card = json.loads((model / "model_card.json").read_text(encoding="utf-8"))
-    assert card["training_data"]["rows"] == 12 and (model / "model.joblib").is_file()
+    assert card["training_data"]["rows"] == 18 and (model / "model.joblib").is_file()
 
 
 def test_train_without_a_split_says_run_prepare(tmp_path: Path, tiny_params_file: Path) -> None:

@@ -6,8 +6,8 @@ from conftest import ABOL, DECRIM
 from stancekit.baselines import MajorityBaseline
 from stancekit.crossval import cross_validate, group_folds
 from stancekit.errors import DataError
+from stancekit.model import fit_pipeline
 from stancekit.params import TrainParams
-from stancekit.train import fit_pipeline
 
 TEXTS = DECRIM + ABOL
 LABELS = ["decriminalisation"] * 8 + ["abolitionist"] * 8
@@ -30,10 +30,10 @@ def test_fewer_groups_than_folds_and_one_group() -> None:
 
 def test_model_beats_majority_on_the_same_folds(tiny_train_params: TrainParams) -> None:
     model = cross_validate(
-        TEXTS, LABELS, GROUPS, lambda x, y: fit_pipeline(x, y, tiny_train_params), 4, 0
+        TEXTS, LABELS, GROUPS, lambda x, y, d: fit_pipeline(x, y, tiny_train_params, d), 4, 0
     )
     majority = cross_validate(
-        TEXTS, LABELS, GROUPS, lambda x, y: MajorityBaseline().fit(x, y), 4, 0
+        TEXTS, LABELS, GROUPS, lambda x, y, d: MajorityBaseline().fit(x, y), 4, 0
     )
     assert model.folds == majority.folds == 4
     assert model.mean["macro_f1"] > majority.mean["macro_f1"]
@@ -43,7 +43,7 @@ def test_model_beats_majority_on_the_same_folds(tiny_train_params: TrainParams) 
 def test_transform_and_train_fraction_are_applied() -> None:
     seen: list[int] = []
 
-    def fit(x: list[str], y: list[str]) -> MajorityBaseline:
+    def fit(x: list[str], y: list[str], d: list[str]) -> MajorityBaseline:
         seen.append(len(x))
         assert all(t == "masked" for t in x)
         return MajorityBaseline().fit(x, y)

@@ -13,9 +13,24 @@ def _stages() -> dict:
 
 
 def test_every_stage_depends_on_the_package() -> None:
-    for name, stage in _stages().items():
+    stages = _stages()
+    assert list(stages) == ["prepare", "train", "evaluate", "ship"]
+    for name, stage in stages.items():
         assert "src/stancekit" in stage["deps"], name
-        assert stage["cmd"] == f"stancekit {name}"
+        assert stage["cmd"].split()[:2] == ["stancekit", "train" if name == "ship" else name]
+
+
+def test_the_shipped_model_follows_its_evaluation() -> None:
+    """evaluate scores models/heldout (trained on train.jsonl only); ship trains on every split
+    after the evaluation and links its metrics."""
+    stages = _stages()
+    assert "data/prepared/test.jsonl" not in stages["train"]["deps"]
+    assert "models/heldout" in stages["evaluate"]["deps"]
+    assert "--model models/heldout" in stages["evaluate"]["cmd"]
+    assert {"data/prepared/train.jsonl", "data/prepared/test.jsonl", "models/metrics.json"} <= set(
+        stages["ship"]["deps"]
+    )
+    assert "--evaluation models/metrics.json" in stages["ship"]["cmd"]
 
 
 def test_prepare_depends_on_the_data_files_params_lists() -> None:

@@ -7,16 +7,21 @@ import pytest
 
 from conftest import ABOL, DECRIM, NEUTRAL
 from stancekit.explain import explain_texts, render_explanation_html, token_weights
+from stancekit.model import fit_pipeline, uncalibrated
 from stancekit.params import TrainParams
 from stancekit.predictor import StancePredictor
-from stancekit.train import fit_pipeline
 
 PROBE = ["Sex workers need labour rights, not raids.", "End demand: punish pimps and buyers."]
 
 
-def test_contributions_sum_to_the_decision_function(tiny_model: Path) -> None:
-    predictor = StancePredictor.load(tiny_model)
-    decision = predictor.pipeline.decision_function(PROBE)
+def test_contributions_sum_to_the_decision_function(tiny_train_params: TrainParams) -> None:
+    from dataclasses import replace
+
+    binary = replace(tiny_train_params, labels=("decriminalisation", "abolitionist"))
+    predictor = StancePredictor(
+        fit_pipeline(DECRIM + ABOL, ["decriminalisation"] * 8 + ["abolitionist"] * 8, binary)
+    )
+    decision = uncalibrated(predictor.pipeline).decision_function(PROBE)
     for explanation, score in zip(predictor.explain(PROBE), decision, strict=True):
         positive, negative = predictor.labels[1], predictor.labels[0]
         assert explanation.score(positive) == pytest.approx(score)
@@ -29,7 +34,7 @@ def test_three_class_contributions(tiny_train_params: TrainParams) -> None:
     params = replace(tiny_train_params, labels=("decriminalisation", "abolitionist", "neutral"))
     labels = ["decriminalisation"] * 8 + ["abolitionist"] * 8 + ["neutral"] * 8
     pipeline = fit_pipeline(DECRIM + ABOL + NEUTRAL, labels, params)
-    decision = pipeline.decision_function(PROBE)
+    decision = uncalibrated(pipeline).decision_function(PROBE)
     for row, explanation in enumerate(explain_texts(pipeline, PROBE)):
         for k, label in enumerate(pipeline.classes_):
             assert explanation.score(label) == pytest.approx(decision[row, k])

@@ -19,6 +19,6 @@ def test_class_label_order_follows_labels() -> None:
 def test_the_labelling_guide_defines_every_label() -> None:
     from conftest import REPO
 
-    guide = (REPO / "data" / "README.md").read_text(encoding="utf-8")
+    guide = (REPO / "data" / "corpus" / "README.md").read_text(encoding="utf-8")
     for label in labels.LABELS:
         assert f"**{label}**" in guide or f"`{label}`" in guide, label

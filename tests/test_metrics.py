@@ -9,6 +9,7 @@ from stancekit.metrics import (
     curve_points,
     expected_calibration_error,
     resample_groups,
+    top_label_reliability,
 )
 
 LABELS = ["abolitionist", "decriminalisation"]
@@ -80,5 +81,6 @@ def test_bootstrap_interval_brackets_the_point_and_is_seeded() -> None:
 def test_curve_points() -> None:
     curves = curve_points(Y, P, LABELS)
     assert curves["roc"][0] == {"fpr": 0.0, "tpr": 0.0} and curves["roc"][-1]["tpr"] == 1.0
-    assert sum(p["count"] for p in curves["calibration"]) == 4
+    assert set(curves) == {"roc", "precision_recall"}
+    assert sum(p["count"] for p in top_label_reliability(Y, P, LABELS)) == 4
     assert curve_points(["abolitionist"], np.array([[0.6, 0.4]]), LABELS)["roc"] == []

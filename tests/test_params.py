@@ -6,13 +6,15 @@ import pytest
 
 from conftest import REPO
 from stancekit.errors import ParamsError
-from stancekit.labels import STANCES
+from stancekit.labels import LABELS
 from stancekit.params import Params, load_params, params_from_dict
 
 
-def test_repo_params_load_and_default_to_the_binary_model() -> None:
+def test_repo_params_load_and_default_to_the_calibrated_three_class_model() -> None:
     params = load_params(REPO / "params.yaml")
-    assert params.train.labels == STANCES
+    assert params.train.labels == LABELS
+    assert params.train.calibration == "sigmoid"
+    assert set(params.evaluate.cv_groupings) >= {"voice", "genre"}
     assert isinstance(params.train.ngram_range, tuple)
     assert 0 < params.prepare.test_fraction < 1
 

@@ -225,7 +225,14 @@ REGIONS = {
     "Iceland": "Nordic",
     "Denmark": "Nordic",
     "United Kingdom": "UK & Ireland",
+    "England": "UK & Ireland",
+    "Scotland": "UK & Ireland",
+    "Wales": "UK & Ireland",
+    "Northern Ireland": "UK & Ireland",
     "Ireland": "UK & Ireland",
+    "Switzerland": "Western Europe",
+    "Austria": "Western Europe",
+    "Lithuania": "Eastern Europe",
     "France": "Western Europe",
     "Germany": "Western Europe",
     "Netherlands": "Western Europe",
@@ -242,6 +249,10 @@ REGIONS = {
     "Thailand": "Asia",
     "Philippines": "Asia",
     "South Korea": "Asia",
+    "Japan": "Asia",
+    "Nepal": "Asia",
+    "Zambia": "Africa",
+    "Mexico": "Latin America",
     "Israel": "Middle East",
     "Brazil": "Latin America",
     "Argentina": "Latin America",
@@ -255,7 +266,8 @@ def region_of(country: str | None) -> str:
     """The region a country is counted under; sub-national names count under their country."""
     if not country:
         return "unknown"
-    return REGIONS.get(country.split(" (")[0], "Other")
+    name = country.split(" (")[0]
+    return REGIONS.get(name, REGIONS.get(name.title(), "Other"))
 
 
 def year_bucket(year: int | None) -> str:

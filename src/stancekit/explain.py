@@ -2,7 +2,10 @@
 
 For TF-IDF + logistic regression the decision function is a sum over terms: each term present
 contributes ``tfidf(term) * coef(term)`` (per class), plus the intercept. Nothing is approximated:
-the contributions of a text plus the intercept equal ``decision_function`` for that text.
+the contributions of a text plus the intercept equal the logistic regression's
+``decision_function`` for that text. A calibrated model maps those scores to its probabilities
+with one increasing function per label, so the terms that push a score up push that label's
+probability up too.
 """
 
 from __future__ import annotations

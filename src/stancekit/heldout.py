@@ -96,7 +96,7 @@ def score_held_out(
     params : EvaluateParams
         Threshold, masked terms, bootstrap resamples, seed.
     training_labels : sequence of str
-        The labels of the training rows (fits the majority baseline).
+        The labels of the training rows (fits the majority baseline; empty: the rows' own).
     data : str
         A name for the rows, shown in the summary.
 
@@ -131,7 +131,8 @@ def score_held_out(
     correct = np.array(y_true) == np.array(y_pred)
 
     lexicon_proba = LexiconBaseline().fit(labels, labels).predict_proba(texts)
-    majority = MajorityBaseline().fit([], [y for y in training_labels if y in labels])
+    # The majority baseline learns the training label shares (the evaluated rows' if unknown).
+    majority = MajorityBaseline().fit([], [y for y in training_labels if y in labels] or y_true)
     lexicon = classification_metrics(y_true, lexicon_proba, labels)
     baselines = {
         "majority": classification_metrics(y_true, majority.predict_proba(texts), labels),

@@ -27,17 +27,22 @@ text-align:right} th{background:#f6f6f6} td:first-child,th:first-child{text-alig
 .verdict{font-size:1.1em;padding:.6em 1em;border-radius:6px;background:#eef6ee}
 .verdict.no{background:#fbeeee} .muted{color:#777} .err td{text-align:left;vertical-align:top}
 .terms td{text-align:left} .num{font-variant-numeric:tabular-nums}
+figure{margin:0} figcaption{color:#555;font-size:.9em}
 """
 
 
-def _png(fig: Any) -> str:
+def _png(fig: Any, caption: str) -> str:
     import matplotlib.pyplot as plt
 
     buffer = io.BytesIO()
     fig.savefig(buffer, format="png", dpi=110, bbox_inches="tight")
     plt.close(fig)
     data = base64.b64encode(buffer.getvalue()).decode("ascii")
-    return f'<img alt="" src="data:image/png;base64,{data}" style="max-width:100%">'
+    alt = html.escape(caption, quote=True)
+    return (
+        f'<figure><img alt="{alt}" src="data:image/png;base64,{data}" style="max-width:100%">'
+        f"<figcaption>{html.escape(caption)}</figcaption></figure>"
+    )
 
 
 def _figure() -> tuple[Any, Axes]:
@@ -65,7 +70,7 @@ def _confusion(h: HeldOutResult) -> str:
             color = "white" if matrix[i, j] > matrix.max() / 2 else "black"
             ax.text(j, i, str(matrix[i, j]), ha="center", va="center", color=color, fontsize=13)
     ax.set_title("Confusion matrix (held-out)")
-    return _png(fig)
+    return _png(fig, "Confusion matrix of the held-out split (rows: actual, columns: predicted)")
 
 
 def _reliability(h: HeldOutResult) -> str:
@@ -84,7 +89,7 @@ def _reliability(h: HeldOutResult) -> str:
     before = "" if h.uncalibrated is None else f" (before {h.uncalibrated['ece']:.3f})"
     ax.set_title(f"Reliability, ECE {h.test['ece']:.3f}{before}")
     ax.legend(loc="upper left")
-    return _png(fig)
+    return _png(fig, "Reliability diagram before and after calibration (held-out)")
 
 
 def _coverage(h: HeldOutResult) -> str:
@@ -96,7 +101,7 @@ def _coverage(h: HeldOutResult) -> str:
     ax.set_xlabel("% of paragraphs answered")
     ax.set_ylabel("accuracy on the answered")
     ax.set_title("Coverage (labels: threshold)")
-    return _png(fig)
+    return _png(fig, "Coverage: accuracy against the share of paragraphs answered per threshold")
 
 
 def _curves(h: HeldOutResult) -> list[str]:
@@ -111,7 +116,7 @@ def _curves(h: HeldOutResult) -> list[str]:
     ax.set_xlabel("false positive rate")
     ax.set_ylabel("true positive rate")
     ax.set_title(f"ROC ({positive} vs the rest)")
-    out.append(_png(fig))
+    out.append(_png(fig, f"ROC curve, {positive} against the other labels (held-out)"))
     fig, ax = _figure()
     pr = curves["precision_recall"]
     ax.plot([p["recall"] for p in pr], [p["precision"] for p in pr], lw=2)
@@ -119,7 +124,7 @@ def _curves(h: HeldOutResult) -> list[str]:
     ax.set_ylabel("precision")
     ax.set_ylim(0, 1.02)
     ax.set_title(f"Precision-recall ({positive} vs the rest)")
-    out.append(_png(fig))
+    out.append(_png(fig, f"Precision-recall curve, {positive} against the other labels"))
     return out
 
 
@@ -135,7 +140,7 @@ def _learning_curve(curve: list[tuple[float, FoldSummary]]) -> str:
     ax.set_xlabel("% of training documents")
     ax.set_ylabel("macro-F1 (document-grouped CV)")
     ax.set_title("Learning curve")
-    return _png(fig)
+    return _png(fig, "Learning curve: macro-F1 by share of training documents (grouped CV)")
 
 
 DASH = "&ndash;"

@@ -1,0 +1,183 @@
+"""stancekit.labelled.read_labelled_table: a user's labelled JSONL, CSV or TSV file."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from stancekit.errors import InputError
+from stancekit.labelled import read_labelled_table
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[str]], delimiter: str = ",") -> Path:
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, delimiter=delimiter)
+        writer.writerow(header)
+        writer.writerows(rows)
+    return path
+
+
+def write_jsonl(path: Path, records: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return path
+
+
+def one_line_error(excinfo: pytest.ExceptionInfo[InputError]) -> str:
+    message = str(excinfo.value)
+    assert "\n" not in message
+    return message
+
+
+def test_csv_with_documents_and_hard_cases(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "dev.csv",
+        ["doc_id", "text", "label", "hard", "paragraph_index"],
+        [
+            ["a", "Sex work is work.", "decriminalisation", "true", "0"],
+            ["a", "The court adjourned.", " neutral ", "false", "1"],
+            ["b", "End demand.", "abolitionist", "1", "0"],
+            ["c", "Some paragraph, with a comma.", "neutral", "", "0"],
+        ],
+    )
+    rows = read_labelled_table(path)
+    assert [r["text"] for r in rows] == [
+        "Sex work is work.",
+        "The court adjourned.",
+        "End demand.",
+        "Some paragraph, with a comma.",
+    ]
+    assert [r["label"] for r in rows] == [
+        "decriminalisation",
+        "neutral",  # surrounding spaces stripped
+        "abolitionist",
+        "neutral",
+    ]
+    assert [r["doc_id"] for r in rows] == ["a", "a", "b", "c"]
+    assert [r["hard"] for r in rows] == [True, False, True, False]
+
+
+def test_jsonl_with_booleans_and_a_group_column(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "dev.jsonl",
+        [
+            {"body": "Sex work is work.", "stance": "decriminalisation", "site": 3, "hard": True},
+            {"body": "End demand.", "stance": "abolitionist", "site": 3, "hard": False},
+            {"body": "Press contact.", "stance": "neutral", "site": 4},
+        ],
+    )
+    rows = read_labelled_table(path, text_column="body", label_column="stance", group_column="site")
+    assert [r["doc_id"] for r in rows] == ["3", "3", "4"]  # str, whatever the JSON type
+    assert [r["hard"] for r in rows] == [True, False, False]
+    assert [r["label"] for r in rows] == ["decriminalisation", "abolitionist", "neutral"]
+
+
+def test_without_a_document_column_each_row_is_its_own_group(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "dev.tsv",
+        ["text", "label"],
+        [["One, two.", "neutral"], ["Sex work is work.", "decriminalisation"]],
+        delimiter="\t",
+    )
+    rows = read_labelled_table(path)
+    assert [r["doc_id"] for r in rows] == ["row-1", "row-2"]
+    assert [r["text"] for r in rows] == ["One, two.", "Sex work is work."]
+    assert [r["hard"] for r in rows] == [False, False]
+
+
+def test_a_group_column_wins_over_doc_id(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "dev.csv",
+        ["doc_id", "site", "text", "label"],
+        [["a", "s1", "x y", "neutral"], ["b", "s1", "z w", "neutral"]],
+    )
+    assert [r["doc_id"] for r in read_labelled_table(path, group_column="site")] == ["s1", "s1"]
+
+
+@pytest.mark.parametrize(
+    ("options", "option", "column"),
+    [
+        ({"text_column": "body"}, "--text-column", "body"),
+        ({"label_column": "stance"}, "--label-column", "stance"),
+        ({"group_column": "site"}, "--group-column", "site"),
+    ],
+)
+def test_a_missing_column_names_the_option(
+    tmp_path: Path, options: dict, option: str, column: str
+) -> None:
+    path = write_csv(tmp_path / "dev.csv", ["text", "label"], [["Sex work is work.", "neutral"]])
+    with pytest.raises(InputError) as excinfo:
+        read_labelled_table(path, **options)
+    message = one_line_error(excinfo)
+    assert option in message and repr(column) in message
+    assert "text, label" in message  # the columns that exist
+    assert str(path) in message
+
+
+def test_a_missing_column_in_a_jsonl_file(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "dev.jsonl", [{"text": "Sex work is work.", "stance": "x"}])
+    with pytest.raises(InputError) as excinfo:
+        read_labelled_table(path)
+    message = one_line_error(excinfo)
+    assert "--label-column" in message and "'label'" in message
+
+
+def test_a_field_missing_from_a_later_jsonl_row(tmp_path: Path) -> None:
+    path = write_jsonl(
+        tmp_path / "dev.jsonl",
+        [{"text": "Sex work is work.", "label": "neutral"}, {"text": "End demand."}],
+    )
+    with pytest.raises(InputError) as excinfo:
+        read_labelled_table(path)
+    message = one_line_error(excinfo)
+    assert "row 2" in message and "'label'" in message
+
+
+@pytest.mark.parametrize("label", ["pro", "Neutral", "uncertain", ""])
+def test_a_label_outside_the_stancekit_labels_is_refused(tmp_path: Path, label: str) -> None:
+    path = write_csv(
+        tmp_path / "dev.csv",
+        ["text", "label"],
+        [["Sex work is work.", "decriminalisation"], ["End demand.", label]],
+    )
+    with pytest.raises(InputError) as excinfo:
+        read_labelled_table(path)
+    message = one_line_error(excinfo)
+    assert "row 2" in message and repr(label) in message
+    assert "decriminalisation, abolitionist, neutral" in message
+
+
+def test_empty_text_is_refused(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "dev.jsonl", [{"text": "   ", "label": "neutral"}])
+    with pytest.raises(InputError, match="row 1") as excinfo:
+        read_labelled_table(path)
+    one_line_error(excinfo)
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "expected"),
+    [
+        ("dev.txt", "text,label\n", "unknown format '.txt'"),
+        ("dev.csv", "", "no header row"),
+        ("dev.csv", "text,label\n", "no rows"),
+        ("dev.jsonl", "", "no rows"),
+    ],
+)
+def test_unusable_files(tmp_path: Path, name: str, content: str, expected: str) -> None:
+    path = tmp_path / name
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError) as excinfo:
+        read_labelled_table(path)
+    assert expected in one_line_error(excinfo)
+
+
+def test_a_folder_or_a_missing_file_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "data.csv"
+    folder.mkdir()
+    with pytest.raises(InputError, match="is a folder"):
+        read_labelled_table(folder)
+    with pytest.raises(InputError) as excinfo:
+        read_labelled_table(tmp_path / "missing.jsonl")
+    assert "missing.jsonl" in one_line_error(excinfo)
