@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench clean help
+.PHONY: run test test-quick lint bench realworld clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-quick - the test suite without the slow end-to-end and model tests"
 	@echo "make lint  - ruff"
 	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
+	@echo "make realworld - final check of the shipped model on ../shared/realworld-dev (never tune on it)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -57,5 +58,14 @@ bench: $(VENV)/.dev
 	$(BIN)/dvc repro
 	$(BIN)/python benchmarks/bench_predict.py --n $(N) --parallel-n $(P)
 
+# The final check on published paragraphs nobody here wrote (../shared/realworld-dev): evaluation
+# only, never for choosing features, terms or parameters. Not part of the tests.
+REALWORLD ?= ../shared/realworld-dev/paragraphs.jsonl
+realworld: $(VENV)/.pipeline
+	@test -f $(REALWORLD) || { echo "$(REALWORLD) not found: the real-world check needs ../shared"; exit 1; }
+	$(BIN)/dvc repro
+	$(BIN)/stancekit evaluate --data $(REALWORLD) --group-column org --out reports/realworld
+	$(BIN)/stancekit predict --format jsonl "The weather was mild on Tuesday." "Donate now to support our work."
+
 clean:
-	rm -rf $(VENV) data/prepared models/model.joblib models/model_card.json
+	rm -rf $(VENV) data/prepared models/heldout models/model.joblib models/model_card.json

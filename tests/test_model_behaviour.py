@@ -1,8 +1,10 @@
 """Behaviour tests of the default model (trained here on the shipped corpus with params.yaml).
 
-Checklist-style: minimum functionality (clear paragraphs get their label), invariance (names of
-organisations and countries do not move the label), direction (a strongly stanced sentence moves
-the probability its way). The paragraphs are written for these tests and are not in the corpus.
+Checklist-style: minimum functionality (clear paragraphs get their label, off-topic and procedural
+text is neutral), invariance (names of organisations and countries do not move the label),
+direction (a strongly stanced sentence moves the probability its way), and hard cases that the
+keyword lexicon gets wrong (each test checks that the lexicon fails them and the model does not).
+The paragraphs are written for these tests and are not in the corpus.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from stancekit.train import train
 
 pytestmark = pytest.mark.model
 
-D, A = "decriminalisation", "abolitionist"
+D, A, N = "decriminalisation", "abolitionist", "neutral"
 
 CLEAR = [
     (
@@ -59,6 +61,39 @@ CLEAR = [
         A,
         "Decriminalise the women, not the pimps. Those selling sex should face no penalty, while "
         "the men who buy and the profiteers who sell them go to court.",
+    ),
+]
+
+OFF_TOPIC = [
+    "The weather was mild on Tuesday.",
+    "Donate now to support our work.",
+    "The committee will hold a public hearing on the bill at 10am on Thursday in room 4.",
+    "Sign up to our newsletter for updates, and follow us for event dates.",
+]
+
+# Each side in the other side's words, and neutral text full of charged terms: the lexicon counts
+# the words and gets these wrong.
+LEXICON_TRAPS = [
+    (
+        A,
+        "They call it sex work and talk of sex workers' rights and autonomy, but no rebranding "
+        "turns paying for a woman's body into a labour contract.",
+    ),
+    (
+        D,
+        "End demand laws did not end the sex trade. They made buyers nervous and pushed women "
+        "into darker streets and riskier deals, with less time to judge who they were getting "
+        "into a car with.",
+    ),
+    (
+        N,
+        "The bill, which would make paying for sex an offence under the Nordic model, had its "
+        "second reading in the chamber on Monday; the vote is expected next month.",
+    ),
+    (
+        N,
+        "Police officers, sex workers and outreach staff are among the twelve witnesses listed "
+        "for Thursday's session of the justice committee.",
     ),
 ]
 
@@ -105,10 +140,31 @@ def predictor(tmp_path_factory: pytest.TempPathFactory) -> StancePredictor:
     return StancePredictor.load(work / "model")
 
 
+@pytest.fixture(scope="module")
+def lexicon(predictor: StancePredictor):
+    from stancekit.baselines import LexiconBaseline
+
+    return LexiconBaseline().fit(predictor.labels, predictor.labels)
+
+
 @pytest.mark.parametrize(("expected", "text"), CLEAR)
 def test_clear_paragraphs_get_their_label(
     predictor: StancePredictor, expected: str, text: str
 ) -> None:
+    assert predictor.predict([text])[0].label == expected
+
+
+@pytest.mark.parametrize("text", OFF_TOPIC)
+def test_off_topic_and_procedural_text_is_neutral(predictor: StancePredictor, text: str) -> None:
+    assert predictor.predict([text])[0].label == N
+
+
+@pytest.mark.parametrize(("expected", "text"), LEXICON_TRAPS)
+def test_cases_the_lexicon_gets_wrong(
+    predictor: StancePredictor, lexicon, expected: str, text: str
+) -> None:
+    lexicon_label = lexicon.classes_[lexicon.predict_proba([text])[0].argmax()]
+    assert lexicon_label != expected, "not a trap for the lexicon"
     assert predictor.predict([text])[0].label == expected
 
 

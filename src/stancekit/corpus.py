@@ -1,8 +1,8 @@
 """Labelled paragraphs in and out.
 
-The corpus is JSON Lines, one paragraph a line (schema in data/corpus/README.md). Rows are validated as
-they are read, with the file and line number in every error, and loaded into a Hugging Face
-``datasets.Dataset`` whose ``label`` column is a ``ClassLabel`` over
+The corpus is JSON Lines, one paragraph a line (schema in data/corpus/README.md). Rows are
+validated as they are read, with the file and line number in every error, and loaded into a
+Hugging Face ``datasets.Dataset`` whose ``label`` column is a ``ClassLabel`` over
 :data:`stancekit.labels.LABELS`.
 """
 

@@ -18,8 +18,8 @@ def read_labelled_table(
     """Read a labelled JSONL or CSV/TSV file into rows with ``text``, ``label`` and ``doc_id``.
 
     The group (bootstrap unit) is ``group_column`` if given, else a ``doc_id`` column if there is
-    one, else each row on its own. A ``hard`` column (true/false), when present, marks the hard
-    cases the evaluation scores separately.
+    one, else each row on its own. A ``hard`` column (true/yes/1, any case, or false), when present,
+    marks the hard cases the evaluation scores separately.
 
     Raises
     ------
@@ -68,7 +68,7 @@ def read_labelled_table(
                 "label": label,
                 "doc_id": str(record[group]) if group else f"row-{number}",
                 "paragraph_index": record.get("paragraph_index"),
-                "hard": record.get("hard") in (True, "true", "True", 1, "1"),
+                "hard": str(record.get("hard")).strip().lower() in ("true", "1", "yes", "y"),
             }
         )
     return rows

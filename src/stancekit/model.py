@@ -106,14 +106,31 @@ def select_labels(
 def calibration_folds(
     labels: Sequence[str], groups: Sequence[str], params: TrainParams
 ) -> list[tuple[Any, Any]]:
-    """Document-grouped folds for the calibration's out-of-fold scores."""
+    """Document-grouped folds for the calibration's out-of-fold scores: ``calibration_folds``, or
+    fewer when a label occurs in fewer documents (every label must stay in every training fold).
+
+    Raises
+    ------
+    DataError
+        If a label occurs in only one document: its out-of-fold scores cannot be had.
+    """
     import numpy as np
 
     from stancekit.crossval import group_folds
 
+    documents_per_label: dict[str, set[str]] = {}
+    for label, group in zip(labels, groups, strict=True):
+        documents_per_label.setdefault(label, set()).add(group)
+    fewest = min(documents_per_label.items(), key=lambda item: len(item[1]))
+    if len(fewest[1]) < 2:
+        raise DataError(
+            f"label {fewest[0]!r} occurs in one document only: calibration needs every label in "
+            "at least two documents. Add documents, or set train.calibration: null."
+        )
+    folds = min(params.calibration_folds, len(fewest[1]))
     return [
         (np.asarray(train, dtype=np.int64), np.asarray(test, dtype=np.int64))
-        for train, test in group_folds(labels, groups, params.calibration_folds, params.seed)
+        for train, test in group_folds(labels, groups, folds, params.seed)
     ]
 
 
@@ -167,17 +184,17 @@ def fit_pipeline(
         raise DataError(f"cannot fit the model: {exc}. Adjust min_df/max_df or add data.") from None
     if params.calibration is not None:
         pipeline.named_steps["clf"].cv = params.calibration_folds  # the folds, not their indexes
-    _drop_process_specific_state(pipeline.named_steps["tfidf"])
+    drop_process_specific_state(pipeline.named_steps["tfidf"])
     return pipeline
 
 
-def _drop_process_specific_state(vectorizer: object) -> None:
+def drop_process_specific_state(vectorizer: object) -> None:
     """Remove vectorizer attributes that differ from process to process, so that the same data and
     seed give a byte-identical model file.
 
     ``stop_words_`` (terms cut by min_df/max_df) is for introspection only and is a set whose
     pickled order follows hash randomisation; ``_stop_words_id`` caches ``id()`` of the stop-word
-    list to skip a re-check. Neither affects predictions.
+    list to skip a re-check (set again by every ``transform``). Neither affects predictions.
     """
     vectorizer.stop_words_ = None  # type: ignore[attr-defined]
     if hasattr(vectorizer, "_stop_words_id"):

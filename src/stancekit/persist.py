@@ -124,6 +124,11 @@ def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCa
 
     model_dir = Path(model_dir)
     model_path = model_dir / MODEL_FILE
+    steps = getattr(pipeline, "named_steps", {})
+    if "tfidf" in steps:  # a transform since fitting may have left process-specific state
+        from stancekit.model import drop_process_specific_state
+
+        drop_process_specific_state(steps["tfidf"])
     with atomic_write(model_path, "wb") as handle:
         joblib.dump(pipeline, handle)
     card.model_sha256 = sha256_file(model_path)
