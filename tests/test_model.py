@@ -122,7 +122,10 @@ def test_calibration_folds_keep_each_document_on_one_side(folds: int) -> None:
     _, labels, docs = _uneven_documents()
     params = replace(CALIBRATED, calibration_folds=folds)
     split = calibration_folds(labels, docs, params)
-    assert len(split) == folds
+    fewest = min(
+        len({d for d, y in zip(docs, labels, strict=True) if y == label}) for label in set(labels)
+    )
+    assert len(split) == min(folds, fewest)  # every label stays in every training fold
     tested = []
     for train, test in split:
         assert train.dtype == np.int64 and test.dtype == np.int64
@@ -273,3 +276,10 @@ def test_model_bytes_do_not_depend_on_the_process() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert result.stdout.strip() == here
+
+
+def test_a_label_in_one_document_cannot_be_calibrated() -> None:
+    labels = ["decriminalisation"] * 4 + ["abolitionist"] * 4 + ["neutral"] * 2
+    docs = ["d1", "d2", "d3", "d4", "a1", "a2", "a3", "a4", "n1", "n1"]
+    with pytest.raises(DataError, match="'neutral' occurs in one document only"):
+        calibration_folds(labels, docs, CALIBRATED)
