@@ -1,31 +1,14 @@
 from __future__ import annotations
 
-import pytest
-
 from conftest import ABOL, DECRIM
 from stancekit.baselines import MajorityBaseline
-from stancekit.crossval import cross_validate, group_folds
-from stancekit.errors import DataError
+from stancekit.crossval import cross_validate
 from stancekit.model import fit_pipeline
 from stancekit.params import TrainParams
 
 TEXTS = DECRIM + ABOL
 LABELS = ["decriminalisation"] * 8 + ["abolitionist"] * 8
 GROUPS = [f"doc-{i % 8}" for i in range(16)]
-
-
-def test_folds_never_split_a_group() -> None:
-    folds = list(group_folds(LABELS, GROUPS, 4, seed=0))
-    assert len(folds) == 4
-    for train, test in folds:
-        assert {GROUPS[i] for i in train}.isdisjoint({GROUPS[i] for i in test})
-    assert sorted(i for _, test in folds for i in test) == list(range(16))
-
-
-def test_fewer_groups_than_folds_and_one_group() -> None:
-    assert len(list(group_folds(LABELS, ["a", "b"] * 8, 5, seed=0))) == 2
-    with pytest.raises(DataError, match="at least two groups"):
-        list(group_folds(LABELS, ["a"] * 16, 5, seed=0))
 
 
 def test_model_beats_majority_on_the_same_folds(tiny_train_params: TrainParams) -> None:

@@ -10,12 +10,11 @@ whole cross-validation, returned as its own result.
 
 from __future__ import annotations
 
-import warnings
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
-from stancekit.errors import DataError
 from stancekit.evaluation import CrossValidationResult, FoldSummary
+from stancekit.folds import group_folds
 from stancekit.metrics import classification_metrics
 from stancekit.params import EvaluateParams, TrainParams
 
@@ -23,28 +22,6 @@ Fit = Callable[[list[str], list[str], list[str]], Any]
 
 #: Metrics summarised over folds.
 FOLD_METRICS = ("accuracy", "macro_f1", "roc_auc", "average_precision", "log_loss", "brier", "ece")
-
-
-def group_folds(
-    labels: Sequence[str], groups: Sequence[str], folds: int, seed: int
-) -> Iterator[tuple[list[int], list[int]]]:
-    """``StratifiedGroupKFold`` train/test indexes; fewer folds if there are fewer groups.
-
-    Raises
-    ------
-    DataError
-        If there are fewer than two groups.
-    """
-    from sklearn.model_selection import StratifiedGroupKFold
-
-    n_groups = len(set(groups))
-    if n_groups < 2:
-        raise DataError(f"cross-validation needs at least two groups, got {n_groups}.")
-    splitter = StratifiedGroupKFold(n_splits=min(folds, n_groups), shuffle=True, random_state=seed)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", UserWarning)  # "least populated class has only N members"
-        for train_index, test_index in splitter.split(list(labels), list(labels), list(groups)):
-            yield list(train_index), list(test_index)
 
 
 def summarise(per_fold: list[dict[str, Any]]) -> FoldSummary:

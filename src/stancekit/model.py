@@ -116,7 +116,7 @@ def calibration_folds(
     """
     import numpy as np
 
-    from stancekit.crossval import group_folds
+    from stancekit.folds import group_folds
 
     documents_per_label: dict[str, set[str]] = {}
     for label, group in zip(labels, groups, strict=True):
