@@ -42,3 +42,12 @@ def test_transform_and_train_fraction_are_applied() -> None:
         train_fraction=0.5,
     )
     assert max(seen) <= 8  # half of the 6 training documents, 2 paragraphs each
+
+
+def test_parallel_folds_give_the_same_figures(tiny_train_params: TrainParams) -> None:
+    def fit(x: list[str], y: list[str], d: list[str]):
+        return fit_pipeline(x, y, tiny_train_params, d)
+
+    one = cross_validate(TEXTS, LABELS, GROUPS, fit, 4, 0, jobs=1)
+    two = cross_validate(TEXTS, LABELS, GROUPS, fit, 4, 0, jobs=2)
+    assert one.per_fold == two.per_fold

@@ -36,6 +36,27 @@ def summarise(per_fold: list[dict[str, Any]]) -> FoldSummary:
     return FoldSummary(folds=len(per_fold), mean=mean, std=std, per_fold=per_fold)
 
 
+def _fit_and_score(
+    fit: Fit,
+    texts: list[str],
+    labels: list[str],
+    documents: list[str],
+    train_index: list[int],
+    test_index: list[int],
+) -> dict[str, Any]:
+    """One fold: fit on the training rows, score the test rows whose label the model knows."""
+    model = fit(
+        [texts[i] for i in train_index],
+        [labels[i] for i in train_index],
+        [documents[i] for i in train_index],
+    )
+    classes = [str(c) for c in model.classes_]
+    test_labels = [labels[i] for i in test_index]
+    scored = [k for k, y in enumerate(test_labels) if y in classes]
+    proba = model.predict_proba([texts[test_index[k]] for k in scored])
+    return classification_metrics([test_labels[k] for k in scored], proba, classes)
+
+
 def cross_validate(
     texts: Sequence[str],
     labels: Sequence[str],
@@ -46,6 +67,7 @@ def cross_validate(
     transform: Callable[[list[str]], list[str]] | None = None,
     train_fraction: float = 1.0,
     documents: Sequence[str] | None = None,
+    jobs: int = 1,
 ) -> FoldSummary:
     """Fit and score ``fit`` on grouped folds.
 
@@ -55,14 +77,16 @@ def cross_validate(
         Only the labels the estimator should learn; filter rows before calling.
     fit : callable
         ``fit(texts, labels, documents)`` returning a fitted estimator.
-    documents : sequence of str, optional
-        Document of each row, passed to ``fit`` (default: ``groups``).
     folds, seed : int
         Number of folds (at most one per group) and the shuffle seed.
     transform : callable, optional
         Applied to training and test texts of every fold (e.g. term masking).
     train_fraction : float
         Share of each fold's training *groups* to fit on (learning curves); drawn with ``seed``.
+    documents : sequence of str, optional
+        Document of each row, passed to ``fit`` (default: ``groups``).
+    jobs : int
+        Folds fitted at once in worker processes (joblib); the result does not depend on it.
     """
     import numpy as np
 
@@ -71,24 +95,23 @@ def cross_validate(
     if transform is not None:
         texts = transform(texts)
     rng = np.random.default_rng(seed)
-    per_fold = []
+    splits = []
     for train_index, test_index in group_folds(labels, groups, folds, seed):
         if train_fraction < 1.0:
             train_groups = sorted({groups[i] for i in train_index})
             keep_n = max(2, round(len(train_groups) * train_fraction))
             keep = set(rng.choice(train_groups, size=keep_n, replace=False).tolist())
             train_index = [i for i in train_index if groups[i] in keep]
-        model = fit(
-            [texts[i] for i in train_index],
-            [labels[i] for i in train_index],
-            [documents[i] for i in train_index],
+        splits.append((train_index, test_index))
+    if jobs == 1:
+        per_fold = [_fit_and_score(fit, texts, labels, documents, a, b) for a, b in splits]
+    else:
+        from joblib import Parallel, delayed
+
+        per_fold = Parallel(n_jobs=jobs)(
+            delayed(_fit_and_score)(fit, texts, labels, documents, a, b) for a, b in splits
         )
-        classes = [str(c) for c in model.classes_]
-        test_labels = [labels[i] for i in test_index]
-        scored = [k for k, y in enumerate(test_labels) if y in classes]
-        proba = model.predict_proba([texts[test_index[k]] for k in scored])
-        per_fold.append(classification_metrics([test_labels[k] for k in scored], proba, classes))
-    return summarise(per_fold)
+    return summarise(list(per_fold))
 
 
 def cross_validate_method(
@@ -115,7 +138,15 @@ def cross_validate_method(
     def run(fit: Fit, grouping: str, **options: Any) -> FoldSummary:
         groups = [str(row[grouping]) for row in rows]
         return cross_validate(
-            texts, labels, groups, fit, params.cv_folds, params.seed, documents=documents, **options
+            texts,
+            labels,
+            groups,
+            fit,
+            params.cv_folds,
+            params.seed,
+            documents=documents,
+            jobs=params.jobs,
+            **options,
         )
 
     def model(settings: TrainParams) -> Fit:

@@ -149,6 +149,8 @@ class EvaluateParams:
         the report's feature comparison table.
     compare_groupings : tuple of str
         Groupings of the comparison (leave whole voices, whole genres out).
+    jobs : int
+        Cross-validation folds fitted at once in worker processes (results do not depend on it).
     seed : int
         Seed of folds, bootstrap and learning-curve draws.
     """
@@ -161,11 +163,14 @@ class EvaluateParams:
     learning_curve: tuple[float, ...] = (0.25, 0.5, 0.75, 1.0)
     compare: dict[str, dict[str, Any]] = field(default_factory=dict)
     compare_groupings: tuple[str, ...] = ("voice", "genre")
+    jobs: int = 1
     seed: int = 42
 
     def __post_init__(self) -> None:
         if self.cv_folds < 2:
             raise ParamsError(f"evaluate.cv_folds must be at least 2, got {self.cv_folds}.")
+        if self.jobs < 1:
+            raise ParamsError(f"evaluate.jobs must be at least 1, got {self.jobs}.")
         known = ("doc_id", "voice", "source", "genre", "country")
         unknown = [g for g in self.cv_groupings if g not in known]
         if unknown:
