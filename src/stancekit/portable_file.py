@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import re
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -171,7 +172,7 @@ def load_portable(model_dir: str | Path, hashes: dict[str, str] | None = None) -
     try:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {name: npz[name] for name in npz.files}
-    except (OSError, ValueError, EOFError) as exc:  # zip or npy errors
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
         raise ModelLoadError(
             f"{path} cannot be read ({type(exc).__name__}): retrain with `stancekit train`."
         ) from None

@@ -105,20 +105,20 @@ def check_keys(
         raise ModelLoadError(f"{where}: {what} should be an object, not {_json_type(data)}.")
     for key in data:
         if key not in schema:
-            raise ModelLoadError(f"{where}: unexpected key {prefix}{key!r}.")
+            raise ModelLoadError(f"{where}: unexpected key '{prefix}{key}'.")
     for key, (kinds, allowed) in schema.items():
         if key not in data:
             if key in optional:
                 continue
-            raise ModelLoadError(f"{where}: missing key {prefix}{key!r}.")
+            raise ModelLoadError(f"{where}: missing key '{prefix}{key}'.")
         value = data[key]
         if not any(_matches(value, kind) for kind in kinds):
             raise ModelLoadError(
-                f"{where}: key {prefix}{key!r} should be {' or '.join(map(_name, kinds))}, "
+                f"{where}: key '{prefix}{key}' should be {' or '.join(map(_name, kinds))}, "
                 f"not {_json_type(value)}."
             )
         if allowed is not None and value not in allowed:
-            raise ModelLoadError(f"{where}: key {prefix}{key!r} has unknown value {value!r}.")
+            raise ModelLoadError(f"{where}: key '{prefix}{key}' has unknown value {value!r}.")
 
 
 def check_card(raw: Any, where: str) -> None:
