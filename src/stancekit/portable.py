@@ -138,34 +138,38 @@ class PortableModel:
             self._column = {term: i for i, term in enumerate(self.terms)}
 
     def _build_word_tables(self) -> None:
-        """Token ids, and per n-gram length the sorted integer keys of the vocabulary's n-grams."""
+        """Token ids, and per n-gram length the sorted integer keys of the vocabulary's n-grams
+        (a key is the n-gram's token ids as digits in base ``self._base``)."""
         low, high = self.ngram_range
-        token_ids: dict[str, int] = {}
         split = [term.split(" ") for term in self.terms]
-        for parts in split:
-            for token in parts:
-                token_ids.setdefault(token, len(token_ids))
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        token_ids: dict[str, int] = {}
+        flat = np.asarray(
+            [token_ids.setdefault(t, len(token_ids)) for parts in split for t in parts],
+            dtype=np.int64,
+        )
         self._base = len(token_ids) + 1  # id len(token_ids): a token the vocabulary lacks
         if self._base ** max(high, 1) >= 2**62:
             raise ValueError("too many distinct tokens to index word n-grams with 64-bit keys")
         self._token_id = token_ids.get
         self._unknown = len(token_ids)
+        first = np.cumsum(lengths) - lengths  # where each term's tokens start in ``flat``
+        usable = np.ones(len(split), dtype=bool)
+        if "" in token_ids:  # scikit-learn never produces an empty token: never matches
+            term_of = np.repeat(np.arange(len(split)), lengths)
+            usable[term_of[flat == token_ids[""]]] = False
         self._unigram_of = np.full(self._base, -1, dtype=np.int64)
-        keys: dict[int, list[tuple[int, int]]] = {}
-        for column, parts in enumerate(split):
-            if not low <= len(parts) <= high or "" in parts:
-                continue  # scikit-learn never produces this term: it never matches
-            if len(parts) == 1:
-                self._unigram_of[token_ids[parts[0]]] = column
-                continue
-            key = 0
-            for token in parts:
-                key = key * self._base + token_ids[token]
-            keys.setdefault(len(parts), []).append((key, column))
         self._tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
-        for n, pairs in keys.items():
-            table = np.asarray(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-            self._tables[n] = (table[:, 0].copy(), table[:, 1].copy())
+        for n in range(low, high + 1):
+            columns = np.flatnonzero((lengths == n) & usable)
+            if n == 1:
+                self._unigram_of[flat[first[columns]]] = columns
+                continue
+            keys = np.zeros(len(columns), dtype=np.int64)
+            for j in range(n):
+                keys = keys * self._base + flat[first[columns] + j]
+            order = np.argsort(keys, kind="stable")
+            self._tables[n] = (keys[order], columns[order])
 
     # -- text -> features -------------------------------------------------------------------
 
