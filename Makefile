@@ -65,4 +65,5 @@ bench-startup: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_startup.py
 
 clean:
-	rm -rf $(VENV) data/prepared models/model.joblib models/model_card.json
+	rm -rf $(VENV) data/prepared models/model.joblib models/model.json models/model.npz \
+		models/model_card.json
