@@ -195,3 +195,17 @@ sys.exit(1 if bad else 0)
     )
     assert result.returncode == 0, result.stdout[-2000:] + result.stderr[-2000:]
     assert "IMPORTED []" in result.stdout
+
+
+def test_a_pickled_copy_for_workers_scores_the_same(pair) -> None:
+    import pickle
+
+    _, model = pair
+    texts = fuzzed_texts(30, seed=4)
+    for copy in (
+        pickle.loads(pickle.dumps(model)),
+        pickle.loads(pickle.dumps(uncalibrated(model))),
+    ):
+        assert copy.calibration in (model.calibration, None)
+        original = model if copy.calibration == model.calibration else uncalibrated(model)
+        assert np.array_equal(copy.predict_proba(texts), original.predict_proba(texts))

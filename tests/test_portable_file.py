@@ -184,3 +184,17 @@ def test_a_model_the_format_cannot_hold_is_pipeline_only(tmp_path: Path) -> None
     for args in (["--data", "x.jsonl"], []):
         text = run_cli("evaluate", *args, "--model", tmp_path, "--help").stdout
         assert "--trust-pickle" in text
+
+
+def test_the_same_model_gives_byte_identical_files(tiny_model: Path, tmp_path: Path) -> None:
+    import time
+
+    from stancekit.portable_export import save_portable
+
+    pipeline, _ = load_model(tiny_model, trust_pickle=True)
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    first = save_portable(pipeline, tmp_path / "a")
+    time.sleep(2.1)  # zip timestamps have a 2-second resolution
+    second = save_portable(pipeline, tmp_path / "b")
+    assert first == second == json.loads((tiny_model / CARD_FILE).read_text())["portable"]

@@ -171,6 +171,24 @@ class PortableModel:
             order = np.argsort(keys, kind="stable")
             self._tables[n] = (keys[order], columns[order])
 
+    def __getstate__(self) -> dict[str, Any]:  # workers get the data and rebuild the tables
+        return {
+            "classes": self.classes_,
+            "vectorizer": self.settings,
+            "terms": self.terms,
+            "arrays": self.arrays,
+            "calibration": self.calibration,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(  # type: ignore[misc]
+            state["classes"],
+            state["vectorizer"],
+            state["terms"],
+            state["arrays"],
+            state["calibration"],
+        )
+
     # -- text -> features -------------------------------------------------------------------
 
     @property
@@ -239,8 +257,9 @@ class PortableModel:
         rows: list[int] = []
         columns: list[int] = []
         for row, text in enumerate(texts):
-            found = [c for c in (column(g, -1) for g in grams(self.preprocess(text), low, high))]
-            found = [c for c in found if c >= 0]
+            found = [
+                c for g in grams(self.preprocess(text), low, high) if (c := column(g, -1)) >= 0
+            ]
             columns.extend(found)
             rows.extend([row] * len(found))
         return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)

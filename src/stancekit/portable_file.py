@@ -188,16 +188,28 @@ def load_portable(model_dir: str | Path, hashes: dict[str, str] | None = None) -
 def write_portable(header: dict[str, Any], arrays: dict[str, Any] | None, model_dir: Path) -> None:
     """Write ``model.json`` (and ``model.npz`` when ``arrays``) atomically; remove a stale
     ``model.npz`` when there are no arrays."""
-    import numpy as np
 
     if arrays is not None:
         with atomic_write(model_dir / ARRAYS_FILE, "wb") as handle:
-            np.savez(handle, **arrays)
+            _write_npz(handle, arrays)
     else:
         (model_dir / ARRAYS_FILE).unlink(missing_ok=True)
     with atomic_write(model_dir / JSON_FILE) as handle:
         json.dump(header, handle, ensure_ascii=False, separators=(",", ":"))
         handle.write("\n")
+
+
+def _write_npz(handle: Any, arrays: dict[str, Any]) -> None:
+    """``np.savez``, byte for byte the same for the same arrays: numpy stamps each member with
+    the current time, which would make every build's hash differ (``dvc repro`` must leave
+    ``dvc.lock`` unchanged). Members are stored uncompressed with a fixed 1980-01-01 time."""
+    import numpy as np
+
+    with zipfile.ZipFile(handle, mode="w", compression=zipfile.ZIP_STORED) as archive:
+        for name, array in arrays.items():
+            info = zipfile.ZipInfo(f"{name}.npy", date_time=(1980, 1, 1, 0, 0, 0))
+            with archive.open(info, "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, np.asanyarray(array), allow_pickle=False)
 
 
 def portable_hashes(model_dir: str | Path) -> dict[str, str]:
