@@ -37,9 +37,15 @@ def test_no_model_says_which_command_makes_one(tmp_path: Path) -> None:
 
 def test_corrupt_model_is_one_line(tiny_model: Path) -> None:
     (tiny_model / "model.joblib").write_bytes(b"garbage")
-    result = run("predict", "hello", "--model", tiny_model)
-    assert result.exit_code == 1
-    assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
+    # predict reads the portable files, never model.joblib ...
+    assert run("predict", "hello", "--model", tiny_model).exit_code == 0
+    # ... unless trusted; and a corrupt portable file is one line too.
+    for args in (["--trust-pickle"], []):
+        if not args:
+            (tiny_model / "model.npz").write_bytes(b"garbage")
+        result = run("predict", "hello", "--model", tiny_model, *args)
+        assert result.exit_code == 1
+        assert result.stderr.startswith("error: ") and len(result.stderr.splitlines()) == 1
 
 
 def test_bad_params_file(tmp_path: Path) -> None:

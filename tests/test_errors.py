@@ -21,6 +21,7 @@ def test_every_error_derives_from_the_base_with_its_exit_code() -> None:
         "ParamsError",
         "ModelNotFoundError",
         "ModelLoadError",
+        "UntrustedModelError",
     }
     for cls in classes:
         assert issubclass(cls, StancekitError)

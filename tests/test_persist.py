@@ -16,11 +16,11 @@ PROBE = ["Decriminalise sex work now.", "End demand and criminalise the buyers."
 def test_round_trip_gives_identical_probabilities(tiny_model: Path, tmp_path: Path) -> None:
     import joblib
 
-    pipeline, card = load_model(tiny_model)
+    pipeline, card = load_model(tiny_model, trust_pickle=True)
     expected = pipeline.predict_proba(PROBE)
     copy = tmp_path / "copy"
     copy.mkdir()
-    for name in (MODEL_FILE, CARD_FILE):
+    for name in (MODEL_FILE, CARD_FILE, "model.json", "model.npz"):
         (copy / name).write_bytes((tiny_model / name).read_bytes())
     np.testing.assert_array_equal(StancePredictor.load(copy).predict_proba(PROBE), expected)
     np.testing.assert_array_equal(joblib.load(copy / MODEL_FILE).predict_proba(PROBE), expected)
@@ -44,13 +44,13 @@ def test_default_model_dir_comes_from_the_environment(
 
 def test_missing_model_says_which_command_makes_one(tmp_path: Path) -> None:
     with pytest.raises(ModelNotFoundError, match="stancekit train"):
-        load_model(tmp_path)
+        load_model(tmp_path, trust_pickle=True)
 
 
 def test_corrupt_model_file(tiny_model: Path) -> None:
     (tiny_model / MODEL_FILE).write_bytes(b"not a pickle")
     with pytest.raises(ModelLoadError, match="does not match the hash"):
-        load_model(tiny_model)
+        load_model(tiny_model, trust_pickle=True)
 
 
 def test_corrupt_model_without_hash_cannot_be_unpickled(tiny_model: Path) -> None:
@@ -59,7 +59,7 @@ def test_corrupt_model_without_hash_cannot_be_unpickled(tiny_model: Path) -> Non
     (tiny_model / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
     (tiny_model / MODEL_FILE).write_bytes(b"not a pickle")
     with pytest.raises(ModelLoadError, match="cannot be loaded"):
-        load_model(tiny_model)
+        load_model(tiny_model, trust_pickle=True)
 
 
 def test_model_from_another_sklearn_version(tiny_model: Path) -> None:
@@ -67,7 +67,7 @@ def test_model_from_another_sklearn_version(tiny_model: Path) -> None:
     card["libraries"]["scikit-learn"] = "0.24.2"
     (tiny_model / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
     with pytest.raises(ModelLoadError, match=r"scikit-learn 0\.24\.2"):
-        load_model(tiny_model)
+        load_model(tiny_model, trust_pickle=True)
 
 
 def test_corrupt_card(tiny_model: Path) -> None:

@@ -107,7 +107,7 @@ def test_subclasses_and_hashing_fall_back() -> None:
 def test_predict_proba_matches_the_pipeline_and_survives_pickling(tiny_model) -> None:
     from stancekit.predictor import StancePredictor
 
-    pipeline = StancePredictor.load(tiny_model).pipeline
+    pipeline = StancePredictor.load(tiny_model, trust_pickle=True).pipeline
     features = fast_features(pipeline)
     assert features is not None
     texts = [t or "x" for t in TEXTS]

@@ -57,10 +57,14 @@ class PredictRun:
     stats: ScoringStats = field(default_factory=ScoringStats)
 
 
-def _model(model: str | Path | StancePredictor | None) -> StancePredictor:
+def _model(
+    model: str | Path | StancePredictor | None, trust_pickle: bool = False
+) -> StancePredictor:
     from stancekit.predictor import StancePredictor
 
-    return model if isinstance(model, StancePredictor) else StancePredictor.load(model)
+    if isinstance(model, StancePredictor):
+        return model
+    return StancePredictor.load(model, trust_pickle=trust_pickle)
 
 
 def _output_path(output: str | Path | None) -> Path | None:
@@ -89,6 +93,7 @@ def predict_inputs(
     on_progress: Callable[[int], None] | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    trust_pickle: bool = False,
 ) -> PredictRun:
     """Score every paragraph (or document) of ``inputs`` and write the rows.
 
@@ -126,6 +131,9 @@ def predict_inputs(
         Called with the number of units scored after each batch.
     stdin, stdout : text streams, optional
         Default :data:`sys.stdin` and :data:`sys.stdout`.
+    trust_pickle : bool
+        Load the model's pickled pipeline, which runs any code it holds (see
+        :meth:`StancePredictor.load`); default: the portable files, nothing unpickled.
 
     Returns
     -------
@@ -151,7 +159,7 @@ def predict_inputs(
     check_options(unit=unit, batch_size=batch_size, threshold=threshold, explain=explain, jobs=jobs)
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
-    predictor = _model(model)
+    predictor = _model(model, trust_pickle)
     stats = ScoringStats()
     records = iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin)
     scored = score_units(
@@ -221,6 +229,7 @@ def explain_inputs(
     html: str | Path | None = None,
     top: int = 10,
     stdin: TextIO | None = None,
+    trust_pickle: bool = False,
 ) -> ExplainRun:
     """Explain every paragraph of ``inputs``: its prediction and each term's contribution
     (tf-idf value x coefficient; with the intercept they add up to the decision score).
@@ -237,6 +246,8 @@ def explain_inputs(
         Also write a page with every word shaded by its push (``top`` terms listed per label).
     stdin : text stream, optional
         Default :data:`sys.stdin`.
+    trust_pickle : bool
+        As for :func:`predict_inputs`.
 
     Raises
     ------
@@ -248,7 +259,7 @@ def explain_inputs(
     html = None if html is None else Path(html)
     if html is not None and html.is_dir():
         raise UsageError(f"--html: {html} is a folder; give a file name.")
-    predictor = _model(model)
+    predictor = _model(model, trust_pickle)
     stats = ScoringStats()
     stdin = stdin if stdin is not None else sys.stdin
     records = iter_records(inputs, source_options or SourceOptions(), stdin)

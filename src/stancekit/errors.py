@@ -43,3 +43,8 @@ class ModelNotFoundError(StancekitError):
 
 class ModelLoadError(StancekitError):
     """A model file that is corrupt or was saved by incompatible library versions."""
+
+
+class UntrustedModelError(ModelLoadError):
+    """A model that can only be loaded by unpickling, which runs code: it needs explicit trust
+    (``trust_pickle=True`` / ``--trust-pickle``)."""

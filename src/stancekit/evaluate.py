@@ -109,6 +109,8 @@ def evaluate(
     split_dir: str | Path = DEFAULT_SPLIT_DIR,
     out_dir: str | Path = DEFAULT_MODEL_DIR,
     cross_validation: bool = True,
+    *,
+    trust_pickle: bool = False,
 ) -> Evaluation:
     """The pipeline stage: the model in ``model_dir`` (fitted on the training split) on the
     held-out split, plus grouped CV of the method over train + test; writes the outputs into
@@ -123,7 +125,7 @@ def evaluate(
     from stancekit.heldout import score_held_out
     from stancekit.predictor import StancePredictor
 
-    predictor = StancePredictor.load(model_dir)
+    predictor = StancePredictor.load(model_dir, trust_pickle=trust_pickle)
     split_dir = Path(split_dir)
     paths = {name: split_dir / f"{name}.jsonl" for name in ("train", "test")}
     train_rows, test_rows = read_split(paths["train"]), read_split(paths["test"])
@@ -169,13 +171,15 @@ def evaluate_file(
     text_column: str = "text",
     label_column: str = "label",
     group_column: str | None = None,
+    *,
+    trust_pickle: bool = False,
 ) -> Evaluation:
     """Evaluate a trained model on a user's labelled file; write the outputs into ``out_dir``."""
     from stancekit.heldout import score_held_out
     from stancekit.labelled import read_labelled_table
     from stancekit.predictor import StancePredictor
 
-    predictor = StancePredictor.load(model_dir)
+    predictor = StancePredictor.load(model_dir, trust_pickle=trust_pickle)
     rows = read_labelled_table(data, text_column, label_column, group_column)
     shares = predictor.card.training_data.get("rows_per_label", {}) if predictor.card else {}
     training_labels = [label for label, n in shares.items() for _ in range(n)] or [

@@ -49,18 +49,37 @@ class Explanation:
 
 
 def _weights(pipeline: Any) -> tuple[list[str], Any, Any]:
-    """Labels, per-label coefficient rows and intercepts (binary: both directions)."""
+    """Labels, per-label coefficient rows and intercepts (binary: both directions) of a
+    pipeline or a :class:`~stancekit.portable.PortableModel`."""
     import numpy as np
 
-    from stancekit.model import linear_step
+    if hasattr(pipeline, "linear_weights"):
+        labels, coef, intercept = pipeline.linear_weights()
+    else:
+        from stancekit.model import linear_step
 
-    classifier = linear_step(pipeline)
-    labels = [str(c) for c in classifier.classes_]
-    coef, intercept = classifier.coef_, classifier.intercept_
+        classifier = linear_step(pipeline)
+        labels = [str(c) for c in classifier.classes_]
+        coef, intercept = classifier.coef_, classifier.intercept_
     if len(labels) == 2:
         coef = np.vstack([-coef[0], coef[0]])
         intercept = np.array([-intercept[0], intercept[0]])
     return labels, coef, intercept
+
+
+def _terms(pipeline: Any) -> Any:
+    """The feature names, in column order."""
+    if hasattr(pipeline, "linear_weights"):
+        return pipeline.terms
+    return pipeline.named_steps["tfidf"].get_feature_names_out()
+
+
+def _text_analysis(pipeline: Any) -> tuple[Any, str, tuple[int, int]]:
+    """Preprocessor, token pattern and n-gram range of a pipeline or portable model."""
+    if hasattr(pipeline, "linear_weights"):
+        return pipeline.preprocess, pipeline.token_pattern, pipeline.ngram_range
+    vectorizer = pipeline.named_steps["tfidf"]
+    return vectorizer.build_preprocessor(), vectorizer.token_pattern, vectorizer.ngram_range
 
 
 def explain_texts(pipeline: Any, texts: Sequence[str]) -> list[Explanation]:
@@ -68,9 +87,11 @@ def explain_texts(pipeline: Any, texts: Sequence[str]) -> list[Explanation]:
     if isinstance(texts, str):
         raise InputError("pass a list of texts, not a single string.")
     labels, coef, intercept = _weights(pipeline)
-    vectorizer = pipeline.named_steps["tfidf"]
-    terms = vectorizer.get_feature_names_out()
-    matrix = vectorizer.transform(list(texts)).tocsr()
+    terms = _terms(pipeline)
+    if hasattr(pipeline, "linear_weights"):  # a PortableModel
+        matrix = pipeline.transform(list(texts))
+    else:
+        matrix = pipeline.named_steps["tfidf"].transform(list(texts)).tocsr()
     out = []
     for row, text in enumerate(texts):
         start, end = matrix.indptr[row], matrix.indptr[row + 1]
@@ -99,13 +120,11 @@ def token_weights(pipeline: Any, explanation: Explanation, label: str) -> list[t
     its length in tokens; the text between tokens gets 0. The weights add up to the sum of the
     contributions.
     """
-    vectorizer = pipeline.named_steps["tfidf"]
-    preprocess = vectorizer.build_preprocessor()
-    pattern = re.compile(vectorizer.token_pattern)
+    preprocess, token_pattern, (low, high) = _text_analysis(pipeline)
+    pattern = re.compile(token_pattern)
     text = explanation.text
     spans = [(m.start(), m.end()) for m in pattern.finditer(text)]
     tokens = [preprocess(text[a:b]) for a, b in spans]
-    low, high = vectorizer.ngram_range
     occurrences: dict[str, list[int]] = {}
     for n in range(low, high + 1):
         for i in range(len(tokens) - n + 1):
@@ -179,7 +198,7 @@ def top_terms(pipeline: Any, n: int = 25) -> dict[str, list[tuple[str, float]]]:
     import numpy as np
 
     labels, coef, _ = _weights(pipeline)
-    terms = pipeline.named_steps["tfidf"].get_feature_names_out()
+    terms = _terms(pipeline)
     return {
         label: [(str(terms[j]), float(coef[k, j])) for j in np.argsort(-coef[k])[:n]]
         for k, label in enumerate(labels)

@@ -202,7 +202,10 @@ def drop_process_specific_state(vectorizer: object) -> None:
 
 
 def uncalibrated(pipeline: Any) -> Any:
-    """The model without its calibration (the pipeline itself if it has none)."""
+    """The model without its calibration (the model itself if it has none); a
+    :class:`~stancekit.portable.PortableModel` gives its own uncalibrated view."""
+    if hasattr(pipeline, "uncalibrated"):
+        return pipeline.uncalibrated()
     from sklearn.pipeline import Pipeline
 
     linear = linear_step(pipeline)

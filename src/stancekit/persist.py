@@ -2,9 +2,12 @@
 
 A model directory holds:
 
-* ``model.joblib``: the fitted scikit-learn ``Pipeline``;
+* ``model.json`` + ``model.npz``: the portable model, data only (:mod:`stancekit.portable_file`):
+  what ``predict``, ``explain``, ``info`` and ``evaluate`` load;
+* ``model.joblib``: the fitted scikit-learn ``Pipeline``, a pickle: loading it runs whatever
+  code it holds, so it is only loaded on explicit trust (``trust_pickle=True``);
 * ``model_card.json``: labels in ``classes_`` order, parameters, the SHA-256 of the training
-  data and of the model file, row counts, library versions, build time (deterministic);
+  data and of the model files, row counts, library versions, build time (deterministic);
 * ``metrics.json`` (written by ``stancekit evaluate``): the held-out evaluation.
 """
 
@@ -16,12 +19,21 @@ import platform
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from stancekit.errors import ModelLoadError, ModelNotFoundError, ParamsError
+from stancekit.errors import (
+    ModelLoadError,
+    ModelNotFoundError,
+    ParamsError,
+    UntrustedModelError,
+)
 from stancekit.files import atomic_write, sha256_file
 
+if TYPE_CHECKING:
+    from stancekit.portable import PortableModel
+
 MODEL_FILE = "model.joblib"
+PORTABLE_FILE = "model.json"
 CARD_FILE = "model_card.json"
 METRICS_FILE = "metrics.json"
 DEFAULT_MODEL_DIR = Path("models")
@@ -54,6 +66,9 @@ class ModelCard:
         The evaluation this model inherits (``metrics`` path and its ``sha256``): the shipped
         model is fitted on every labelled document after a model fitted on the training split
         was evaluated on the held-out split and the method was cross-validated.
+    portable : dict or None
+        SHA-256 of the portable files (``model.json``, ``model.npz``), checked on load; absent
+        in cards written before the portable format.
     """
 
     labels: list[str]
@@ -63,6 +78,7 @@ class ModelCard:
     created_at: str = ""
     model_sha256: str = ""
     evaluation: dict[str, str] | None = None
+    portable: dict[str, str] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -95,7 +111,8 @@ def resolve_model_dir(path: str | Path | None) -> Path:
     if path is None:
         return default_model_dir()
     path = Path(path)
-    return path.parent if path.name == MODEL_FILE or path.suffix == ".joblib" else path
+    named = path.name in (MODEL_FILE, PORTABLE_FILE, CARD_FILE) or path.suffix == ".joblib"
+    return path.parent if named else path
 
 
 def build_time() -> str:
@@ -119,8 +136,11 @@ def build_time() -> str:
 
 
 def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCard:
-    """Write ``model.joblib`` and ``model_card.json`` atomically; return the card with hashes."""
+    """Write ``model.joblib``, the portable files and ``model_card.json`` atomically; return the
+    card with hashes."""
     import joblib
+
+    from stancekit.portable_export import save_portable
 
     model_dir = Path(model_dir)
     model_path = model_dir / MODEL_FILE
@@ -132,6 +152,7 @@ def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCa
     with atomic_write(model_path, "wb") as handle:
         joblib.dump(pipeline, handle)
     card.model_sha256 = sha256_file(model_path)
+    card.portable = save_portable(pipeline, model_dir)
     card.created_at = card.created_at or build_time()
     card.libraries = card.libraries or library_versions()
     with atomic_write(model_dir / CARD_FILE) as handle:
@@ -141,17 +162,19 @@ def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCa
 
 
 def read_card(model_dir: str | Path) -> ModelCard:
-    """Read ``model_card.json`` from a model directory.
+    """Read ``model_card.json`` from a model directory, checked against the card's schema.
 
     Raises
     ------
     ModelNotFoundError
         If the directory has no model or no card.
     ModelLoadError
-        If the card is not valid JSON or lacks fields.
+        If the card is not valid JSON, or has a missing, extra or mistyped key (named).
     """
+    from stancekit.schema import check_card
+
     model_dir = Path(model_dir)
-    if not (model_dir / MODEL_FILE).is_file():
+    if not (model_dir / MODEL_FILE).is_file() and not (model_dir / PORTABLE_FILE).is_file():
         raise ModelNotFoundError(
             f"no trained model in {model_dir}/: run `stancekit train` (or `make run`) first, "
             f"or point --model / ${MODEL_ENV_VAR} at a model directory."
@@ -159,15 +182,16 @@ def read_card(model_dir: str | Path) -> ModelCard:
     card_path = model_dir / CARD_FILE
     try:
         raw = json.loads(card_path.read_text(encoding="utf-8"))
-        return ModelCard(**raw)
     except FileNotFoundError:
         raise ModelNotFoundError(
             f"{card_path} is missing: retrain with `stancekit train`."
         ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError, TypeError) as exc:
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise ModelLoadError(
             f"{card_path} is corrupt ({type(exc).__name__}): retrain with `stancekit train`."
         ) from None
+    check_card(raw, str(card_path))
+    return ModelCard(**raw)
 
 
 def read_metrics(model_dir: str | Path) -> dict[str, Any] | None:
@@ -183,28 +207,77 @@ def _major_minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 
 
-def load_model(path: str | Path | None = None) -> tuple[Any, ModelCard]:
-    """Load a fitted pipeline and its card, checking integrity and compatibility.
-
-    Parameters
-    ----------
-    path : path, optional
-        A model directory or its ``model.joblib``; default :func:`default_model_dir`.
+def load_portable_model(path: str | Path | None = None) -> tuple[PortableModel, ModelCard]:
+    """Load the portable model of a model directory and its card: data only, nothing unpickled,
+    scikit-learn not imported.
 
     Raises
     ------
     ModelNotFoundError
         If there is no model there.
+    UntrustedModelError
+        If the model can only be loaded from its pickle (no portable files, or settings the
+        format cannot hold): the message says why and names ``--trust-pickle``.
+    ModelLoadError
+        If a file does not match its card's hash or breaks the schema.
+    """
+    from stancekit.portable_file import load_portable
+
+    model_dir = resolve_model_dir(path)
+    card = read_card(model_dir)
+    if not (model_dir / PORTABLE_FILE).is_file():
+        raise UntrustedModelError(
+            f"{model_dir}/ has no portable model ({PORTABLE_FILE}), only {MODEL_FILE}, a pickle "
+            "that runs any code it holds when loaded: retrain with `stancekit train` to write "
+            "the portable files, or, if you trust where the model came from, pass "
+            "--trust-pickle (StancePredictor.load(..., trust_pickle=True))."
+        )
+    model = load_portable(model_dir, card.portable)
+    if model.classes_ != list(card.labels):
+        raise ModelLoadError(
+            f"{model_dir / PORTABLE_FILE} does not match its card's labels: retrain with "
+            "`stancekit train`."
+        )
+    return model, card
+
+
+def load_model(
+    path: str | Path | None = None, *, trust_pickle: bool = False
+) -> tuple[Any, ModelCard]:
+    """Load a fitted scikit-learn pipeline (``model.joblib``) and its card, checking integrity
+    and compatibility. Unpickling runs any code the file holds: only with ``trust_pickle=True``,
+    for files from a source you trust (:func:`load_portable_model` needs no trust).
+
+    Parameters
+    ----------
+    path : path, optional
+        A model directory or its ``model.joblib``; default :func:`default_model_dir`.
+    trust_pickle : bool
+        Must be ``True``: the caller vouches for the file.
+
+    Raises
+    ------
+    ModelNotFoundError
+        If there is no model there.
+    UntrustedModelError
+        If ``trust_pickle`` is not set.
     ModelLoadError
         If the file does not match its card's hash, was saved with another scikit-learn
         major.minor version, or cannot be unpickled.
     """
-    import joblib
-    import sklearn
-
     model_dir = resolve_model_dir(path)
     card = read_card(model_dir)
     model_path = model_dir / MODEL_FILE
+    if not trust_pickle:
+        raise UntrustedModelError(
+            f"{model_path} is a pickle, which runs any code it holds when loaded: pass "
+            "--trust-pickle (trust_pickle=True) only if you trust where it came from."
+        )
+    if not model_path.is_file():
+        raise ModelNotFoundError(f"{model_path} not found: retrain with `stancekit train`.")
+    import joblib
+    import sklearn
+
     if card.model_sha256 and sha256_file(model_path) != card.model_sha256:
         raise ModelLoadError(
             f"{model_path} does not match the hash in its card (corrupt or replaced): "

@@ -1,7 +1,9 @@
 """``StancePredictor``: score texts and documents with a trained model.
 
-A predictor holds a fitted pipeline and its card and nothing else: no caches, no global state.
-scikit-learn's prediction only reads the fitted model, so one predictor can serve many threads.
+A predictor holds a model and its card and nothing else: no caches, no global state. The model
+is the portable one (:class:`stancekit.portable.PortableModel`, loaded from data files, scored
+with numpy alone) unless the caller trusts and asks for the pickled scikit-learn pipeline.
+Prediction only reads the model, so one predictor can serve many threads.
 """
 
 from __future__ import annotations
@@ -87,17 +89,20 @@ def _checked(texts: Iterable[str]) -> Iterator[str]:
 
 
 class StancePredictor:
-    """Predict the stance of texts with a fitted TF-IDF + logistic-regression pipeline.
+    """Predict the stance of texts with a fitted TF-IDF + logistic-regression model.
 
     Parameters
     ----------
-    pipeline : sklearn Pipeline
-        A fitted pipeline with ``predict_proba`` and ``classes_``.
+    pipeline : PortableModel or sklearn Pipeline
+        The model: a :class:`~stancekit.portable.PortableModel` or a fitted pipeline, anything
+        with ``predict_proba`` and ``classes_``.
     card : ModelCard, optional
         The model's card, when it was loaded from disk.
 
     Attributes
     ----------
+    pipeline : PortableModel or sklearn Pipeline
+        The model (the name is kept from when it was always a pipeline).
     features : FastWordFeatures or None
         The exact, faster vectorizer path for this pipeline (see :mod:`stancekit.vectorize`), or
         ``None`` when the pipeline's vectorizer is not one it covers.
@@ -118,13 +123,30 @@ class StancePredictor:
         self.features = fast_features(pipeline)
 
     @classmethod
-    def load(cls, path: str | Path | None = None) -> StancePredictor:
-        """Load a saved model: a model directory, its ``model.joblib``, or by default ``models/``
-        (or ``$STANCEKIT_MODEL``)."""
-        from stancekit.persist import load_model
+    def load(cls, path: str | Path | None = None, trust_pickle: bool = False) -> StancePredictor:
+        """Load a saved model: a model directory (or a file in it), by default ``models/`` (or
+        ``$STANCEKIT_MODEL``).
 
-        pipeline, card = load_model(path)
-        return cls(pipeline, card)
+        Parameters
+        ----------
+        path : path, optional
+        trust_pickle : bool
+            Load the pickled scikit-learn pipeline (``model.joblib``) instead of the portable
+            files. Unpickling runs any code the file holds: only for models from a source you
+            trust. Without it nothing is unpickled and scikit-learn is not imported.
+
+        Raises
+        ------
+        ModelNotFoundError, ModelLoadError
+            No model, or files that are corrupt, replaced or break the schema.
+        UntrustedModelError
+            The model has no portable form and ``trust_pickle`` is not set.
+        """
+        from stancekit.persist import load_model, load_portable_model
+
+        if trust_pickle:
+            return cls(*load_model(path, trust_pickle=True))
+        return cls(*load_portable_model(path))
 
     @property
     def labels(self) -> tuple[str, ...]:

@@ -211,8 +211,11 @@ def predict_proba_and_coverage(
     """``pipeline.predict_proba(texts)`` and, per text, how many of its n-gram features the model
     knows (``None`` for a pipeline that is not ``vectorizer -> classifier``).
 
-    A text with no known feature gets the model's prior, whatever it says.
+    A text with no known feature gets the model's prior, whatever it says. A
+    :class:`~stancekit.portable.PortableModel` scores itself.
     """
+    if hasattr(pipeline, "proba_and_coverage"):
+        return pipeline.proba_and_coverage(texts)
     steps = getattr(pipeline, "steps", None)
     if not steps or len(steps) != 2:
         return pipeline.predict_proba(texts), None

@@ -33,6 +33,15 @@ ModelOption = Annotated[
     Path | None,
     typer.Option("--model", "-m", help="Model directory [default: $STANCEKIT_MODEL or models/]."),
 ]
+#: Load ``model.joblib`` (a pickle: runs any code it holds) instead of the portable files.
+TrustPickleOption = Annotated[
+    bool,
+    typer.Option(
+        "--trust-pickle",
+        help="Load the model's scikit-learn pickle (model.joblib), which runs any code it "
+        "holds: only for models you trust. Default: the portable files, data only.",
+    ),
+]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of files and stdin.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 

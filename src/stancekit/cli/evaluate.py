@@ -7,7 +7,13 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_params
+from stancekit.cli._util import (
+    DEFAULT_PARAMS,
+    ParamsOption,
+    TrustPickleOption,
+    fail_cleanly,
+    load_params,
+)
 
 
 @fail_cleanly
@@ -50,6 +56,7 @@ def evaluate_cli(
     no_cv: Annotated[
         bool, typer.Option("--no-cv", help="Skip the grouped cross-validation (faster).")
     ] = False,
+    trust_pickle: TrustPickleOption = False,
 ) -> None:
     """Evaluate a trained model: held-out scores with 95% intervals, stance-only and hard-case
     scores, baselines, calibration before and after, coverage, masked-vocabulary robustness;
@@ -70,7 +77,14 @@ def evaluate_cli(
         # The held-out split is only honest for the model fitted without it: models/heldout,
         # not the shipped model that $STANCEKIT_MODEL names.
         where = out if out is not None else Path("models")
-        result = evaluate(settings, model or DEFAULT_HELDOUT_MODEL_DIR, split_dir, where, not no_cv)
+        result = evaluate(
+            settings,
+            model or DEFAULT_HELDOUT_MODEL_DIR,
+            split_dir,
+            where,
+            not no_cv,
+            trust_pickle=trust_pickle,
+        )
     else:
         where = out if out is not None else Path("reports") / data.stem
         result = evaluate_file(
@@ -81,6 +95,7 @@ def evaluate_cli(
             text_column,
             label_column,
             group_column,
+            trust_pickle=trust_pickle,
         )
     typer.echo(summary(result))
     typer.echo(

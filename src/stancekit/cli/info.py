@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -39,6 +40,7 @@ def info_cli(
         "params       " + ", ".join(f"{k}={v}" for k, v in card.params.items()),
         "libraries    " + ", ".join(f"{k} {v}" for k, v in card.libraries.items()),
     ]
+    lines.append("format       " + _model_format(model_dir))
     if card.evaluation:
         lines.append(
             f"evaluation   inherited from {card.evaluation['metrics']}: a model fitted on the "
@@ -51,3 +53,19 @@ def info_cli(
     else:
         lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
     typer.echo("\n".join(lines))
+
+
+def _model_format(model_dir: Path) -> str:
+    """What loading this model takes: the portable files, or trust in its pickle."""
+    from stancekit.errors import ModelLoadError
+    from stancekit.portable_file import JSON_FILE, read_header
+
+    if not (model_dir / JSON_FILE).is_file():
+        return "model.joblib only (a pickle: loading it needs --trust-pickle)"
+    try:
+        header = read_header(model_dir)
+    except ModelLoadError as exc:
+        return f"unreadable portable files ({exc})"
+    if header["portable"]:
+        return "portable (model.json + model.npz: data only, loaded without unpickling)"
+    return f"pipeline only, loading it needs --trust-pickle: {header['reason']}"

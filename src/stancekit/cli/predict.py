@@ -13,6 +13,7 @@ from stancekit.cli._util import (
     InputsArgument,
     ModelOption,
     QuietOption,
+    TrustPickleOption,
     count,
     fail_cleanly,
     progress,
@@ -84,6 +85,7 @@ def predict_cli(
         typer.Option("--jobs", "-j", help="Worker processes for large inputs (-1: all cores)."),
     ] = 1,
     quiet: QuietOption = False,
+    trust_pickle: TrustPickleOption = False,
 ) -> None:
     """Label every paragraph with its stance, the probability of every label and the margin.
 
@@ -112,6 +114,7 @@ def predict_cli(
             batch_size=batch_size,
             jobs=jobs,
             on_progress=on_progress,
+            trust_pickle=trust_pickle,
         )
     warn_skipped(run.stats)
     if run.output is not None:
@@ -132,6 +135,7 @@ def explain_cli(
         Path | None,
         typer.Option("--html", help="Also write a page with every word shaded by its push."),
     ] = None,
+    trust_pickle: TrustPickleOption = False,
 ) -> None:
     """Show why each paragraph got its label: the exact term contributions of the linear model
     (tf-idf value x coefficient), which add up to its decision score. Every paragraph of the
@@ -143,7 +147,12 @@ def explain_cli(
     from stancekit.sources import SourceOptions
 
     run = explain_inputs(
-        inputs, model=model, source_options=SourceOptions(encoding=encoding), html=html, top=top
+        inputs,
+        model=model,
+        source_options=SourceOptions(encoding=encoding),
+        html=html,
+        top=top,
+        trust_pickle=trust_pickle,
     )
     warn_skipped(run.stats)
     for item in run.items:
