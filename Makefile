@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench clean help
+.PHONY: run test test-quick lint bench bench-dask clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-quick - the test suite without the slow end-to-end and model tests"
 	@echo "make lint  - ruff"
 	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
+	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -56,6 +57,13 @@ P ?= 300000
 bench: $(VENV)/.dev
 	$(BIN)/dvc repro
 	$(BIN)/python benchmarks/bench_predict.py --n $(N) --parallel-n $(P)
+
+# DASK_N paragraphs in Parquet shards of 25,000: one process, --jobs 2, --engine dask (a
+# LocalCluster, one worker per core). On a busy 2-core machine: make bench-dask DASK_N=200000
+DASK_N ?= 1000000
+bench-dask: $(VENV)/.dev
+	$(BIN)/dvc repro
+	$(BIN)/python benchmarks/bench_dask.py --n $(DASK_N)
 
 clean:
 	rm -rf $(VENV) data/prepared models/model.joblib models/model_card.json

@@ -84,6 +84,7 @@ def _dataset(folder: Path) -> list[dict]:
     ]
 
 
+@pytest.mark.e2e
 @pytest.mark.parametrize("suffix", [".csv", ".jsonl", ".parquet"])
 @pytest.mark.parametrize("unit", ["paragraph", "document"])
 def test_dataset_equals_single_process_predict(
@@ -102,6 +103,7 @@ def test_dataset_equals_single_process_predict(
     assert (run.stats.rows, run.stats.empty) == (21, 4)  # rows 2, 7, 12, 17 are empty
 
 
+@pytest.mark.e2e
 def test_score_dataframe_is_lazy_and_keeps_order(client, tiny_model: Path, tmp_path: Path) -> None:
     from stancekit.distributed import read_tables, score_dataframe
 
@@ -122,6 +124,7 @@ def test_score_dataframe_is_lazy_and_keeps_order(client, tiny_model: Path, tmp_p
     assert frame.astype(object).where(frame.notna(), None).to_dict("records") == expected
 
 
+@pytest.mark.e2e
 def test_a_worker_killed_mid_run_still_writes_every_row_once(
     client, tiny_model: Path, tmp_path: Path
 ) -> None:
@@ -148,6 +151,7 @@ def test_a_worker_killed_mid_run_still_writes_every_row_once(
     assert not list(tmp_path.glob(".out.tmp-*")) and not list(out.glob("*.tmp"))
 
 
+@pytest.mark.e2e
 def test_a_partition_without_the_text_column_names_its_file(
     client, tiny_model: Path, tmp_path: Path
 ) -> None:
@@ -162,6 +166,7 @@ def test_a_partition_without_the_text_column_names_its_file(
     assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
 
 
+@pytest.mark.e2e
 def test_cli_undecodable_file_is_one_line_and_leaves_no_folder(
     client, tiny_model: Path, tmp_path: Path
 ) -> None:
@@ -186,6 +191,7 @@ def test_cli_undecodable_file_is_one_line_and_leaves_no_folder(
     assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
 
 
+@pytest.mark.e2e
 def test_cli_writes_the_dataset_and_the_stats(client, tiny_model: Path, tmp_path: Path) -> None:
     path = _write(tmp_path / "a.jsonl", _rows(10))
     out = tmp_path / "scored"
@@ -271,3 +277,13 @@ def test_inputs_must_be_tables_of_one_kind(tmp_path: Path) -> None:
         from stancekit.distributed import predict_dataset
 
         predict_dataset([str(a)], tmp_path, unit="sentence")
+
+
+@pytest.mark.e2e
+def test_cli_starts_a_local_cluster_without_scheduler(tiny_model: Path, tmp_path: Path) -> None:
+    path = _write(tmp_path / "a.parquet", _rows(6))
+    out = tmp_path / "out"
+    result = run_cli("predict", path, "--engine", "dask", "-o", out, "--model", tiny_model)
+    assert result.exit_code == 0, result.output
+    assert _dataset(out) == _single_process([path], tiny_model, tmp_path)
+    assert "dashboard: " in result.stderr
