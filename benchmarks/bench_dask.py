@@ -123,16 +123,17 @@ def main() -> None:
         pieces = pieces_of(sorted(shards.glob("*.parquet")), "utf-8")
         ref = ModelRef(str(Path(model).resolve()), "", predictor.labels)
         columns = output_columns(predictor.labels, ["id", "text"])
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         frame = read_piece(pieces[0])
         stats = score_piece_to_file(
             frame, ref, ScoreOptions(), pieces[0].path, columns, str(folder / "one.parquet")
         )
         worker = stats.units / (time.perf_counter() - start)
+        worker_cpu = stats.units / (time.process_time() - cpu)
         report(
             "one worker's task: read + score + write a shard",
             f"{worker:,.0f} /s",
-            "per worker, one core",
+            f"per worker, one core; {worker_cpu:,.0f} per CPU-second",
         )
 
         base = [STANCEKIT, "predict", str(shards), "--model", model, "--quiet"]

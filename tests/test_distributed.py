@@ -271,6 +271,10 @@ def test_inputs_must_be_tables_of_one_kind(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="different kinds"):
         table_files([str(a), str(b)])
     assert table_files([str(tmp_path / "*.csv")]) == [a]
+    (tmp_path / ".out.tmp-1").mkdir()  # a failed run's staging folder is not input
+    _write(tmp_path / ".out.tmp-1" / "part.00000.csv", _rows(1))
+    b.unlink()
+    assert table_files([str(tmp_path)]) == [a]
     with pytest.raises(InputError, match="no files match"):
         table_files([str(tmp_path / "*.parquet")])
     with pytest.raises(UsageError):

@@ -29,7 +29,8 @@ _SUFFIXES[".parquet"] = "parquet"
 
 def table_files(inputs: Sequence[str]) -> list[Path]:
     """The table files ``inputs`` name: files, globs (``data/*.parquet``) and folders (every
-    ``.parquet``, ``.csv``, ``.tsv``, ``.jsonl`` below), in order, all of one kind.
+    ``.parquet``, ``.csv``, ``.tsv``, ``.jsonl`` below, hidden folders skipped), in order, all of
+    one kind.
 
     Raises
     ------
@@ -42,7 +43,13 @@ def table_files(inputs: Sequence[str]) -> list[Path]:
     for arg in inputs:
         path = Path(arg)
         if path.is_dir():
-            found = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix in _SUFFIXES)
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in _SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
             if not found:
                 raise InputError(f"{arg}: no .parquet, .csv, .tsv or .jsonl files in this folder.")
             files.extend(found)
