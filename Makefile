@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench bench-startup realworld clean help
+.PHONY: run test test-quick lint bench bench-startup bench-dask realworld clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -16,6 +16,7 @@ help:
 	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
 	@echo "make realworld - final check of the shipped model on ../shared/realworld-dev (never tune on it)"
 	@echo "make bench-startup - one-text stancekit predict against a bare sklearn import (seconds)"
+	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -73,6 +74,13 @@ realworld: $(VENV)/.pipeline
 bench-startup: $(VENV)/.dev
 	$(BIN)/dvc repro
 	$(BIN)/python benchmarks/bench_startup.py
+
+# DASK_N paragraphs in Parquet shards of 25,000: one process, --jobs 2, --engine dask (a
+# LocalCluster, one worker per core). On a busy 2-core machine: make bench-dask DASK_N=200000
+DASK_N ?= 1000000
+bench-dask: $(VENV)/.dev
+	$(BIN)/dvc repro
+	$(BIN)/python benchmarks/bench_dask.py --n $(DASK_N)
 
 clean:
 	rm -rf $(VENV) data/prepared models/heldout models/model.joblib models/model.json \

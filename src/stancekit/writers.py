@@ -77,12 +77,17 @@ def output_format(requested: str, output: Path | None, terminal: bool) -> str:
     return fmt
 
 
+def output_name(key: str) -> str:
+    """The output column of input column ``key``: ``input_<key>`` if it clashes with an output
+    column, else ``key``."""
+    if key in _RESERVED or str(key).startswith(_RESERVED_PREFIXES):
+        return f"input_{key}"
+    return key
+
+
 def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
     for key, value in extra.items():
-        name = key
-        if key in _RESERVED or str(key).startswith(_RESERVED_PREFIXES):
-            name = f"input_{key}"
-        record[name] = value
+        record[output_name(key)] = value
 
 
 def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
@@ -124,13 +129,16 @@ def _jsonable(value: Any) -> str:
     return str(value)
 
 
-def _as_text(value: Any) -> str:
+def cell_text(value: Any) -> str:
     """A non-None cell as text for CSV, TSV and Parquet string columns: lists and dicts as JSON."""
     if isinstance(value, str):
         return value
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=_jsonable)
     return _jsonable(value)
+
+
+_as_text = cell_text
 
 
 class JsonlWriter:

@@ -84,6 +84,21 @@ def predict_cli(
         int,
         typer.Option("--jobs", "-j", help="Worker processes for large inputs (-1: all cores)."),
     ] = 1,
+    engine: Annotated[
+        str | None,
+        typer.Option(
+            help="local, joblib, or dask: score tables on a Dask cluster into a Parquet "
+            "dataset folder (-o OUT_DIR; needs stancekit[dask]) [default: joblib with "
+            "--jobs, else local].",
+        ),
+    ] = None,
+    scheduler: Annotated[
+        str | None,
+        typer.Option(
+            help="--engine dask: the scheduler, e.g. tcp://HOST:8786 [default: a local "
+            "cluster, one worker per core].",
+        ),
+    ] = None,
     quiet: QuietOption = False,
     trust_pickle: TrustPickleOption = False,
 ) -> None:
@@ -95,9 +110,33 @@ def predict_cli(
       stancekit predict seeds/ -o scores.csv
       stancekit predict articles.csv --text-column body --id-column url -o out.parquet -j 2
       cat posts.txt | stancekit predict - --lines --threshold 0.6 --format jsonl
+      stancekit predict 'corpus/*.parquet' --engine dask -o scored/
     """
     from stancekit.batch import predict_inputs
     from stancekit.sources import SourceOptions
+
+    if engine == "dask":
+        from stancekit.cli._dask import predict_on_dask
+
+        predict_on_dask(
+            inputs,
+            output,
+            model=model,
+            output_format=output_format,
+            unit=unit,
+            aggregate=aggregate,
+            threshold=threshold,
+            explain=explain,
+            text_column=text_column,
+            id_column=id_column,
+            encoding=encoding,
+            stdin_options=lines or glob is not None or jobs != 1,
+            scheduler=scheduler,
+            quiet=quiet,
+        )
+        return
+    if scheduler is not None:
+        raise typer.BadParameter("--scheduler needs --engine dask.", param_hint="--scheduler")
 
     sources = SourceOptions(text_column, id_column, encoding, lines, glob)
     with progress(not quiet and sys.stderr.isatty()) as on_progress:
@@ -112,6 +151,7 @@ def predict_cli(
             explain=explain,
             source_options=sources,
             batch_size=batch_size,
+            engine=engine,
             jobs=jobs,
             on_progress=on_progress,
             trust_pickle=trust_pickle,

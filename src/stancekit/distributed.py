@@ -1,0 +1,412 @@
+"""Score large corpora on a Dask cluster (the optional extra ``stancekit[dask]``).
+
+* :func:`score_dataframe`: a Dask DataFrame of documents -> a lazy Dask DataFrame of scored rows,
+  through ``map_partitions`` with an explicit ``meta``; every partition goes through the pure
+  :func:`stancekit.partition.score_partition`.
+* :func:`read_tables`: Parquet/CSV/TSV/JSONL files, globs or folders -> a Dask DataFrame (one
+  partition per text file, per run of row groups of a Parquet file) that knows each row's file and
+  row number, so ids are ``<path>:<row>`` as ``stancekit predict`` makes them.
+* :func:`predict_dataset`: what ``stancekit predict --engine dask`` does: read, score, write a
+  partitioned Parquet dataset (``part.00000.parquet`` ...) into a temporary sibling folder that is
+  renamed when every partition is written, and return the summed stats.
+
+The model is never shipped with the tasks: a task carries the model's path and hash, and each
+worker process loads it once (:func:`worker_predictor`). Tasks are pure (a partition in, its rows
+out, one part file written atomically), so Dask may rerun any of them after a worker dies and
+every row is still written exactly once. Dask is imported inside the functions that need it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import shutil
+import threading
+import uuid
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stancekit.errors import InputError, StancekitError, UsageError
+from stancekit.partition import (
+    ROW_COLUMN,
+    SOURCE_COLUMN,
+    PartitionStats,
+    empty_frame,
+    output_columns,
+    score_partition,
+)
+from stancekit.scoring import check_options
+from stancekit.table_pieces import (
+    object_frame,
+    piece_columns,
+    pieces_of,
+    read_piece,
+    table_files,
+)
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stancekit.predictor import StancePredictor
+
+INSTALL_HINT = "pip install 'stancekit[dask]'"
+CONNECT_TIMEOUT = "5s"
+
+
+class DaskMissingError(StancekitError):
+    """The optional Dask extra is not installed."""
+
+
+def require_dask() -> None:
+    """Import dask.dataframe and distributed, or say how to install them.
+
+    Raises
+    ------
+    DaskMissingError
+        Naming ``pip install 'stancekit[dask]'``.
+    """
+    try:
+        import dask.dataframe  # noqa: F401
+        import distributed  # noqa: F401
+    except ImportError as exc:
+        raise DaskMissingError(
+            f"the dask engine needs Dask ({exc.name} is not installed): {INSTALL_HINT}."
+        ) from None
+
+
+@dataclass(frozen=True)
+class ModelRef:
+    """What a task carries instead of the model: its folder, its hash, its labels."""
+
+    path: str
+    sha256: str
+    labels: tuple[str, ...]
+
+
+def model_ref(model: str | Path | None) -> ModelRef:
+    """The reference to ``model`` (a folder, ``$STANCEKIT_MODEL`` or ``models/``), read from its
+    card without loading it."""
+    from stancekit.persist import read_card, resolve_model_dir
+
+    folder = resolve_model_dir(model).resolve()
+    card = read_card(folder)
+    return ModelRef(str(folder), card.model_sha256, tuple(card.labels))
+
+
+_PREDICTORS: dict[tuple[str, str], StancePredictor] = {}
+_LOCK = threading.Lock()
+
+
+def worker_predictor(ref: ModelRef) -> StancePredictor:
+    """The model of ``ref``, loaded once per process (each Dask worker keeps its own)."""
+    key = (ref.path, ref.sha256)
+    with _LOCK:
+        if key not in _PREDICTORS:
+            from stancekit.predictor import StancePredictor
+
+            _PREDICTORS[key] = StancePredictor.load(ref.path)
+        return _PREDICTORS[key]
+
+
+@dataclass(frozen=True)
+class ScoreOptions:
+    """The options every partition is scored with."""
+
+    text_column: str = "text"
+    id_column: str | None = None
+    unit: str = "paragraph"
+    threshold: float | None = None
+    explain: int = 0
+
+
+def _score(frame: Any, ref: ModelRef, options: ScoreOptions, source: str) -> Any:
+    return score_partition(
+        frame,
+        worker_predictor(ref),
+        text_column=options.text_column,
+        id_column=options.id_column,
+        unit=options.unit,
+        threshold=options.threshold,
+        explain=options.explain,
+        source=source,
+    )
+
+
+def _score_frame(
+    frame: pd.DataFrame,
+    ref: ModelRef,
+    options: ScoreOptions,
+    partition_info: dict | None = None,
+) -> pd.DataFrame:
+    number = partition_info["number"] if partition_info else 0
+    return _score(frame, ref, options, f"partition-{number}").frame
+
+
+def score_dataframe(
+    ddf: Any,
+    text_column: str = "text",
+    id_column: str | None = None,
+    model: str | Path | None = None,
+    unit: str = "paragraph",
+    threshold: float | None = None,
+    explain: int = 0,
+) -> Any:
+    """Score every paragraph (or document) of a Dask DataFrame, lazily.
+
+    Parameters
+    ----------
+    ddf : dask.dataframe.DataFrame
+        One document per row; every column but the text is passed through.
+    text_column, id_column : str
+        The text column; the id column (default: ``<path>:<row>`` when the frame comes from
+        :func:`read_tables`, else ``partition-<n>:<row>``).
+    model : path, optional
+        The model folder (default ``$STANCEKIT_MODEL``, else ``models/``); each worker loads it
+        once, so it must be readable at the same path on every worker.
+    unit, threshold, explain
+        As for ``stancekit predict``.
+
+    Returns
+    -------
+    dask.dataframe.DataFrame
+        The scored rows, partition by partition in input order, with the columns of ``stancekit
+        predict --format parquet`` (``paragraph_index`` a nullable integer).
+
+    Raises
+    ------
+    DaskMissingError
+        Dask is not installed.
+    UsageError, InputError
+        A bad option, a missing column (checked on the frame's columns before anything runs).
+    """
+    require_dask()
+    check_options(unit=unit, threshold=threshold, explain=explain)
+    columns = [str(c) for c in ddf.columns]
+    for option, column in (("--text-column", text_column), ("--id-column", id_column)):
+        if column is not None and column not in columns:
+            raise InputError(f"no column {column!r} ({option}); columns are: {', '.join(columns)}.")
+    ref = model_ref(model)
+    meta = empty_frame(output_columns(ref.labels, columns, text_column, explain))
+    options = ScoreOptions(text_column, id_column, unit, threshold, explain)
+    return ddf.map_partitions(_score_frame, ref, options, meta=meta, enforce_metadata=False)
+
+
+def read_tables(inputs: Sequence[str], encoding: str = "utf-8") -> Any:
+    """A Dask DataFrame of the tables ``inputs`` name (see :func:`table_files`), built with
+    ``dask.dataframe.from_map`` over :func:`read_piece`; nothing is read but the first file's
+    columns (and Parquet footers) until it is computed."""
+    require_dask()
+    import dask
+    import dask.dataframe as dd
+
+    pieces = pieces_of(table_files(inputs), encoding)
+    meta = object_frame({n: [] for n in [*piece_columns(pieces[0]), SOURCE_COLUMN]}, 0)
+    meta[ROW_COLUMN] = range(0)
+    # Values stay as read (no conversion to Arrow strings): what stancekit predict passes through.
+    with dask.config.set({"dataframe.convert-string": False}):
+        return dd.from_map(read_piece, pieces, meta=meta, enforce_metadata=False)
+
+
+# -- writing a dataset on a cluster ------------------------------------------------------------
+
+
+def _arrow_schema(columns: Sequence[str]) -> Any:
+    """The Arrow schema ``stancekit predict --format parquet`` writes for these columns."""
+    import pyarrow as pa
+
+    def kind(name: str) -> Any:
+        if name == "paragraph_index":
+            return pa.int64()
+        if name == "margin" or name.startswith("p_"):
+            return pa.float64()
+        return pa.string()
+
+    return pa.schema([(name, kind(name)) for name in columns])
+
+
+def score_piece_to_file(
+    frame: pd.DataFrame,
+    ref: ModelRef,
+    options: ScoreOptions,
+    source: str,
+    columns: Sequence[str],
+    target: str,
+) -> PartitionStats:
+    """Score one partition and write its rows to ``target`` (a Parquet file, written under a
+    temporary name and renamed, so a rerun after a lost worker writes it whole, once)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    result = _score(frame, ref, options, source)
+    if list(result.frame.columns) != list(columns):
+        raise InputError(
+            f"{source}: its columns ({', '.join(c for c in frame.columns if c[:2] != '__')}) "
+            "differ from the first file's; give tables with the same columns."
+        )
+    table = pa.Table.from_pandas(result.frame, schema=_arrow_schema(columns), preserve_index=False)
+    temporary = f"{target}.{uuid.uuid4().hex}.tmp"
+    pq.write_table(table, temporary)
+    os.replace(temporary, target)
+    return result.stats
+
+
+@dataclass(frozen=True)
+class DaskRun:
+    """What :func:`predict_dataset` did: the dataset written, its partitions, the summed stats,
+    and the dashboard's address (``None`` when there is none)."""
+
+    output: Path
+    partitions: int
+    stats: PartitionStats
+    dashboard: str | None
+
+
+def _check_output(output: Path) -> None:
+    if output.exists():
+        raise UsageError(
+            f"--output: {output} exists; the dask engine writes a new folder: remove it or "
+            "choose another name."
+        )
+    if not output.parent.is_dir():
+        raise UsageError(f"--output: {output.parent} is not a folder.")
+
+
+@contextlib.contextmanager
+def cluster_client(scheduler: Any = None) -> Iterator[Any]:
+    """A ``distributed.Client``: ``scheduler`` itself if it is one; connected to the address
+    ``scheduler`` (``tcp://host:8786``, :data:`CONNECT_TIMEOUT`); or, for ``None``, on a
+    ``LocalCluster`` sized to this machine (one single-threaded worker process per core, bound
+    to 127.0.0.1, dashboard on 127.0.0.1 when bokeh is installed), closed afterwards.
+
+    Raises
+    ------
+    InputError
+        The scheduler cannot be reached.
+    """
+    require_dask()
+    from distributed import Client, LocalCluster
+
+    if scheduler is not None and not isinstance(scheduler, str):
+        yield scheduler
+        return
+    if scheduler is not None:
+        try:
+            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
+        except (OSError, TimeoutError, ValueError) as exc:
+            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+            raise InputError(
+                f"cannot reach the Dask scheduler at {scheduler} ({reason[:120]}); check the "
+                "address and that `dask scheduler` runs there, or leave out --scheduler."
+            ) from None
+        with client:
+            yield client
+        return
+    import logging
+
+    cluster = LocalCluster(
+        n_workers=os.cpu_count() or 1,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",  # a free port; the dashboard pages need bokeh
+        silence_logs=logging.CRITICAL,  # a failed task is reported once, by the client
+    )
+    with cluster, Client(cluster) as client:
+        yield client
+
+
+def dashboard_link(client: Any) -> str | None:
+    """The client's dashboard address, or ``None`` when the scheduler has none."""
+    import importlib.util
+
+    if importlib.util.find_spec("bokeh") is None:  # without it the scheduler serves no pages
+        return None
+    try:
+        return client.dashboard_link
+    except Exception:
+        return None
+
+
+def predict_dataset(
+    inputs: Sequence[str],
+    output: str | Path,
+    *,
+    model: str | Path | None = None,
+    text_column: str = "text",
+    id_column: str | None = None,
+    unit: str = "paragraph",
+    threshold: float | None = None,
+    explain: int = 0,
+    encoding: str = "utf-8",
+    scheduler: Any = None,
+    on_submit: Callable[[list[Any], str | None], None] | None = None,
+) -> DaskRun:
+    """Score the tables ``inputs`` name on a Dask cluster into the Parquet dataset ``output``.
+
+    Every partition is written as ``output/part.<n>.parquet`` (rows in input order within and
+    across parts), first into a temporary sibling folder that is renamed to ``output`` once every
+    part is written: a failed run leaves no ``output``.
+
+    Parameters
+    ----------
+    inputs : sequence of str
+        Parquet, CSV, TSV or JSONL files, globs or folders (see :func:`table_files`).
+    output : path
+        The dataset folder to create (must not exist).
+    model, text_column, id_column, unit, threshold, explain, encoding
+        As for ``stancekit predict``; the model folder must be readable by every worker.
+    scheduler : str or distributed.Client, optional
+        A scheduler address, a client, or ``None`` for a ``LocalCluster`` on this machine.
+    on_submit : callable, optional
+        Called with the futures and the dashboard link once the work is submitted (the CLI shows
+        Dask's progress bar there).
+
+    Raises
+    ------
+    DaskMissingError, UsageError, InputError
+        Dask not installed; bad options or an existing output; unreadable input (the message
+        names the file), nothing to score, an unreachable scheduler.
+    """
+    require_dask()
+    check_options(unit=unit, threshold=threshold, explain=explain)
+    output = Path(output)
+    _check_output(output)
+    ref = model_ref(model)
+    files = table_files(inputs)
+    pieces = pieces_of(files, encoding)
+    first_columns = piece_columns(pieces[0])
+    columns = output_columns(ref.labels, first_columns, text_column, explain)
+    options = ScoreOptions(text_column, id_column, unit, threshold, explain)
+    ddf = read_tables([str(f) for f in files], encoding)
+    import dask
+
+    staging = output.parent / f".{output.name}.tmp-{uuid.uuid4().hex[:8]}"
+    staging.mkdir()
+    try:
+        tasks = [
+            dask.delayed(score_piece_to_file, pure=True)(
+                part, ref, options, piece.path, columns, str(staging / f"part.{n:05d}.parquet")
+            )
+            for n, (part, piece) in enumerate(zip(ddf.to_delayed(), pieces, strict=True))
+        ]
+        with cluster_client(scheduler) as client:
+            link = dashboard_link(client)
+            futures = client.compute(tasks)
+            try:
+                if on_submit is not None:
+                    on_submit(futures, link)
+                stats = sum(client.gather(futures), PartitionStats())
+            except BaseException:
+                client.cancel(futures)  # no part written into a folder about to be removed
+                raise
+        if not stats.units:
+            raise InputError("nothing to score: every input was empty.")
+        for leftover in staging.glob("*.tmp"):  # from a task that died while writing
+            leftover.unlink()
+        os.replace(staging, output)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return DaskRun(output, len(pieces), stats, link)
