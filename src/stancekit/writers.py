@@ -95,6 +95,7 @@ def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
     for label, value in p.probabilities.items():
         record[f"p_{label}"] = round(value, 6)
     record["margin"] = round(p.margin, 6)
+    record["date"] = p.date
     _extra(record, p.extra)
     record["text"] = p.text
     if p.explanation is not None:

@@ -68,6 +68,12 @@ def predict_cli(
     id_column: Annotated[
         str | None, typer.Option(help="Tables: the id column [default: path:row].")
     ] = None,
+    date_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Tables: the date column, written as each row's date [default: date, if any]."
+        ),
+    ] = None,
     glob: Annotated[
         str | None,
         typer.Option(help="Folders: which files, e.g. '**/*.html' [default: **/*.txt, **/*.md]."),
@@ -97,7 +103,7 @@ def predict_cli(
     from stancekit.batch import predict_inputs
     from stancekit.sources import SourceOptions
 
-    sources = SourceOptions(text_column, id_column, encoding, lines, glob)
+    sources = SourceOptions(text_column, id_column, encoding, lines, glob, date_column)
     with progress(not quiet and sys.stderr.isatty()) as on_progress:
         run = predict_inputs(
             inputs,
