@@ -12,7 +12,7 @@ from typing import Annotated
 import typer
 
 from stancekit import __version__
-from stancekit.cli import data, evaluate, info, predict, prepare, train, tune
+from stancekit.cli import data, evaluate, info, predict, prepare, train, trends, tune
 
 app = typer.Typer(
     name="stancekit",
@@ -32,6 +32,7 @@ app.command("evaluate")(evaluate.evaluate_cli)
 app.command("tune")(tune.tune_cli)
 app.command("predict")(predict.predict_cli)
 app.command("explain")(predict.explain_cli)
+app.command("trends")(trends.trends_cli)
 app.command("info")(info.info_cli)
 app.add_typer(data.data_app, name="data")
 
