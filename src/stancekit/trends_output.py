@@ -92,15 +92,19 @@ def render_png(result: TrendsResult, path: Path) -> None:
                 linewidth=0,
             )
             ax.plot(xs, share, color=colour, linestyle=style, linewidth=1.6)
-            for x, y, cell in zip(xs, share, cells, strict=True):
-                ax.plot(
-                    x,
-                    y,
-                    marker=marker,
-                    markersize=6,
-                    color=colour,
-                    markerfacecolor="white" if cell.thin else colour,
-                )
+            for thin in (False, True):
+                points = [
+                    (x, y) for x, y, c in zip(xs, share, cells, strict=True) if c.thin == thin
+                ]
+                if points:
+                    ax.plot(
+                        *zip(*points, strict=True),
+                        linestyle="none",
+                        marker=marker,
+                        markersize=6,
+                        color=colour,
+                        markerfacecolor="white" if thin else colour,
+                    )
         handles.append(
             Line2D([], [], color=colour, linestyle=style, marker=marker, label=_short(group, 24))
         )
