@@ -48,14 +48,15 @@ def generate(folder: Path, n: int, jsonl: Path | None, seed: int = 0) -> tuple[i
         lengths = rng.integers(1, 16, size=size // 4 + 16)
         lengths = lengths[: np.searchsorted(np.cumsum(lengths), size) + 1]
         lengths[-1] -= lengths.sum() - size
-        docs = np.repeat(np.arange(documents, documents + len(lengths)), lengths)
+        local = np.repeat(np.arange(len(lengths)), lengths)
+        docs = local + documents
         index = np.concatenate([np.arange(k) for k in lengths])
         org_of_doc = rng.integers(0, len(orgs), len(lengths))
         day_of_doc = rng.integers(0, 26 * 365, len(lengths))
-        lean = rng.dirichlet((2, 2, 3), len(lengths))[docs]
+        lean = rng.dirichlet((2, 2, 3), len(lengths))[local]
         proba = rng.dirichlet((1, 1, 1), size) * 0.5 + lean * 0.5
         label = np.array(LABELS, dtype=object)[proba.argmax(axis=1)]
-        dates = (np.datetime64("2000-01-01") + day_of_doc[docs]).astype(str)
+        dates = (np.datetime64("2000-01-01") + day_of_doc[local]).astype(str)
         table = pa.table(
             {
                 "doc_id": pa.array(np.char.add("doc-", docs.astype(str)).astype(object)),
@@ -65,8 +66,10 @@ def generate(folder: Path, n: int, jsonl: Path | None, seed: int = 0) -> tuple[i
                 "margin": pa.array(np.sort(proba, axis=1)[:, -1] - np.sort(proba, axis=1)[:, -2]),
                 "date": pa.array(dates.astype(object)),
                 "year": pa.array(np.char.partition(dates, "-")[:, 0].astype(object)),
-                "org": pa.array(orgs[org_of_doc][docs]),
-                "text": pa.array(["A paragraph of synthetic scored text, fifty characters."] * size),
+                "org": pa.array(orgs[org_of_doc][local]),
+                "text": pa.array(
+                    ["A paragraph of synthetic scored text, fifty characters."] * size
+                ),
             }
         )
         ds.write_dataset(

@@ -276,3 +276,24 @@ def test_paragraphs_without_a_known_word_are_reported(tiny_model: Path) -> None:
     assert result.exit_code == 0
     assert "warning: 1 paragraph(s) hold no word the model knows" in result.stderr
     assert "text-1#0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--threshold", "60"], "error: --threshold: 60.0 is not a probability between 0 and 1."),
+        (["--jobs", "abc"], "error: Invalid value for '--jobs'"),
+        (["--no-such-option"], "error: No such option: --no-such-option"),
+    ],
+)
+def test_usage_errors_are_one_line(tiny_model: Path, args: list[str], message: str) -> None:
+    result = run("predict", "--model", tiny_model, "Some text.", *args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(message)
+
+
+def test_aggregate_table_is_not_ignored(tiny_model: Path) -> None:
+    result = run("predict", "--model", tiny_model, "-f", "table", "--aggregate", "A.\n\nB.")
+    assert result.exit_code == 0, result.output
+    assert "=> " in result.stdout and "p_abol" not in result.stdout

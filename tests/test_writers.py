@@ -177,3 +177,33 @@ def test_csv_output_is_what_the_csv_module_writes(delimiter: str) -> None:
     CsvWriter(quoted, delimiter=delimiter).write({"a": "carriage\rreturn", "b": "x"})
     rows = list(csv.reader(io.StringIO(quoted.getvalue(), newline=""), delimiter=delimiter))
     assert rows == [["a", "b"], ["carriage\rreturn", "x"]]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_table_fits_the_terminal_width_with_short_unambiguous_headers(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    long = ScoredParagraph(
+        "a-very-long-document-identifier-" * 4,
+        0,
+        "word " * 80,
+        "2020-01-01",
+        "decriminalisation",
+        {"abolitionist": 0.2, "decriminalisation": 0.8},
+        0.6,
+        {},
+        None,
+    )
+    text = render([long, *ROWS], "table", LABELS)
+    assert max(len(line) for line in text.splitlines()) <= width
+    header = text.splitlines()[0].split()
+    assert header[:4] == ["para", "label", "p_abol", "p_decr"]
+    assert "…" in text  # the long text is clipped on the terminal ...
+    assert ("word " * 80).strip() in render([long], "jsonl", LABELS)  # ... never in a file
+
+
+def test_aggregate_table_shows_only_documents() -> None:
+    text = render(ROWS, "table", LABELS, aggregate=True)
+    assert text.count("── ") == 2 and text.count("=> ") == 2
+    assert "text a 0" not in text and not text.startswith("para")

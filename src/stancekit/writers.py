@@ -22,6 +22,7 @@ from stancekit.scoring import (
     ScoredParagraph,
     starts_document,
 )
+from stancekit.termtable import clip
 
 FORMATS = ("table", "jsonl", "csv", "tsv", "parquet")
 _RESERVED = {"doc_id", "paragraph_index", "label", "margin", "text", "date", "paragraphs"}
@@ -258,37 +259,65 @@ class ParquetWriter:
                 self.writer.close()
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 class TableWriter:
-    """A readable table: paragraphs under a header per document, then the document's summary."""
+    """A readable table that fits ``width`` columns (default: the terminal's): paragraphs under
+    a header per document, then the document's summary; with ``aggregate`` only the documents.
 
-    def __init__(self, handle: IO[str], labels: tuple[str, ...], width: int = 60) -> None:
-        self.handle, self.labels, self.width = handle, labels, width
-        heads = "".join(f"{label[:8]:>10}" for label in labels)
-        handle.write(f"{'para':>4}  {'label':<18}{heads}{'margin':>8}  text\n")
+    Probability headers are short, unambiguous label prefixes (``p_abol p_decr p_neut``); long
+    texts and ids are clipped with ``…`` (machine formats keep the full text).
+    """
+
+    def __init__(
+        self,
+        handle: IO[str],
+        labels: tuple[str, ...],
+        width: int | None = None,
+        aggregate: bool = False,
+    ) -> None:
+        from stancekit.labels import UNCERTAIN, short_names
+        from stancekit.termtable import terminal_width
+
+        self.handle, self.labels, self.aggregate = handle, labels, aggregate
+        self.width = max(40, terminal_width() if width is None else width)
+        self.short = short_names((*labels, UNCERTAIN))
+        self.label_width = max(len(label) for label in (*labels, UNCERTAIN))
+        heads = "".join(f"{'p_' + self.short[label]:>7}" for label in labels)
+        head = f"{'para':>4}  {'label':<{self.label_width}}{heads}{'margin':>8}  "
+        self.text_width = max(10, self.width - len(head))
+        if not aggregate:
+            handle.write(f"{head}text\n")
+
+    def _line(self, text: str) -> None:
+        self.handle.write(clip(text, self.width) + "\n")
 
     def paragraph(self, p: ScoredParagraph) -> None:
         if starts_document(p):
-            self.handle.write(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else "") + "\n")
-        probs = "".join(f"{p.probabilities[label]:>10.2f}" for label in self.labels)
+            self._line(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else ""))
+        if self.aggregate:
+            return
+        probs = "".join(f"{p.probabilities[label]:>7.2f}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
         self.handle.write(
-            f"{index:>4}  {p.label:<18}{probs}{p.margin:>8.2f}  {_clip(p.text, self.width)}\n"
+            f"{index:>4}  {p.label:<{self.label_width}}{probs}{p.margin:>8.2f}  "
+            f"{clip(p.text, self.text_width)}\n"
         )
         if p.explanation:
             for label, terms in p.explanation.items():
                 shown = ", ".join(f"{t} {v:+.2f}" for t, v in terms)
-                self.handle.write(f"{'':>6}toward {label}: {shown or '-'}\n")
+                self._line(f"{'':>6}toward {label}: {shown or '-'}")
 
     def document(self, d: DocumentSummary) -> None:
         shares = ", ".join(
-            f"{round(share * d.paragraphs)} {label}" for label, share in d.label_shares.items()
+            f"{round(share * d.paragraphs)} {self.short[label]}"
+            for label, share in d.label_shares.items()
         )
-        means = ", ".join(f"{label} {d.mean_probabilities[label]:.2f}" for label in self.labels)
-        self.handle.write(f"   => {d.label}  (paragraphs: {shares}; mean p: {means})\n\n")
+        means = ", ".join(
+            f"{self.short[label]} {d.mean_probabilities[label]:.2f}" for label in self.labels
+        )
+        self._line(f"   => {d.label}")
+        self._line(f"      paragraphs: {shares}")
+        self._line(f"      mean p: {means}")
+        self.handle.write("\n")
 
 
 def write_results(
@@ -301,14 +330,14 @@ def write_results(
 ) -> int:
     """Write ``scored`` to ``handle`` in ``fmt``; return the number of rows written.
 
-    ``aggregate`` writes one row per document instead of per paragraph (the table always shows
-    both).
+    ``aggregate`` writes one row per document instead of per paragraph (the table: the
+    document lines only).
     """
     check_format(fmt)
     aggregator = DocumentAggregator(labels, abstains)
     rows = 0
     if fmt == "table":
-        table = TableWriter(handle, labels)
+        table = TableWriter(handle, labels, aggregate=aggregate)
         for p in scored:
             if (summary := aggregator.add(p)) is not None:
                 table.document(summary)

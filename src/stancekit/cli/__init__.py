@@ -7,15 +7,37 @@ each command imports the library it needs when it runs.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
+
+#: click's UsageError as typer ships it (typer vendors click; BadParameter derives from it).
+_UsageError: type[Exception] = typer.BadParameter.__base__
 
 from stancekit import __version__
 from stancekit.cli import data, evaluate, info, predict, prepare, train, trends, tune
 
+
+
+class OneLineUsageErrors(TyperGroup):
+    """Usage errors of a command (a bad option value, a missing argument) as one line,
+    ``error: <what> (see stancekit <command> --help)``, exit code 2, instead of click's usage
+    block."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _UsageError as exc:
+            where = getattr(getattr(exc, "ctx", None), "command_path", None) or ctx.command_path
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {message} (see {where} --help)", err=True)
+            raise typer.Exit(getattr(exc, "exit_code", 2)) from None
+
+
 app = typer.Typer(
     name="stancekit",
+    cls=OneLineUsageErrors,
     help="Learn and measure the stance of advocacy texts on prostitution and sex-work law.\n\n"
     "Example: stancekit predict 'Sex work is work, and workers need rights.'",
     no_args_is_help=True,

@@ -55,9 +55,7 @@ def predict_cli(
     threshold: Annotated[
         float | None,
         typer.Option(
-            min=0.0,
-            max=1.0,
-            help="Below this highest probability a paragraph is labelled 'uncertain'.",
+            help="Below this highest probability (0 to 1) a paragraph is labelled 'uncertain'.",
         ),
     ] = None,
     explain: Annotated[
