@@ -124,7 +124,10 @@ def test_explain_inputs_and_page(tiny_model: Path, tmp_path: Path) -> None:
     first = run.items[0]
     assert first.prediction.label == "decriminalisation"
     assert first.explanation.top("decriminalisation", 1)[0][1] > 0
-    assert run.html == page and page.read_text(encoding="utf-8").count("<section>") == 3
+    text = page.read_text(encoding="utf-8")
+    assert run.html == page and text.count("<section>") == 3
+    titles = [line.split("</h2>")[0] for line in text.split("<section><h2>")[1:]]
+    assert titles == ["text-1 #0", "text-1 #1", "text-2 #0"]
     with pytest.raises(InputError, match="nothing to explain"):
         explain_inputs([""], model=tiny_model)
 

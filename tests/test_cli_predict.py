@@ -297,3 +297,15 @@ def test_aggregate_table_is_not_ignored(tiny_model: Path) -> None:
     result = run("predict", "--model", tiny_model, "-f", "table", "--aggregate", "A.\n\nB.")
     assert result.exit_code == 0, result.output
     assert "=> " in result.stdout and "p_abol" not in result.stdout
+
+
+def test_explain_reads_a_tables_text_column(tiny_model: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("url,body\nu1,End demand: criminalise the buyers.\n", encoding="utf-8")
+    result = run("explain", "--model", tiny_model, table)
+    assert_one_error_line(result, "no column 'text' (--text-column)")
+    result = run(
+        "explain", "--model", tiny_model, table, "--text-column", "body", "--id-column", "url"
+    )
+    assert result.exit_code == 0, result.output
+    assert "── u1 #0" in result.stdout

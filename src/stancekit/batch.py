@@ -265,7 +265,13 @@ def explain_inputs(
         from stancekit.explain import render_explanation_html
         from stancekit.files import atomic_write
 
-        page = render_explanation_html(predictor.pipeline, explanations, predictor.labels, top)
+        titles = [
+            unit.doc_id + ("" if unit.paragraph_index is None else f" #{unit.paragraph_index}")
+            for unit in units
+        ]
+        page = render_explanation_html(
+            predictor.pipeline, explanations, predictor.labels, top, titles
+        )
         with atomic_write(html) as handle:
             handle.write(page)
     return ExplainRun(predictor.labels, items, stats, html)

@@ -19,7 +19,6 @@ from stancekit import __version__
 from stancekit.cli import data, evaluate, info, predict, prepare, train, trends, tune
 
 
-
 class OneLineUsageErrors(TyperGroup):
     """Usage errors of a command (a bad option value, a missing argument) as one line,
     ``error: <what> (see stancekit <command> --help)``, exit code 2, instead of click's usage

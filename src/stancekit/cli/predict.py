@@ -131,6 +131,10 @@ def explain_cli(
     inputs: InputsArgument,
     model: ModelOption = None,
     encoding: EncodingOption = "utf-8",
+    text_column: Annotated[str, typer.Option(help="Tables: the text column.")] = "text",
+    id_column: Annotated[
+        str | None, typer.Option(help="Tables: the id column [default: path:row].")
+    ] = None,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Terms shown per label.")] = 10,
     html: Annotated[
         Path | None,
@@ -139,7 +143,7 @@ def explain_cli(
 ) -> None:
     """Show why each paragraph got its label: the exact term contributions of the linear model
     (tf-idf value x coefficient), which add up to its decision score. Every paragraph of the
-    inputs is explained (tables: the 'text' column; use predict --explain K for others).
+    inputs is explained (tables: every row's --text-column).
 
     Example: stancekit explain "End demand: criminalise the buyers." --html why.html
     """
@@ -147,7 +151,11 @@ def explain_cli(
     from stancekit.sources import SourceOptions
 
     run = explain_inputs(
-        inputs, model=model, source_options=SourceOptions(encoding=encoding), html=html, top=top
+        inputs,
+        model=model,
+        source_options=SourceOptions(text_column, id_column, encoding),
+        html=html,
+        top=top,
     )
     warn_skipped(run.stats)
     for item in run.items:
