@@ -37,6 +37,8 @@ run: $(VENV)/.pipeline
 	@echo "(full report: models/report.html; all figures: dvc metrics show)"
 	@echo
 	$(BIN)/stancekit predict seeds/ --format table --threshold 0.6
+	@echo
+	@echo "stancekit is installed in .venv/: type  . .venv/bin/activate  to use it in this shell"
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
