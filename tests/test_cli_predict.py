@@ -309,3 +309,12 @@ def test_explain_reads_a_tables_text_column(tiny_model: Path, tmp_path: Path) ->
     )
     assert result.exit_code == 0, result.output
     assert "── u1 #0" in result.stdout
+
+
+def test_xlsx_follows_the_file_ending_and_needs_a_file(tiny_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "scores.xlsx"
+    result = run("predict", "--model", tiny_model, "A.\n\nB.", "--aggregate", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"PK")
+    result = run("predict", "--model", tiny_model, "A.", "-f", "xlsx")
+    assert result.exit_code == 2 and "give -o FILE.xlsx" in result.stderr

@@ -103,7 +103,7 @@ def predict_inputs(
         A model directory, a loaded predictor, or ``None``: ``$STANCEKIT_MODEL``, else ``models/``.
     output : path, optional
         The file to write, atomically; ``None`` or ``"-"`` writes to ``stdout``.
-    output_format : {"auto", "table", "jsonl", "csv", "tsv", "parquet"}
+    output_format : {"auto", "table", "jsonl", "csv", "tsv", "parquet", "xlsx", "csv-excel"}
         ``"auto"``: from ``output``'s file ending, else a table on a terminal, JSON Lines in a pipe.
     unit : {"paragraph", "document"}
         Split documents at blank lines, or score each whole.
@@ -173,8 +173,9 @@ def predict_inputs(
         rows = write_results(scored, stdout, *args)
     else:
         from stancekit.files import atomic_write
+        from stancekit.writers import BINARY_FORMATS
 
-        with atomic_write(path, "wb" if fmt == "parquet" else "w") as handle:
+        with atomic_write(path, "wb" if fmt in BINARY_FORMATS else "w") as handle:
             rows = write_results(scored, handle, *args)
             if not rows:  # leave no empty output file behind
                 raise _nothing("score")

@@ -163,7 +163,8 @@ def render_explanation_html(
             for label in labels
         )
         sections.append(
-            f"<section><h2>{html.escape(title)}</h2><p class='p'>{html.escape(probs)}</p><p class='t'>{body}</p>"
+            f"<section><h2>{html.escape(title)}</h2><p class='p'>{html.escape(probs)}</p>"
+            f"<p class='t'>{body}</p>"
             f"<table><tr>{tops}</tr></table></section>"
         )
     return (

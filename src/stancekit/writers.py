@@ -24,7 +24,9 @@ from stancekit.scoring import (
 )
 from stancekit.termtable import clip
 
-FORMATS = ("table", "jsonl", "csv", "tsv", "parquet")
+FORMATS = ("table", "jsonl", "csv", "tsv", "parquet", "xlsx", "csv-excel")
+#: Formats written as bytes: they need ``-o FILE``.
+BINARY_FORMATS = ("parquet", "xlsx")
 _RESERVED = {"doc_id", "paragraph_index", "label", "margin", "text", "date", "paragraphs"}
 _RESERVED_PREFIXES = ("p_", "explain_", "share_", "mean_p_", "input_")
 _PARQUET_BATCH = 5000
@@ -35,6 +37,7 @@ FORMAT_BY_SUFFIX = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".parquet": "parquet",
+    ".xlsx": "xlsx",
     ".txt": "table",
 }
 
@@ -73,8 +76,8 @@ def output_format(requested: str, output: Path | None, terminal: bool) -> str:
                 f"--output: cannot tell the format from {output.name!r}: end it in "
                 f"{', '.join(FORMAT_BY_SUFFIX)}, or pass --format."
             )
-    if fmt == "parquet" and output is None:
-        raise UsageError("--format parquet is binary: give -o FILE.parquet.")
+    if fmt in BINARY_FORMATS and output is None:
+        raise UsageError(f"--format {fmt} is binary: give -o FILE.{fmt}.")
     return fmt
 
 
@@ -165,9 +168,11 @@ class CsvWriter:
     step of CSV output. Lists and dicts (explanations, nested input columns) are JSON.
     """
 
-    def __init__(self, handle: IO[str], delimiter: str = ",") -> None:
+    def __init__(
+        self, handle: IO[str], delimiter: str = ",", line_end: str = "\n", bom: bool = False
+    ) -> None:
         self.handle = handle
-        self.delimiter = delimiter
+        self.delimiter, self.line_end, self.bom = delimiter, line_end, bom
         self.fields: list[str] | None = None
 
     def _field(self, value: Any) -> str:
@@ -181,11 +186,13 @@ class CsvWriter:
     def _line(self, values: list[Any]) -> None:
         cells = [self._field(value) for value in values]
         # csv.writer quotes a lone empty field so that the row is not blank
-        self.handle.write((self.delimiter.join(cells) if cells != [""] else '""') + "\n")
+        self.handle.write((self.delimiter.join(cells) if cells != [""] else '""') + self.line_end)
 
     def write(self, record: dict[str, Any]) -> None:
         if self.fields is None:
             self.fields = list(record)
+            if self.bom:
+                self.handle.write("\ufeff")
             self._line(self.fields)
         self._line([record.get(name) for name in self.fields])
 
@@ -346,9 +353,15 @@ def write_results(
         if (summary := aggregator.finish()) is not None:
             table.document(summary)
         return rows
-    writer: JsonlWriter | CsvWriter | ParquetWriter
+    writer: JsonlWriter | CsvWriter | ParquetWriter | XlsxWriter
     if fmt == "tsv":
         writer = CsvWriter(handle, delimiter="\t")
+    elif fmt == "csv-excel":  # UTF-8 with a byte-order mark and CRLF: what Excel expects
+        writer = CsvWriter(handle, line_end="\r\n", bom=True)
+    elif fmt == "xlsx":
+        from stancekit.spreadsheet import XlsxWriter
+
+        writer = XlsxWriter(handle)
     else:
         writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "parquet": ParquetWriter}[fmt](handle)
     try:
@@ -379,8 +392,8 @@ def render(
     abstains: bool = False,
 ) -> str:
     """The output as a string (text formats only); handy in notebooks and tests."""
-    if fmt == "parquet":
-        raise InputError("parquet is binary: write it to a file.")
+    if fmt in BINARY_FORMATS:
+        raise InputError(f"{fmt} is binary: write it to a file.")
     out = io.StringIO()
     write_results(scored, out, fmt, labels, aggregate, abstains)
     return out.getvalue()

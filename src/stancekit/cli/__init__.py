@@ -12,11 +12,11 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-#: click's UsageError as typer ships it (typer vendors click; BadParameter derives from it).
-_UsageError: type[Exception] = typer.BadParameter.__base__
-
 from stancekit import __version__
 from stancekit.cli import data, evaluate, info, predict, prepare, train, trends, tune
+
+#: click's UsageError as typer ships it (typer vendors click; BadParameter derives from it).
+_UsageError: type[Exception] = typer.BadParameter.__base__
 
 
 class OneLineUsageErrors(TyperGroup):

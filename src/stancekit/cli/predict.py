@@ -29,9 +29,10 @@ def predict_cli(
         typer.Option(
             "--format",
             "-f",
-            help="auto, table, jsonl, csv, tsv or parquet. auto: from -o's file ending (.jsonl, "
-            ".ndjson, .csv, .tsv, .parquet, .txt for a table), else a table on a terminal and "
-            "jsonl in a pipe.",
+            help="auto, table, jsonl, csv, tsv, parquet, xlsx (Excel workbook) or csv-excel "
+            "(CSV that Excel opens: UTF-8 with BOM, CRLF). auto: from -o's file ending (.jsonl, "
+            ".ndjson, .csv, .tsv, .parquet, .xlsx, .txt for a table), else a table on a "
+            "terminal and jsonl in a pipe.",
         ),
     ] = "auto",
     output: Annotated[
@@ -48,7 +49,7 @@ def predict_cli(
         bool,
         typer.Option(
             "--aggregate",
-            help="jsonl/csv/parquet: one row per document (label shares, mean probabilities) "
+            help="One row per document (label shares, mean probabilities) "
             "instead of one per paragraph.",
         ),
     ] = False,
@@ -96,6 +97,7 @@ def predict_cli(
       stancekit predict "Criminalising clients puts sex workers in danger."
       stancekit predict seeds/ -o scores.csv
       stancekit predict articles.csv --text-column body --id-column url -o out.parquet -j 2
+      stancekit predict articles.csv --aggregate -o scores.xlsx
       cat posts.txt | stancekit predict - --lines --threshold 0.6 --format jsonl
     """
     from stancekit.batch import predict_inputs
