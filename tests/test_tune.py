@@ -3,9 +3,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from stancekit.evaluation import FoldSummary
 from stancekit.params import Params, PrepareParams, TrainParams, TuneParams
 from stancekit.prepare import prepare
-from stancekit.evaluation import FoldSummary
 from stancekit.tune import TuneResult, grid_points, tune, write_tune_results
 
 
