@@ -95,9 +95,9 @@ def predict_cli(
     \b
     Examples:
       stancekit predict "Criminalising clients puts sex workers in danger."
-      stancekit predict seeds/ -o scores.csv
+      stancekit predict texts/ -o scores.csv
       stancekit predict articles.csv --text-column body --id-column url -o out.parquet -j 2
-      stancekit predict articles.csv --aggregate -o scores.xlsx
+      stancekit predict articles.csv --text-column body --aggregate -o scores.xlsx
       cat posts.txt | stancekit predict - --lines --threshold 0.6 --format jsonl
     """
     from stancekit.batch import predict_inputs

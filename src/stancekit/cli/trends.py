@@ -40,7 +40,7 @@ def trends_cli(
 
     \b
     Examples:
-      stancekit predict articles.csv -o scores.jsonl
+      stancekit predict articles.jsonl -o scores.jsonl
       stancekit trends scores.jsonl --by org -o trends
       stancekit trends scores.jsonl --by org --every quarter --min-docs 2 -o trends
     """
