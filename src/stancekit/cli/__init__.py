@@ -28,7 +28,12 @@ class OneLineUsageErrors(TyperGroup):
         try:
             return super().invoke(ctx)
         except _UsageError as exc:
-            where = getattr(getattr(exc, "ctx", None), "command_path", None) or ctx.command_path
+            failed = getattr(exc, "ctx", None)
+            where = ctx.command_path
+            if failed is not None and failed is not ctx:
+                where = failed.command_path
+            elif ctx.invoked_subcommand:
+                where = f"{where} {ctx.invoked_subcommand}"
             message = " ".join(exc.format_message().split())
             typer.echo(f"error: {message} (see {where} --help)", err=True)
             raise typer.Exit(getattr(exc, "exit_code", 2)) from None

@@ -147,7 +147,9 @@ def explain_cli(
     (tf-idf value x coefficient), which add up to its decision score. Every paragraph of the
     inputs is explained (tables: every row's --text-column).
 
-    Example: stancekit explain "End demand: criminalise the buyers." --html why.html
+    \b
+    Example:
+      stancekit explain "End demand: criminalise the buyers." --html why.html
     """
     from stancekit.batch import explain_inputs
     from stancekit.sources import SourceOptions
