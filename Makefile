@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench clean help
+.PHONY: run test test-quick lint bench bench-trends clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -14,6 +14,7 @@ help:
 	@echo "make test-quick - the test suite without the slow end-to-end and model tests"
 	@echo "make lint  - ruff"
 	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
+	@echo "make bench-trends - stancekit trends at scale: wall time, peak RSS (TRENDS_N=10000000 rows)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -58,6 +59,12 @@ P ?= 300000
 bench: $(VENV)/.dev
 	$(BIN)/dvc repro
 	$(BIN)/python benchmarks/bench_predict.py --n $(N) --parallel-n $(P)
+
+# stancekit trends on TRENDS_N generated scored rows (a partitioned Parquet folder): wall time and
+# peak RSS. Needs no model. Override: make bench-trends TRENDS_N=2000000
+TRENDS_N ?= 10000000
+bench-trends: $(VENV)/.dev
+	$(BIN)/python benchmarks/bench_trends.py --n $(TRENDS_N)
 
 clean:
 	rm -rf $(VENV) data/prepared models/model.joblib models/model_card.json
