@@ -125,7 +125,7 @@ def render_png(result: TrendsResult, path: Path) -> None:
         ax.set_xlabel(result.every)
         ax.set_xticks(range(0, len(periods), step))
         ax.set_xticklabels(periods[::step], rotation=45 if len(periods) > 6 else 0, ha="right")
-        ax.set_ylim(0, 1)
+        ax.set_ylim(-0.03, 1.03)  # lines at 0 and 1 stay visible
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("share of paragraphs (95% interval)")
     dropped = len(result.groups) - len(groups)
