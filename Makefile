@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench bench-startup bench-dask realworld clean help
+.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends realworld clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -17,6 +17,7 @@ help:
 	@echo "make realworld - final check of the shipped model on ../shared/realworld-dev (never tune on it)"
 	@echo "make bench-startup - one-text stancekit predict against a bare sklearn import (seconds)"
 	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
+	@echo "make bench-trends - stancekit trends at scale: wall time, peak RSS (TRENDS_N=10000000 rows)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -40,6 +41,8 @@ run: $(VENV)/.pipeline
 	@echo "(full report: models/report.html; all figures: dvc metrics show)"
 	@echo
 	$(BIN)/stancekit predict seeds/ --format table --threshold 0.6
+	@echo
+	@echo "stancekit is installed in .venv/: type  . .venv/bin/activate  to use it in this shell"
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest
@@ -81,6 +84,11 @@ DASK_N ?= 1000000
 bench-dask: $(VENV)/.dev
 	$(BIN)/dvc repro
 	$(BIN)/python benchmarks/bench_dask.py --n $(DASK_N)
+# stancekit trends on TRENDS_N generated scored rows (a partitioned Parquet folder): wall time and
+# peak RSS. Needs no model. Override: make bench-trends TRENDS_N=2000000
+TRENDS_N ?= 10000000
+bench-trends: $(VENV)/.dev
+	$(BIN)/python benchmarks/bench_trends.py --n $(TRENDS_N)
 
 clean:
 	rm -rf $(VENV) data/prepared models/heldout models/model.joblib models/model.json \

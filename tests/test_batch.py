@@ -124,6 +124,60 @@ def test_explain_inputs_and_page(tiny_model: Path, tmp_path: Path) -> None:
     first = run.items[0]
     assert first.prediction.label == "decriminalisation"
     assert first.explanation.top("decriminalisation", 1)[0][1] > 0
-    assert run.html == page and page.read_text(encoding="utf-8").count("<section>") == 3
+    text = page.read_text(encoding="utf-8")
+    assert run.html == page and text.count("<section>") == 3
+    titles = [line.split("</h2>")[0] for line in text.split("<section><h2>")[1:]]
+    assert titles == ["text-1 #0", "text-1 #1", "text-2 #0"]
     with pytest.raises(InputError, match="nothing to explain"):
         explain_inputs([""], model=tiny_model)
+
+
+def test_paragraph_rows_carry_the_date_line_and_pass_through_org(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    stream = io.StringIO()
+    predict_inputs(
+        ["date 2016-10-10\nSex work is work.\n\nThe court adjourned."],
+        model=tiny_model,
+        output_format="jsonl",
+        stdout=stream,
+    )
+    rows = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [row["date"] for row in rows] == ["2016-10-10", "2016-10-10"]
+
+
+@pytest.mark.parametrize("column", [None, "published"])
+def test_a_tables_date_column_becomes_the_rows_date(
+    tiny_model: Path, tmp_path: Path, column: str | None
+) -> None:
+    name = column or "date"
+    table = tmp_path / "articles.csv"
+    table.write_text(
+        f"org,{name},text\nSWAN,2019-03-01T10:00,Sex work is work.\n"
+        f"EWL,2020-01-02,End demand now.\n",
+        encoding="utf-8",
+    )
+    stream = io.StringIO()
+    predict_inputs(
+        [str(table)],
+        model=tiny_model,
+        output_format="jsonl",
+        source_options=SourceOptions(date_column=column),
+        stdout=stream,
+    )
+    rows = [json.loads(line) for line in stream.getvalue().splitlines()]
+    assert [(r["org"], r["date"]) for r in rows] == [("SWAN", "2019-03-01"), ("EWL", "2020-01-02")]
+    assert not any(key.endswith(name) and key != "date" for key in rows[0])
+
+
+def test_a_missing_date_column_is_named(tiny_model: Path, tmp_path: Path) -> None:
+    table = tmp_path / "articles.csv"
+    table.write_text("org,text\nSWAN,Sex work is work.\n", encoding="utf-8")
+    with pytest.raises(InputError, match="--date-column"):
+        predict_inputs(
+            [str(table)],
+            model=tiny_model,
+            output_format="jsonl",
+            source_options=SourceOptions(date_column="published"),
+            stdout=io.StringIO(),
+        )

@@ -156,3 +156,29 @@ def test_evaluate_reads_the_model_from_the_environment(
     monkeypatch.setenv("STANCEKIT_MODEL", str(tmp_path / "none"))
     result = run("evaluate", "--data", tiny_corpus, "--out", out)
     assert result.exit_code == 1 and f"no trained model in {tmp_path / 'none'}/" in result.stderr
+
+
+def test_evaluate_data_runs_outside_the_project(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    from conftest import REPO
+
+    shutil.copy(REPO / "examples" / "mine.csv", tmp_path / "mine.csv")
+    monkeypatch.chdir(tmp_path)  # no params.yaml here or above: the defaults
+    result = run(
+        "evaluate",
+        "--model",
+        tiny_model,
+        "--data",
+        "mine.csv",
+        "--text-column",
+        "body",
+        "--label-column",
+        "stance",
+        "--out",
+        "reports/mine",
+    )
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "reports" / "mine" / "metrics.json").is_file()

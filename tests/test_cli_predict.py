@@ -276,3 +276,45 @@ def test_paragraphs_without_a_known_word_are_reported(tiny_model: Path) -> None:
     assert result.exit_code == 0
     assert "warning: 1 paragraph(s) hold no word the model knows" in result.stderr
     assert "text-1#0" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--threshold", "60"], "error: --threshold: 60.0 is not a probability between 0 and 1."),
+        (["--jobs", "abc"], "error: Invalid value for '--jobs'"),
+        (["--no-such-option"], "error: No such option: --no-such-option"),
+    ],
+)
+def test_usage_errors_are_one_line(tiny_model: Path, args: list[str], message: str) -> None:
+    result = run("predict", "--model", tiny_model, "Some text.", *args)
+    assert result.exit_code == 2
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith(message)
+
+
+def test_aggregate_table_is_not_ignored(tiny_model: Path) -> None:
+    result = run("predict", "--model", tiny_model, "-f", "table", "--aggregate", "A.\n\nB.")
+    assert result.exit_code == 0, result.output
+    assert "=> " in result.stdout and "p_abol" not in result.stdout
+
+
+def test_explain_reads_a_tables_text_column(tiny_model: Path, tmp_path: Path) -> None:
+    table = tmp_path / "t.csv"
+    table.write_text("url,body\nu1,End demand: criminalise the buyers.\n", encoding="utf-8")
+    result = run("explain", "--model", tiny_model, table)
+    assert_one_error_line(result, "no column 'text' (--text-column)")
+    result = run(
+        "explain", "--model", tiny_model, table, "--text-column", "body", "--id-column", "url"
+    )
+    assert result.exit_code == 0, result.output
+    assert "── u1 #0" in result.stdout
+
+
+def test_xlsx_follows_the_file_ending_and_needs_a_file(tiny_model: Path, tmp_path: Path) -> None:
+    out = tmp_path / "scores.xlsx"
+    result = run("predict", "--model", tiny_model, "A.\n\nB.", "--aggregate", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"PK")
+    result = run("predict", "--model", tiny_model, "A.", "-f", "xlsx")
+    assert result.exit_code == 2 and "give -o FILE.xlsx" in result.stderr

@@ -22,5 +22,9 @@ def test_tune_prints_the_ranking_and_the_dvc_command(
         tmp_path / "tune",
     )
     assert result.exit_code == 0, result.output
-    assert "apply with: dvc exp run -S 'train.C=" in result.stdout
+    header, *rows = result.stdout.split("\n\n")[0].splitlines()
+    assert header.split() == ["rank", "macro-F1", "±", "std", "C", "ngram_range"]
+    assert len(rows) == 4 and "{" not in result.stdout  # a plain table, no Python dicts
+    assert sum("<- current" in row for row in rows) == 1
+    assert "current settings" in result.stdout
     assert "[4/4]" in result.stderr and (tmp_path / "tune" / "results.csv").is_file()

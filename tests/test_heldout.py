@@ -272,3 +272,16 @@ def test_rows_the_model_cannot_label_are_refused(binary) -> None:
     rows = held_out_rows(lambda row: row["label"] == "neutral")
     with pytest.raises(DataError, match="neutral rows only"):
         score_held_out(binary, rows, EVALUATE, TRAIN_LABELS, "neutral rows only")
+
+
+def test_breakdown_by_genre_and_region(predictor) -> None:
+    rows = held_out_rows()
+    for row in rows:
+        row["genre"] = "news" if row["doc_id"] in ("h0", "h1", "h2") else "blog"
+    result = score_held_out(predictor, rows, EVALUATE, TRAIN_LABELS, "x")
+    assert set(result.breakdown) == {"genre"}  # no row has a region
+    news, blog = result.breakdown["genre"]["news"], result.breakdown["genre"]["blog"]
+    assert (news["rows"], news["documents"], news["accuracy"]) == (6, 3, 1.0)
+    assert (blog["rows"], blog["documents"]) == (7, 4)
+    assert blog["accuracy"] == pytest.approx(4 / 7)  # rows 6, 7 and 9 are wrong
+    assert score_held_out(predictor, held_out_rows(), EVALUATE, TRAIN_LABELS, "x").breakdown == {}

@@ -94,3 +94,30 @@ def test_the_card_is_deterministic(
     monkeypatch.setenv("SOURCE_DATE_EPOCH", "yesterday")
     with pytest.raises(ParamsError, match="SOURCE_DATE_EPOCH='yesterday' is not a whole number"):
         build_time()
+
+
+def test_the_projects_model_is_found_from_any_folder_inside_it(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import shutil
+
+    project = tmp_path / "project"
+    shutil.copytree(tiny_model, project / "models")
+    (project / "dvc.yaml").write_text("stages: {}\n", encoding="utf-8")
+    deep = project / "examples" / "more"
+    deep.mkdir(parents=True)
+    monkeypatch.delenv("STANCEKIT_MODEL", raising=False)
+    monkeypatch.chdir(deep)
+    assert resolve_model_dir(None) == project / "models"
+    assert StancePredictor.load().labels
+    monkeypatch.chdir(project)
+    assert resolve_model_dir(None) == Path("models")
+    # $STANCEKIT_MODEL and an explicit path still come first
+    monkeypatch.chdir(deep)
+    monkeypatch.setenv("STANCEKIT_MODEL", str(tiny_model))
+    assert resolve_model_dir(None) == tiny_model
+    assert resolve_model_dir(tmp_path / "other") == tmp_path / "other"
+    # outside any project: models/ of the current folder, as before
+    monkeypatch.delenv("STANCEKIT_MODEL")
+    monkeypatch.chdir(tmp_path)
+    assert resolve_model_dir(None) == Path("models")

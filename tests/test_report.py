@@ -148,3 +148,15 @@ def test_write_html_report_writes_the_rendered_page(tmp_path: Path, no_png: None
     assert written == render_html(factory.evaluation())
     assert "<h2>Provenance</h2>" in written
     assert not [p for p in path.parent.iterdir() if p != path]  # no temporary file left
+
+
+def test_breakdown_by_genre_and_region_is_shown_when_the_rows_carry_them(page: str) -> None:
+    assert "by genre and region" not in page
+    evaluation = factory.evaluation()
+    scores = {"rows": 12, "documents": 3, "accuracy": 0.75, "macro_f1": 0.7}
+    held_out = replace(
+        evaluation.held_out, breakdown={"genre": {"news": scores}, "region": {"Sweden": scores}}
+    )
+    shown = render_html(replace(evaluation, held_out=held_out))
+    assert "Held-out scores by genre and region" in shown
+    assert "<td>news</td>" in shown and "<td>Sweden</td>" in shown and "0.750" in shown

@@ -177,3 +177,58 @@ def test_csv_output_is_what_the_csv_module_writes(delimiter: str) -> None:
     CsvWriter(quoted, delimiter=delimiter).write({"a": "carriage\rreturn", "b": "x"})
     rows = list(csv.reader(io.StringIO(quoted.getvalue(), newline=""), delimiter=delimiter))
     assert rows == [["a", "b"], ["carriage\rreturn", "x"]]
+
+
+@pytest.mark.parametrize("width", [60, 80, 120])
+def test_table_fits_the_terminal_width_with_short_unambiguous_headers(
+    width: int, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", str(width))
+    long = ScoredParagraph(
+        "a-very-long-document-identifier-" * 4,
+        0,
+        "word " * 80,
+        "2020-01-01",
+        "decriminalisation",
+        {"abolitionist": 0.2, "decriminalisation": 0.8},
+        0.6,
+        {},
+        None,
+    )
+    text = render([long, *ROWS], "table", LABELS)
+    assert max(len(line) for line in text.splitlines()) <= width
+    header = text.splitlines()[0].split()
+    assert header[:4] == ["para", "label", "p_abol", "p_decr"]
+    assert "…" in text  # the long text is clipped on the terminal ...
+    assert ("word " * 80).strip() in render([long], "jsonl", LABELS)  # ... never in a file
+
+
+def test_aggregate_table_shows_only_documents() -> None:
+    text = render(ROWS, "table", LABELS, aggregate=True)
+    assert text.count("── ") == 2 and text.count("=> ") == 2
+    assert "text a 0" not in text and not text.startswith("para")
+
+
+def test_csv_excel_has_a_bom_and_crlf() -> None:
+    text = render([scored("ä", 0, "abolitionist", 0.2, note="Zoë, «quoted»")], "csv-excel", LABELS)
+    assert text.startswith("\ufeffdoc_id,") and text.count("\r\n") == 2
+    rows = list(csv.DictReader(io.StringIO(text.lstrip("\ufeff"))))
+    assert rows[0]["doc_id"] == "ä" and rows[0]["note"] == "Zoë, «quoted»"
+
+
+def test_xlsx_round_trip_keeps_text_and_refuses_stdout(tmp_path: Path) -> None:
+    from openpyxl import load_workbook
+
+    path = tmp_path / "out.xlsx"
+    rows = [scored("c", 0, "abolitionist", 0.4, note="=1+1 is text"), *ROWS]
+    with path.open("wb") as handle:
+        assert write_results(rows, handle, "xlsx", LABELS) == 4
+    sheet = load_workbook(path, read_only=True)["scores"]
+    values = list(sheet.iter_rows(values_only=True))
+    assert values[0][:3] == ("doc_id", "paragraph_index", "label")
+    assert [v[0] for v in values[1:]] == ["c", "a", "a", "b"]
+    header = list(values[0])
+    assert values[2][header.index("p_decriminalisation")] == pytest.approx(0.8)
+    assert values[1][header.index("note")] == "=1+1 is text"
+    with pytest.raises(InputError, match="binary"):
+        render(ROWS, "xlsx", LABELS)

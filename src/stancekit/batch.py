@@ -108,7 +108,7 @@ def predict_inputs(
         A model directory, a loaded predictor, or ``None``: ``$STANCEKIT_MODEL``, else ``models/``.
     output : path, optional
         The file to write, atomically; ``None`` or ``"-"`` writes to ``stdout``.
-    output_format : {"auto", "table", "jsonl", "csv", "tsv", "parquet"}
+    output_format : {"auto", "table", "jsonl", "csv", "tsv", "parquet", "xlsx", "csv-excel"}
         ``"auto"``: from ``output``'s file ending, else a table on a terminal, JSON Lines in a pipe.
     unit : {"paragraph", "document"}
         Split documents at blank lines, or score each whole.
@@ -181,8 +181,9 @@ def predict_inputs(
         rows = write_results(scored, stdout, *args)
     else:
         from stancekit.files import atomic_write
+        from stancekit.writers import BINARY_FORMATS
 
-        with atomic_write(path, "wb" if fmt == "parquet" else "w") as handle:
+        with atomic_write(path, "wb" if fmt in BINARY_FORMATS else "w") as handle:
             rows = write_results(scored, handle, *args)
             if not rows:  # leave no empty output file behind
                 raise _nothing("score")
@@ -276,7 +277,13 @@ def explain_inputs(
         from stancekit.explain import render_explanation_html
         from stancekit.files import atomic_write
 
-        page = render_explanation_html(predictor.pipeline, explanations, predictor.labels, top)
+        titles = [
+            unit.doc_id + ("" if unit.paragraph_index is None else f" #{unit.paragraph_index}")
+            for unit in units
+        ]
+        page = render_explanation_html(
+            predictor.pipeline, explanations, predictor.labels, top, titles
+        )
         with atomic_write(html) as handle:
             handle.write(page)
     return ExplainRun(predictor.labels, items, stats, html)

@@ -74,6 +74,9 @@ class HeldOutResult:
         Rows whose label the model does not predict, by label.
     predictions : list of (str, str)
         ``(actual, predicted)`` per scored row.
+    breakdown : dict
+        ``field -> value -> {"rows", "documents", "accuracy", "macro_f1"}`` for the rows' genre
+        and region (fields the rows lack are left out); macro-F1 over the labels present.
     """
 
     labels: list[str]
@@ -95,6 +98,7 @@ class HeldOutResult:
     confident_errors: list[dict[str, Any]]
     unscored: dict[str, int]
     predictions: list[tuple[str, str]]
+    breakdown: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
 
     @property
     def beats_lexicon(self) -> bool:

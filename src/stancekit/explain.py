@@ -150,14 +150,20 @@ def token_weights(pipeline: Any, explanation: Explanation, label: str) -> list[t
 
 
 def render_explanation_html(
-    pipeline: Any, explanations: Sequence[Explanation], labels: Sequence[str], k: int = 10
+    pipeline: Any,
+    explanations: Sequence[Explanation],
+    labels: Sequence[str],
+    k: int = 10,
+    titles: Sequence[str] | None = None,
 ) -> str:
-    """An HTML page: each text with its words shaded by contribution toward the second label
-    (blue) or the first (red), the probabilities, and the top ``k`` terms per label."""
+    """An HTML page: each text under its title (``titles``: which document and paragraph it is),
+    its words shaded by contribution toward the second label (blue) or the first (red), the
+    probabilities, and the top ``k`` terms per label."""
     first, second = labels[0], labels[-1]
     probabilities = pipeline.predict_proba([e.text for e in explanations])
     sections = []
-    for explanation, proba in zip(explanations, probabilities, strict=True):
+    titles = titles if titles is not None else [f"text {i + 1}" for i in range(len(explanations))]
+    for title, explanation, proba in zip(titles, explanations, probabilities, strict=True):
         chunks = token_weights(pipeline, explanation, second)
         scale = max((abs(w) for _, w in chunks), default=1.0) or 1.0
         body = "".join(
@@ -176,13 +182,15 @@ def render_explanation_html(
             for label in labels
         )
         sections.append(
-            f"<section><p class='p'>{html.escape(probs)}</p><p class='t'>{body}</p>"
+            f"<section><h2>{html.escape(title)}</h2><p class='p'>{html.escape(probs)}</p>"
+            f"<p class='t'>{body}</p>"
             f"<table><tr>{tops}</tr></table></section>"
         )
     return (
         "<!doctype html><html><head><meta charset='utf-8'><title>stancekit explain</title><style>"
         "body{font:16px/1.7 system-ui,sans-serif;max-width:900px;margin:2em auto;padding:0 1em}"
         "section{border-bottom:1px solid #ddd;padding:1em 0} .p{color:#555;font-size:.9em}"
+        "h2{font-size:1em;margin:0}"
         "td{vertical-align:top;padding-right:3em;font-size:.9em}</style></head><body>"
         f"<h1>Why these labels</h1><p>Words shaded <span style='background:rgba(40,110,220,.5)'>"
         f"blue</span> push toward <b>{html.escape(second)}</b>, <span style='background:"

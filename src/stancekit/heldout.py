@@ -77,6 +77,45 @@ def _neutral_abstention(
     }
 
 
+#: Row fields the held-out scores are broken down by.
+BREAKDOWN_FIELDS = ("genre", "region")
+
+
+def breakdown(
+    rows: Sequence[Row], y_true: Sequence[str], y_pred: Sequence[str]
+) -> dict[str, dict[str, dict[str, Any]]]:
+    """Accuracy and macro-F1 (over the labels present) of the scored ``rows`` per value of each
+    of :data:`BREAKDOWN_FIELDS` they carry; rows without a value count as ``unknown``."""
+    from sklearn.metrics import f1_score
+
+    found: dict[str, dict[str, dict[str, Any]]] = {}
+    for name in BREAKDOWN_FIELDS:
+        if not any(row.get(name) for row in rows):
+            continue
+        values = [str(row.get(name) or "unknown") for row in rows]
+        found[name] = {}
+        for value in sorted(set(values)):
+            picked = [i for i, v in enumerate(values) if v == value]
+            actual = [y_true[i] for i in picked]
+            predicted = [y_pred[i] for i in picked]
+            found[name][value] = {
+                "rows": len(picked),
+                "documents": len({rows[i]["doc_id"] for i in picked}),
+                "accuracy": sum(a == b for a, b in zip(actual, predicted, strict=True))
+                / len(picked),
+                "macro_f1": float(
+                    f1_score(
+                        actual,
+                        predicted,
+                        labels=sorted(set(actual)),
+                        average="macro",
+                        zero_division=0,
+                    )
+                ),
+            }
+    return found
+
+
 def score_held_out(
     predictor: StancePredictor,
     rows: Sequence[Row],
@@ -196,4 +235,5 @@ def score_held_out(
         ],
         unscored=dict(Counter(row["label"] for row in rows if row["label"] not in labels)),
         predictions=list(zip(y_true, y_pred, strict=True)),
+        breakdown=breakdown(scored, y_true, y_pred),
     )

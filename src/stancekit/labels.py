@@ -15,3 +15,23 @@ STANCES: tuple[str, ...] = (DECRIMINALISATION, ABOLITIONIST)
 #: What :meth:`stancekit.StancePredictor.predict` answers below its ``threshold``: no label is
 #: probable enough. Never a training label.
 UNCERTAIN = "uncertain"
+
+
+def short_names(labels: tuple[str, ...] | list[str], least: int = 4) -> dict[str, str]:
+    """The shortest prefix of each label, at least ``least`` characters, that no other label
+    shares: ``abol``, ``decr``, ``neut``, ``unce`` (for narrow terminal headers).
+
+    Examples
+    --------
+    >>> short_names(["abolitionist", "decriminalisation", "neutral"])
+    {'abolitionist': 'abol', 'decriminalisation': 'decr', 'neutral': 'neut'}
+    """
+    names = {}
+    for label in labels:
+        size = least
+        while size < len(label) and any(
+            other != label and other.startswith(label[:size]) for other in labels
+        ):
+            size += 1
+        names[label] = label[:size]
+    return names

@@ -101,9 +101,33 @@ def library_versions() -> dict[str, str]:
     }
 
 
+#: What marks a stancekit project's root folder (as ``.git`` marks a git repository's).
+PROJECT_MARKERS = ("dvc.yaml", "params.yaml", f"{DEFAULT_MODEL_DIR}/{CARD_FILE}")
+
+
+def find_project_root(start: str | Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` (default: the current folder) that holds
+    ``dvc.yaml``, ``params.yaml`` or ``models/model_card.json``; ``None`` if there is none."""
+    folder = Path.cwd() if start is None else Path(start).resolve()
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).is_file() for marker in PROJECT_MARKERS):
+            return candidate
+    return None
+
+
 def default_model_dir() -> Path:
-    """``$STANCEKIT_MODEL`` if set, else ``models/`` in the current folder."""
-    return Path(os.environ.get(MODEL_ENV_VAR) or DEFAULT_MODEL_DIR)
+    """``$STANCEKIT_MODEL`` if set; else ``models/`` of the project the current folder is in
+    (the nearest folder above with ``dvc.yaml``, ``params.yaml`` or ``models/model_card.json``,
+    see :func:`find_project_root`), so commands work from any folder inside the project; else
+    ``models/`` in the current folder."""
+    if os.environ.get(MODEL_ENV_VAR):
+        return Path(os.environ[MODEL_ENV_VAR])
+    if (DEFAULT_MODEL_DIR / MODEL_FILE).is_file():
+        return DEFAULT_MODEL_DIR
+    root = find_project_root()
+    if root is None or root == Path.cwd():
+        return DEFAULT_MODEL_DIR
+    return root / DEFAULT_MODEL_DIR
 
 
 def resolve_model_dir(path: str | Path | None) -> Path:

@@ -261,6 +261,27 @@ def _provenance(evaluation: Evaluation) -> str:
     return f"<h2>Provenance</h2><table>{items}</table>"
 
 
+def _breakdown(h: HeldOutResult) -> str:
+    """Held-out scores per genre and per region (where the rows carry them)."""
+    parts = []
+    for name, values in h.breakdown.items():
+        rows = [
+            (value, [str(s["rows"]), str(s["documents"]), _fmt(s["accuracy"]), _fmt(s["macro_f1"])])
+            for value, s in sorted(values.items(), key=lambda item: -item[1]["rows"])
+        ]
+        parts.append(
+            f"<h3>By {html.escape(name)}</h3>"
+            + _table([name, "paragraphs", "documents", "accuracy", "macro-F1"], rows)
+        )
+    if not parts:
+        return ""
+    return (
+        "<h2>Held-out scores by genre and region</h2><p class='muted'>Small groups move a lot "
+        "from one paragraph to the next: read the counts before the scores. Macro-F1 is over the "
+        "labels present in each group.</p>" + "".join(parts)
+    )
+
+
 def render_html(evaluation: Evaluation) -> str:
     """The whole report as one HTML string."""
     h = evaluation.held_out
@@ -293,6 +314,7 @@ def render_html(evaluation: Evaluation) -> str:
             f"and {n['stance_abstained_share']:.0%} of stance paragraphs are marked uncertain; "
             f"accuracy on the stance paragraphs answered: {n['stance_accuracy_answered']:.3f}.</p>"
         )
+    parts.append(_breakdown(h))
     parts.append(_comparison(evaluation))
     parts += ["<h2>Plots</h2><div class='grid'>", *figures, "</div>"]
     parts.append("<h2>Top terms per class</h2><div class='grid'>")

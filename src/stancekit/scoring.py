@@ -153,18 +153,17 @@ def iter_units(records: Iterable[SourceRecord], unit: str, stats: ScoringStats) 
     for record in records:
         stats.documents += 1
         document = segment_document(record.text)
+        date = record.date or document.date
         if not document.paragraphs:
             stats.empty.add(record.doc_id)
             continue
         if unit == "paragraph":
             for index, paragraph in enumerate(document.paragraphs):
                 stats.units += 1
-                yield Unit(record.doc_id, index, paragraph, document.date, record.extra)
+                yield Unit(record.doc_id, index, paragraph, date, record.extra)
         else:
             stats.units += 1
-            yield Unit(
-                record.doc_id, None, "\n\n".join(document.paragraphs), document.date, record.extra
-            )
+            yield Unit(record.doc_id, None, "\n\n".join(document.paragraphs), date, record.extra)
 
 
 def _chunks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:

@@ -49,11 +49,13 @@ DEFAULT_GLOBS = ("**/*.txt", "**/*.md")
 
 
 class SourceRecord(NamedTuple):
-    """One document to score: its id, its text, and columns to pass through to the output."""
+    """One document to score: its id, its text, columns to pass through to the output, and its
+    date (a table's date column; else the text's ``date YYYY-MM-DD`` line gives it)."""
 
     doc_id: str
     text: str
     extra: Mapping[str, Any] = MappingProxyType({})
+    date: str | None = None
 
 
 @dataclass(frozen=True)
@@ -65,6 +67,8 @@ class SourceOptions:
     encoding: str = "utf-8"
     lines: bool = False
     glob: str | None = None
+    #: Tables: the column holding each row's date (``None``: a column named ``date``, if any).
+    date_column: str | None = None
 
     def __post_init__(self) -> None:
         try:
@@ -148,8 +152,25 @@ def check_columns(path: Path, columns: Sequence[str], wanted: Mapping[str, str |
 
 def _check_columns(path: Path, columns: Sequence[str], options: SourceOptions) -> None:
     check_columns(
-        path, columns, {"--text-column": options.text_column, "--id-column": options.id_column}
+        path,
+        columns,
+        {
+            "--text-column": options.text_column,
+            "--id-column": options.id_column,
+            "--date-column": options.date_column,
+        },
     )
+
+
+def _cell_date(value: Any) -> str | None:
+    """A table cell as an ISO date string (``None`` when empty); dates keep their first 10
+    characters (``2016-10-10T12:00`` -> ``2016-10-10``)."""
+    if value is None or value == "":
+        return None
+    if hasattr(value, "isoformat"):
+        value = value.isoformat()
+    text = str(value).strip()
+    return text[:10] if len(text) > 10 and text[10] in "T " else text or None
 
 
 def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[dict[str, Any]]:
@@ -233,6 +254,7 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
     ``<path as given>:<row>`` (unique across folders)."""
     name = str(path)
     id_column, text_column = options.id_column, options.text_column
+    date_column = options.date_column or "date"
     for number, row in enumerate(_table_rows(path, options), start=1):
         if id_column is None:
             doc_id = f"{name}:{number}"
@@ -248,7 +270,8 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
                 f"{path}: row {number}: {text_column!r} holds a JSON "
                 f"{'list' if isinstance(text, list) else 'object'}, not text."
             )
-        yield SourceRecord(doc_id, "" if text is None else str(text), row)
+        date = _cell_date(row.pop(date_column)) if date_column in row else None
+        yield SourceRecord(doc_id, "" if text is None else str(text), row, date)
 
 
 def _iter_file(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:

@@ -27,34 +27,101 @@ from stancekit.params import Params, TrainParams
 DEFAULT_TUNE_DIR = Path("models/tune")
 
 
+def _plain(value: Any) -> Any:
+    """Grid and params values compared alike (lists as tuples)."""
+    return tuple(value) if isinstance(value, list | tuple) else value
+
+
+def yaml_value(value: Any) -> str:
+    """A value as ``dvc exp run -S`` takes it: ``[1,2]``, ``true``, ``null``, ``4.0``."""
+    if isinstance(value, tuple | list):
+        return "[" + ",".join(str(v) for v in value) + "]"
+    if value is None:
+        return "null"
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 @dataclass(frozen=True)
 class TuneResult:
     """Every grid point with its CV summary (of the first grouping) and its score (the mean
-    macro-F1 over the groupings), best first."""
+    macro-F1 over the groupings), best first; ``noise`` is each point's standard deviation of
+    macro-F1 over the folds (mean over the groupings), and ``current`` the values params.yaml
+    has now for the grid's keys."""
 
     results: list[tuple[dict[str, Any], FoldSummary]]
     scores: list[float] | None = None
+    noise: list[float] | None = None
+    current: dict[str, Any] | None = None
 
     @property
     def best(self) -> dict[str, Any]:
         return self.results[0][0]
 
-    def dvc_command(self) -> str:
-        """The ``dvc exp run`` that trains with the best values."""
+    def _score(self, rank: int) -> float:
+        if self.scores is not None:
+            return self.scores[rank]
+        return self.results[rank][1].mean["macro_f1"] or 0.0
 
-        def yaml_value(value: Any) -> str:
-            if isinstance(value, tuple | list):
-                return "[" + ",".join(str(v) for v in value) + "]"
+    def _noise(self, rank: int) -> float:
+        if self.noise is not None:
+            return self.noise[rank]
+        return self.results[rank][1].std["macro_f1"] or 0.0
+
+    def current_rank(self) -> int | None:
+        """The rank (0: best) of the current settings, or ``None`` if the grid lacks them."""
+        if self.current is None:
+            return None
+        for rank, (point, _) in enumerate(self.results):
+            if all(_plain(point[k]) == _plain(self.current.get(k)) for k in point):
+                return rank
+        return None
+
+    def changes(self) -> dict[str, Any]:
+        """The best values that differ from the current ones (all of them if unknown)."""
+        if self.current is None:
+            return dict(self.best)
+        return {k: v for k, v in self.best.items() if _plain(v) != _plain(self.current.get(k))}
+
+    def beats_current(self) -> bool | None:
+        """Whether the best beats the current settings by more than one standard deviation
+        of the folds (the best's); ``None`` when the grid does not hold the current settings."""
+        rank = self.current_rank()
+        if rank is None:
+            return None
+        if rank == 0:
+            return False
+        return self._score(0) - self._score(rank) > self._noise(0)
+
+    def verdict(self) -> str:
+        """One sentence: does anything beat the current settings beyond the noise?"""
+        rank = self.current_rank()
+        if rank is None:
             return (
-                "null"
-                if value is None
-                else str(value).lower()
-                if isinstance(value, bool)
-                else str(value)
+                "the current settings are not in tune.grid, so the table cannot say whether the "
+                "best beats them: add their values to the grid."
             )
+        gap, noise = self._score(0) - self._score(rank), self._noise(0)
+        if rank == 0:
+            return "the current settings are the best in the grid: keep params.yaml as it is."
+        if gap <= noise:
+            return (
+                f"nothing beats the current settings (rank {rank + 1}) beyond the noise: the best "
+                f"is {gap:+.3f} macro-F1 ahead, within one standard deviation of the folds "
+                f"({noise:.3f}). Keep params.yaml as it is."
+            )
+        return (
+            f"the best beats the current settings (rank {rank + 1}) by {gap:+.3f} macro-F1, "
+            f"more than one standard deviation of the folds ({noise:.3f})."
+        )
 
+    def dvc_command(self) -> str | None:
+        """The ``dvc exp run`` that sets the best values that differ from the current ones;
+        ``None`` when the best are the current settings."""
+        changes = self.changes()
+        if not changes:
+            return None
         return "dvc exp run " + " ".join(
-            f"-S 'train.{k}={yaml_value(v)}'" for k, v in self.best.items()
+            f"-S 'train.{k}={yaml_value(v)}'" for k, v in changes.items()
         )
 
 
@@ -72,7 +139,8 @@ def tune(
     train_path: str | Path,
     on_result: Callable[[int, int, dict[str, Any], FoldSummary], None] | None = None,
 ) -> TuneResult:
-    """Cross-validate every grid point on ``train_path``; rank by mean macro-F1 (ties: lower std).
+    """Cross-validate every grid point on ``train_path``; rank by mean macro-F1 (ties: lower
+    std, then fewer changes to the current settings).
 
     Parameters
     ----------
@@ -109,13 +177,22 @@ def tune(
             for grouping in params.tune.groupings
         ]
         score = sum(s.mean["macro_f1"] or 0.0 for s in summaries) / len(summaries)
-        results.append((point, summaries[0], score))
+        noise = sum(s.std["macro_f1"] or 0.0 for s in summaries) / len(summaries)
+        results.append((point, summaries[0], score, noise))
         if on_result is not None:
             on_result(done, len(points), point, summaries[0])
-    results.sort(key=lambda item: (-item[2], item[1].std["macro_f1"] or 0.0))
+    current = {k: getattr(params.train, k, None) for k in params.tune.grid}
+
+    def changed(point: dict[str, Any]) -> int:
+        return sum(_plain(v) != _plain(current.get(k)) for k, v in point.items())
+
+    # best score first; ties: lower fold std, then fewer changes to params.yaml
+    results.sort(key=lambda item: (-item[2], item[3], changed(item[0])))
     return TuneResult(
-        results=[(point, summary) for point, summary, _ in results],
-        scores=[score for _, _, score in results],
+        results=[(point, summary) for point, summary, _, _ in results],
+        scores=[score for _, _, score, _ in results],
+        noise=[noise for _, _, _, noise in results],
+        current=current,
     )
 
 
@@ -143,6 +220,8 @@ def write_tune_results(result: TuneResult, out_dir: str | Path = DEFAULT_TUNE_DI
                 "train": result.best,
                 "macro_f1_mean": best_summary.mean["macro_f1"],
                 "macro_f1_std": best_summary.std["macro_f1"],
+                "beats_current": result.beats_current(),
+                "verdict": result.verdict(),
                 "dvc_command": result.dvc_command(),
             },
             handle,

@@ -22,8 +22,11 @@ from stancekit.scoring import (
     ScoredParagraph,
     starts_document,
 )
+from stancekit.termtable import clip
 
-FORMATS = ("table", "jsonl", "csv", "tsv", "parquet")
+FORMATS = ("table", "jsonl", "csv", "tsv", "parquet", "xlsx", "csv-excel")
+#: Formats written as bytes: they need ``-o FILE``.
+BINARY_FORMATS = ("parquet", "xlsx")
 _RESERVED = {"doc_id", "paragraph_index", "label", "margin", "text", "date", "paragraphs"}
 _RESERVED_PREFIXES = ("p_", "explain_", "share_", "mean_p_", "input_")
 _PARQUET_BATCH = 5000
@@ -34,6 +37,7 @@ FORMAT_BY_SUFFIX = {
     ".csv": "csv",
     ".tsv": "tsv",
     ".parquet": "parquet",
+    ".xlsx": "xlsx",
     ".txt": "table",
 }
 
@@ -72,8 +76,8 @@ def output_format(requested: str, output: Path | None, terminal: bool) -> str:
                 f"--output: cannot tell the format from {output.name!r}: end it in "
                 f"{', '.join(FORMAT_BY_SUFFIX)}, or pass --format."
             )
-    if fmt == "parquet" and output is None:
-        raise UsageError("--format parquet is binary: give -o FILE.parquet.")
+    if fmt in BINARY_FORMATS and output is None:
+        raise UsageError(f"--format {fmt} is binary: give -o FILE.{fmt}.")
     return fmt
 
 
@@ -100,6 +104,7 @@ def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
     for label, value in p.probabilities.items():
         record[f"p_{label}"] = round(value, 6)
     record["margin"] = round(p.margin, 6)
+    record["date"] = p.date
     _extra(record, p.extra)
     record["text"] = p.text
     if p.explanation is not None:
@@ -171,9 +176,11 @@ class CsvWriter:
     step of CSV output. Lists and dicts (explanations, nested input columns) are JSON.
     """
 
-    def __init__(self, handle: IO[str], delimiter: str = ",") -> None:
+    def __init__(
+        self, handle: IO[str], delimiter: str = ",", line_end: str = "\n", bom: bool = False
+    ) -> None:
         self.handle = handle
-        self.delimiter = delimiter
+        self.delimiter, self.line_end, self.bom = delimiter, line_end, bom
         self.fields: list[str] | None = None
 
     def _field(self, value: Any) -> str:
@@ -187,11 +194,13 @@ class CsvWriter:
     def _line(self, values: list[Any]) -> None:
         cells = [self._field(value) for value in values]
         # csv.writer quotes a lone empty field so that the row is not blank
-        self.handle.write((self.delimiter.join(cells) if cells != [""] else '""') + "\n")
+        self.handle.write((self.delimiter.join(cells) if cells != [""] else '""') + self.line_end)
 
     def write(self, record: dict[str, Any]) -> None:
         if self.fields is None:
             self.fields = list(record)
+            if self.bom:
+                self.handle.write("\ufeff")
             self._line(self.fields)
         self._line([record.get(name) for name in self.fields])
 
@@ -265,37 +274,65 @@ class ParquetWriter:
                 self.writer.close()
 
 
-def _clip(text: str, width: int) -> str:
-    return text if len(text) <= width else text[: width - 1] + "…"
-
-
 class TableWriter:
-    """A readable table: paragraphs under a header per document, then the document's summary."""
+    """A readable table that fits ``width`` columns (default: the terminal's): paragraphs under
+    a header per document, then the document's summary; with ``aggregate`` only the documents.
 
-    def __init__(self, handle: IO[str], labels: tuple[str, ...], width: int = 60) -> None:
-        self.handle, self.labels, self.width = handle, labels, width
-        heads = "".join(f"{label[:8]:>10}" for label in labels)
-        handle.write(f"{'para':>4}  {'label':<18}{heads}{'margin':>8}  text\n")
+    Probability headers are short, unambiguous label prefixes (``p_abol p_decr p_neut``); long
+    texts and ids are clipped with ``…`` (machine formats keep the full text).
+    """
+
+    def __init__(
+        self,
+        handle: IO[str],
+        labels: tuple[str, ...],
+        width: int | None = None,
+        aggregate: bool = False,
+    ) -> None:
+        from stancekit.labels import UNCERTAIN, short_names
+        from stancekit.termtable import terminal_width
+
+        self.handle, self.labels, self.aggregate = handle, labels, aggregate
+        self.width = max(40, terminal_width() if width is None else width)
+        self.short = short_names((*labels, UNCERTAIN))
+        self.label_width = max(len(label) for label in (*labels, UNCERTAIN))
+        heads = "".join(f"{'p_' + self.short[label]:>7}" for label in labels)
+        head = f"{'para':>4}  {'label':<{self.label_width}}{heads}{'margin':>8}  "
+        self.text_width = max(10, self.width - len(head))
+        if not aggregate:
+            handle.write(f"{head}text\n")
+
+    def _line(self, text: str) -> None:
+        self.handle.write(clip(text, self.width) + "\n")
 
     def paragraph(self, p: ScoredParagraph) -> None:
         if starts_document(p):
-            self.handle.write(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else "") + "\n")
-        probs = "".join(f"{p.probabilities[label]:>10.2f}" for label in self.labels)
+            self._line(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else ""))
+        if self.aggregate:
+            return
+        probs = "".join(f"{p.probabilities[label]:>7.2f}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
         self.handle.write(
-            f"{index:>4}  {p.label:<18}{probs}{p.margin:>8.2f}  {_clip(p.text, self.width)}\n"
+            f"{index:>4}  {p.label:<{self.label_width}}{probs}{p.margin:>8.2f}  "
+            f"{clip(p.text, self.text_width)}\n"
         )
         if p.explanation:
             for label, terms in p.explanation.items():
                 shown = ", ".join(f"{t} {v:+.2f}" for t, v in terms)
-                self.handle.write(f"{'':>6}toward {label}: {shown or '-'}\n")
+                self._line(f"{'':>6}toward {label}: {shown or '-'}")
 
     def document(self, d: DocumentSummary) -> None:
         shares = ", ".join(
-            f"{round(share * d.paragraphs)} {label}" for label, share in d.label_shares.items()
+            f"{round(share * d.paragraphs)} {self.short[label]}"
+            for label, share in d.label_shares.items()
         )
-        means = ", ".join(f"{label} {d.mean_probabilities[label]:.2f}" for label in self.labels)
-        self.handle.write(f"   => {d.label}  (paragraphs: {shares}; mean p: {means})\n\n")
+        means = ", ".join(
+            f"{self.short[label]} {d.mean_probabilities[label]:.2f}" for label in self.labels
+        )
+        self._line(f"   => {d.label}")
+        self._line(f"      paragraphs: {shares}")
+        self._line(f"      mean p: {means}")
+        self.handle.write("\n")
 
 
 def write_results(
@@ -308,14 +345,14 @@ def write_results(
 ) -> int:
     """Write ``scored`` to ``handle`` in ``fmt``; return the number of rows written.
 
-    ``aggregate`` writes one row per document instead of per paragraph (the table always shows
-    both).
+    ``aggregate`` writes one row per document instead of per paragraph (the table: the
+    document lines only).
     """
     check_format(fmt)
     aggregator = DocumentAggregator(labels, abstains)
     rows = 0
     if fmt == "table":
-        table = TableWriter(handle, labels)
+        table = TableWriter(handle, labels, aggregate=aggregate)
         for p in scored:
             if (summary := aggregator.add(p)) is not None:
                 table.document(summary)
@@ -324,9 +361,15 @@ def write_results(
         if (summary := aggregator.finish()) is not None:
             table.document(summary)
         return rows
-    writer: JsonlWriter | CsvWriter | ParquetWriter
+    writer: JsonlWriter | CsvWriter | ParquetWriter | XlsxWriter
     if fmt == "tsv":
         writer = CsvWriter(handle, delimiter="\t")
+    elif fmt == "csv-excel":  # UTF-8 with a byte-order mark and CRLF: what Excel expects
+        writer = CsvWriter(handle, line_end="\r\n", bom=True)
+    elif fmt == "xlsx":
+        from stancekit.spreadsheet import XlsxWriter
+
+        writer = XlsxWriter(handle)
     else:
         writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "parquet": ParquetWriter}[fmt](handle)
     try:
@@ -357,8 +400,8 @@ def render(
     abstains: bool = False,
 ) -> str:
     """The output as a string (text formats only); handy in notebooks and tests."""
-    if fmt == "parquet":
-        raise InputError("parquet is binary: write it to a file.")
+    if fmt in BINARY_FORMATS:
+        raise InputError(f"{fmt} is binary: write it to a file.")
     out = io.StringIO()
     write_results(scored, out, fmt, labels, aggregate, abstains)
     return out.getvalue()

@@ -7,15 +7,41 @@ each command imports the library it needs when it runs.
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
+from typer.core import TyperGroup
 
 from stancekit import __version__
-from stancekit.cli import data, evaluate, info, predict, prepare, train, tune
+from stancekit.cli import data, evaluate, info, predict, prepare, train, trends, tune
+
+#: click's UsageError as typer ships it (typer vendors click; BadParameter derives from it).
+_UsageError: type[Exception] = typer.BadParameter.__base__
+
+
+class OneLineUsageErrors(TyperGroup):
+    """Usage errors of a command (a bad option value, a missing argument) as one line,
+    ``error: <what> (see stancekit <command> --help)``, exit code 2, instead of click's usage
+    block."""
+
+    def invoke(self, ctx: typer.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except _UsageError as exc:
+            failed = getattr(exc, "ctx", None)
+            where = ctx.command_path
+            if failed is not None and failed is not ctx:
+                where = failed.command_path
+            elif ctx.invoked_subcommand:
+                where = f"{where} {ctx.invoked_subcommand}"
+            message = " ".join(exc.format_message().split())
+            typer.echo(f"error: {message} (see {where} --help)", err=True)
+            raise typer.Exit(getattr(exc, "exit_code", 2)) from None
+
 
 app = typer.Typer(
     name="stancekit",
+    cls=OneLineUsageErrors,
     help="Learn and measure the stance of advocacy texts on prostitution and sex-work law.\n\n"
     "Example: stancekit predict 'Sex work is work, and workers need rights.'",
     no_args_is_help=True,
@@ -32,6 +58,7 @@ app.command("evaluate")(evaluate.evaluate_cli)
 app.command("tune")(tune.tune_cli)
 app.command("predict")(predict.predict_cli)
 app.command("explain")(predict.explain_cli)
+app.command("trends")(trends.trends_cli)
 app.command("info")(info.info_cli)
 app.add_typer(data.data_app, name="data")
 

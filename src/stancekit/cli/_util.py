@@ -80,10 +80,23 @@ def fail_cleanly(command: F) -> F:
     return wrapper  # type: ignore[return-value]
 
 
-def load_params(path: Path) -> Any:
-    """params.yaml as validated dataclasses (imported late: ``--help`` stays fast)."""
+def load_params(path: Path, anywhere: bool = False) -> Any:
+    """params.yaml as validated dataclasses (imported late: ``--help`` stays fast).
+
+    ``anywhere`` (for commands that read only settings, not the pipeline's relative data paths):
+    the default ``params.yaml``, when the current folder has none, is the project's (see
+    :func:`stancekit.persist.find_project_root`), else the built-in defaults.
+    """
+    from stancekit.params import Params
     from stancekit.params import load_params as load
 
+    if anywhere and path == DEFAULT_PARAMS and not path.is_file():
+        from stancekit.persist import find_project_root
+
+        root = find_project_root()
+        if root is None or not (root / DEFAULT_PARAMS).is_file():
+            return Params()
+        path = root / DEFAULT_PARAMS
     return load(path)
 
 

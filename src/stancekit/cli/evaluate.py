@@ -72,7 +72,8 @@ def evaluate_cli(
     from stancekit.persist import resolve_model_dir
     from stancekit.summary import summary
 
-    settings = load_params(params)
+    # With --data only the evaluate settings are read: the project's, or the defaults.
+    settings = load_params(params, anywhere=data is not None)
     if data is None:
         # The held-out split is only honest for the model fitted without it: models/heldout,
         # not the shipped model that $STANCEKIT_MODEL names.

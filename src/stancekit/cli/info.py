@@ -17,7 +17,7 @@ def info_cli(
 ) -> None:
     """Print the model card: labels, parameters, training data, library versions, metrics.
 
-    Example: stancekit info --model models/
+    Example: stancekit info
     """
     import json
 

@@ -30,9 +30,10 @@ def predict_cli(
         typer.Option(
             "--format",
             "-f",
-            help="auto, table, jsonl, csv, tsv or parquet. auto: from -o's file ending (.jsonl, "
-            ".ndjson, .csv, .tsv, .parquet, .txt for a table), else a table on a terminal and "
-            "jsonl in a pipe.",
+            help="auto, table, jsonl, csv, tsv, parquet, xlsx (Excel workbook) or csv-excel "
+            "(CSV that Excel opens: UTF-8 with BOM, CRLF). auto: from -o's file ending (.jsonl, "
+            ".ndjson, .csv, .tsv, .parquet, .xlsx, .txt for a table), else a table on a "
+            "terminal and jsonl in a pipe.",
         ),
     ] = "auto",
     output: Annotated[
@@ -49,16 +50,14 @@ def predict_cli(
         bool,
         typer.Option(
             "--aggregate",
-            help="jsonl/csv/parquet: one row per document (label shares, mean probabilities) "
+            help="One row per document (label shares, mean probabilities) "
             "instead of one per paragraph.",
         ),
     ] = False,
     threshold: Annotated[
         float | None,
         typer.Option(
-            min=0.0,
-            max=1.0,
-            help="Below this highest probability a paragraph is labelled 'uncertain'.",
+            help="Below this highest probability (0 to 1) a paragraph is labelled 'uncertain'.",
         ),
     ] = None,
     explain: Annotated[
@@ -68,6 +67,12 @@ def predict_cli(
     text_column: Annotated[str, typer.Option(help="Tables: the text column.")] = "text",
     id_column: Annotated[
         str | None, typer.Option(help="Tables: the id column [default: path:row].")
+    ] = None,
+    date_column: Annotated[
+        str | None,
+        typer.Option(
+            help="Tables: the date column, written as each row's date [default: date, if any]."
+        ),
     ] = None,
     glob: Annotated[
         str | None,
@@ -107,8 +112,9 @@ def predict_cli(
     \b
     Examples:
       stancekit predict "Criminalising clients puts sex workers in danger."
-      stancekit predict seeds/ -o scores.csv
+      stancekit predict texts/ -o scores.csv
       stancekit predict articles.csv --text-column body --id-column url -o out.parquet -j 2
+      stancekit predict articles.csv --text-column body --aggregate -o scores.xlsx
       cat posts.txt | stancekit predict - --lines --threshold 0.6 --format jsonl
       stancekit predict 'corpus/*.parquet' --engine dask -o scored/
     """
@@ -138,7 +144,7 @@ def predict_cli(
     if scheduler is not None:
         raise typer.BadParameter("--scheduler needs --engine dask.", param_hint="--scheduler")
 
-    sources = SourceOptions(text_column, id_column, encoding, lines, glob)
+    sources = SourceOptions(text_column, id_column, encoding, lines, glob, date_column)
     with progress(not quiet and sys.stderr.isatty()) as on_progress:
         run = predict_inputs(
             inputs,
@@ -170,6 +176,10 @@ def explain_cli(
     inputs: InputsArgument,
     model: ModelOption = None,
     encoding: EncodingOption = "utf-8",
+    text_column: Annotated[str, typer.Option(help="Tables: the text column.")] = "text",
+    id_column: Annotated[
+        str | None, typer.Option(help="Tables: the id column [default: path:row].")
+    ] = None,
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Terms shown per label.")] = 10,
     html: Annotated[
         Path | None,
@@ -179,9 +189,11 @@ def explain_cli(
 ) -> None:
     """Show why each paragraph got its label: the exact term contributions of the linear model
     (tf-idf value x coefficient), which add up to its decision score. Every paragraph of the
-    inputs is explained (tables: the 'text' column; use predict --explain K for others).
+    inputs is explained (tables: every row's --text-column).
 
-    Example: stancekit explain "End demand: criminalise the buyers." --html why.html
+    \b
+    Example:
+      stancekit explain "End demand: criminalise the buyers." --html why.html
     """
     from stancekit.batch import explain_inputs
     from stancekit.sources import SourceOptions
@@ -189,7 +201,7 @@ def explain_cli(
     run = explain_inputs(
         inputs,
         model=model,
-        source_options=SourceOptions(encoding=encoding),
+        source_options=SourceOptions(text_column, id_column, encoding),
         html=html,
         top=top,
         trust_pickle=trust_pickle,

@@ -24,18 +24,45 @@ def tune_cli(
     """Grid-search the tune.grid of params.yaml by grouped CV on the training split, and print
     the `dvc exp run -S ...` command that applies the best values.
 
-    Example: stancekit tune && dvc exp run -S train.C=16
+    Settings are ranked by mean macro-F1 over the groupings; the command says whether the best
+    beats the current settings by more than one standard deviation of the folds.
+
+    Example: stancekit tune --quiet
     """
-    from stancekit.tune import tune, write_tune_results
+    from stancekit.termtable import Column, format_table
+    from stancekit.tune import tune, write_tune_results, yaml_value
 
     def progress(done: int, total: int, point: dict, summary: object) -> None:
         if not quiet:
-            typer.echo(f"[{done}/{total}] {point}: macro-F1 {summary.format('macro_f1')}", err=True)
+            shown = " ".join(f"{k}={yaml_value(v)}" for k, v in point.items())
+            typer.echo(f"[{done}/{total}] {shown}: macro-F1 {summary.format('macro_f1')}", err=True)
 
     result = tune(load_params(params), data, progress)
     write_tune_results(result, out)
-    typer.echo(f"{'rank':>4}  {'macro-F1':>15}  params")
-    for rank, (point, summary) in enumerate(result.results, start=1):
-        typer.echo(f"{rank:>4}  {summary.format('macro_f1'):>15}  {point}")
-    typer.echo(f"\nbest: {result.best}\napply with: {result.dvc_command()}")
+    keys = list(result.best)
+    current = result.current_rank()
+    columns = [
+        Column("rank"),
+        Column("macro-F1"),
+        Column("± std"),
+        *(Column(key, "<") for key in keys),
+        Column("", "<"),
+    ]
+    rows = [
+        [
+            str(rank + 1),
+            f"{result.scores[rank]:.3f}" if result.scores else f"{summary.mean['macro_f1']:.3f}",
+            f"{result.noise[rank]:.3f}" if result.noise else f"{summary.std['macro_f1']:.3f}",
+            *(yaml_value(point[key]) for key in keys),
+            "<- current" if rank == current else "",
+        ]
+        for rank, (point, summary) in enumerate(result.results)
+    ]
+    typer.echo(format_table(columns, rows), nl=False)
+    typer.echo(f"\n{result.verdict()}")
+    command = result.dvc_command()
+    if command is not None and result.beats_current() is not False:
+        typer.echo(f"apply with: {command}")
+    elif command is not None:
+        typer.echo(f"to try it anyway: {command}")
     typer.echo(f"wrote {out}/results.csv and {out}/best.json", err=True)

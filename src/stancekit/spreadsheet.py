@@ -1,0 +1,68 @@
+"""Output for spreadsheet users: ``--format xlsx`` (an Excel workbook, via openpyxl) and
+``--format csv-excel`` (CSV that Excel opens with the right characters: UTF-8 with a byte-order
+mark, which is how Excel recognises UTF-8, and ``\\r\\n`` line ends).
+
+An xlsx cell holds at most 32,767 characters (longer texts are cut, ending in ``…``) and a sheet
+at most 1,048,576 rows; text that starts with ``=`` stays text, never a formula.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import IO, Any
+
+from stancekit.errors import OutputError
+
+#: Excel's limits.
+MAX_CELL = 32_767
+MAX_ROWS = 1_048_576
+BOM = "\ufeff"
+
+
+class XlsxWriter:
+    """One sheet, ``scores``: the first row's columns as header (frozen), one row per record;
+    later records' unknown columns are dropped, as in CSV."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        from openpyxl import Workbook
+
+        self.handle = handle
+        self.book = Workbook(write_only=True)
+        self.sheet = self.book.create_sheet("scores")
+        self.sheet.freeze_panes = "A2"
+        self.fields: list[str] | None = None
+        self.rows = 0
+
+    def _cell(self, value: Any) -> Any:
+        from openpyxl.cell import WriteOnlyCell
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        if value is None or isinstance(value, bool | int | float):
+            return value
+        text = value if isinstance(value, str) else json.dumps(value, ensure_ascii=False)
+        text = ILLEGAL_CHARACTERS_RE.sub("", text)
+        if len(text) > MAX_CELL:
+            text = text[: MAX_CELL - 1] + "…"
+        if not text.startswith("="):
+            return text
+        cell = WriteOnlyCell(self.sheet, value=text)
+        cell.data_type = "s"  # text, not a formula
+        return cell
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fields is None:
+            self.fields = list(record)
+            self.sheet.append(self.fields)
+        self.rows += 1
+        if self.rows >= MAX_ROWS:
+            raise OutputError(
+                f"an xlsx sheet holds at most {MAX_ROWS:,} rows: use --format csv-excel, csv or "
+                "parquet for more (or --aggregate: one row per document)."
+            )
+        self.sheet.append([self._cell(record.get(name)) for name in self.fields])
+
+    def close(self) -> None:
+        self.book.save(self.handle)
+
+    def abort(self) -> None:
+        pass

@@ -1,0 +1,108 @@
+"""Every `stancekit ...` example in README.md, examples/README.md and each command's --help runs
+as written, from a fresh copy of examples/ (exit code 0).
+
+The rule for which examples run:
+
+* lines of ``sh`` code blocks (and of the ``Example:``/``Examples:`` part of ``--help``) that
+  start with ``stancekit`` or pipe into it (``cat posts.txt | stancekit ...``), in order, in one
+  temporary copy of ``examples/``, so a line can read what an earlier one wrote;
+* the model is the tiny test model (``$STANCEKIT_MODEL``), so the test does not need
+  ``make run`` first;
+* skipped: the pipeline's commands (``prepare``, ``train``, ``tune``, ``data``, and ``evaluate``
+  without ``--data``), which read params.yaml and data/ in the repository root and write into
+  models/ (tests/test_pipeline_e2e.py runs the pipeline in a copy of the repository), and any
+  line that names ``../shared`` (data outside the repository).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from conftest import REPO
+
+pytestmark = pytest.mark.e2e
+BIN = Path(sys.executable).parent
+PIPELINE = ("prepare", "train", "tune", "data")
+COMMANDS = (
+    (),
+    ("predict",),
+    ("explain",),
+    ("trends",),
+    ("info",),
+    ("evaluate",),
+    ("tune",),
+    ("prepare",),
+    ("train",),
+    ("data",),
+    ("data", "check"),
+    ("data", "stats"),
+)
+
+
+def runs_here(line: str) -> bool:
+    """Whether the rule above runs this example line."""
+    command = line.split("|")[-1].strip()
+    if not command.startswith("stancekit ") or "../shared" in line:
+        return False
+    words = command.split()
+    if len(words) > 1 and words[1] in PIPELINE:
+        return False
+    return not (words[1:2] == ["evaluate"] and "--data" not in words)
+
+
+def readme_examples(path: Path) -> list[str]:
+    blocks = re.findall(r"```sh\n(.*?)```", path.read_text(encoding="utf-8"), flags=re.S)
+    lines = [line.strip() for block in blocks for line in block.splitlines()]
+    return [line for line in lines if line.startswith("stancekit ") or "| stancekit " in line]
+
+
+def help_examples(command: tuple[str, ...]) -> list[str]:
+    out = subprocess.run(
+        [BIN / "stancekit", *command, "--help"], capture_output=True, text=True, check=True
+    ).stdout
+    found = []
+    for line in out.splitlines():
+        text = line.strip()
+        text = text.removeprefix("Examples:").removeprefix("Example:").strip()
+        if text.startswith("stancekit ") or "| stancekit " in text:
+            found.append(text)
+    return found
+
+
+def test_the_rule_picks_what_it_says() -> None:
+    assert runs_here("stancekit predict article.txt")
+    assert runs_here("cat posts.txt | stancekit predict - --lines")
+    assert runs_here("stancekit evaluate --data mine.csv --text-column body")
+    assert not runs_here("stancekit evaluate                  # the pipeline stage")
+    assert not runs_here("stancekit prepare && stancekit train && stancekit evaluate")
+    assert not runs_here("stancekit evaluate --data ../shared/realworld-dev/paragraphs.jsonl")
+    assert not runs_here("dvc exp run -S train.C=1")
+
+
+def test_every_readme_and_help_example_runs(tiny_model: Path, tmp_path: Path) -> None:
+    examples = tmp_path / "examples"
+    shutil.copytree(REPO / "examples", examples)
+    env = dict(os.environ, STANCEKIT_MODEL=str(tiny_model), COLUMNS="100")
+    env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
+    lines = readme_examples(REPO / "README.md") + readme_examples(REPO / "examples" / "README.md")
+    for command in COMMANDS:
+        lines += help_examples(command)
+    ran = [line for line in lines if runs_here(line)]
+    assert len(ran) >= 15  # the README's and every scoring command's examples
+    for line in ran:
+        done = subprocess.run(
+            ["bash", "-c", line], cwd=examples, env=env, capture_output=True, text=True
+        )
+        assert done.returncode == 0, f"{line}\n{done.stderr}"
+        assert "Traceback" not in done.stderr
+    written = {p.name for p in examples.rglob("*")} - {
+        p.name for p in (REPO / "examples").rglob("*")
+    }
+    assert {"scores.jsonl", "why.html", "trends.png"} <= written
