@@ -32,6 +32,8 @@ if TYPE_CHECKING:
 SOURCE_COLUMN = "__stancekit_source__"
 ROW_COLUMN = "__stancekit_row__"
 _HIDDEN = (SOURCE_COLUMN, ROW_COLUMN)
+#: A table column with this name gives each row's date (``stancekit predict`` reads it too).
+DATE_COLUMN = "date"
 _EXAMPLES = 5
 
 
@@ -100,12 +102,24 @@ def output_columns(
     explain: int = 0,
 ) -> list[str]:
     """The output columns, in order, for a table with ``input_columns`` (what ``stancekit
-    predict`` writes: ``doc_id, paragraph_index, label, p_<label>..., margin, <inputs>, text``
-    and ``explain_<label>...`` with ``explain``)."""
+    predict`` writes: ``doc_id, paragraph_index, label, p_<label>..., margin, date, <inputs>,
+    text`` and ``explain_<label>...`` with ``explain``). A ``date`` input column becomes the
+    rows' ``date``, as in ``predict``."""
     from stancekit.writers import output_name
 
-    passed = [output_name(c) for c in input_columns if c != text_column and c not in _HIDDEN]
-    head = ["doc_id", "paragraph_index", "label", *[f"p_{label}" for label in labels], "margin"]
+    passed = [
+        output_name(c)
+        for c in input_columns
+        if c not in (text_column, DATE_COLUMN) and c not in _HIDDEN
+    ]
+    head = [
+        "doc_id",
+        "paragraph_index",
+        "label",
+        *[f"p_{label}" for label in labels],
+        "margin",
+        "date",
+    ]
     tail = [f"explain_{label}" for label in labels] if explain else []
     return [*head, *passed, "text", *tail]
 
@@ -264,7 +278,7 @@ def score_partition(
     names = output_columns(labels, columns, text_column, explain)
     ids = _ids(frame, id_column, source, first_row)
     texts = _texts(_column_values(frame[text_column]), ids, text_column)
-    rows, indices, units, _dates, empty = _segment(texts, ids, unit)
+    rows, indices, units, dates, empty = _segment(texts, ids, unit)
     stats = PartitionStats(len(frame), len(units), len(empty), 0, tuple(empty[:_EXAMPLES]))
     if not units:
         return PartitionResult(empty_frame(names), stats)
@@ -285,8 +299,14 @@ def score_partition(
     for column, label in enumerate(labels):
         out[f"p_{label}"] = [round(v, 6) for v in proba[:, column].tolist()]
     out["margin"] = [round(v, 6) for v in (ordered[:, -1] - ordered[:, -2]).tolist()]
+    if DATE_COLUMN in columns and text_column != DATE_COLUMN:
+        from stancekit.sources import cell_date
+
+        cells = [cell_date(v) for v in _column_values(frame[DATE_COLUMN])]
+        dates = [cells[row] or date for row, date in zip(rows, dates, strict=True)]
+    out["date"] = dates
     for column in columns:
-        if column == text_column or column in _HIDDEN:
+        if column in (text_column, DATE_COLUMN) or column in _HIDDEN:
             continue
         values = _column_values(frame[column])
         out[output_name(column)] = _as_strings([values[i] for i in rows])

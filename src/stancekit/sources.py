@@ -162,7 +162,7 @@ def _check_columns(path: Path, columns: Sequence[str], options: SourceOptions) -
     )
 
 
-def _cell_date(value: Any) -> str | None:
+def cell_date(value: Any) -> str | None:
     """A table cell as an ISO date string (``None`` when empty); dates keep their first 10
     characters (``2016-10-10T12:00`` -> ``2016-10-10``)."""
     if value is None or value == "":
@@ -270,7 +270,7 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
                 f"{path}: row {number}: {text_column!r} holds a JSON "
                 f"{'list' if isinstance(text, list) else 'object'}, not text."
             )
-        date = _cell_date(row.pop(date_column)) if date_column in row else None
+        date = cell_date(row.pop(date_column)) if date_column in row else None
         yield SourceRecord(doc_id, "" if text is None else str(text), row, date)
 
 
