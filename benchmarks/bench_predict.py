@@ -45,8 +45,9 @@ MEASURE_RSS = (
 
 def make_paragraphs(n: int, seed: int = 0) -> list[str]:
     words = []
-    for line in (REPO / "data" / "corpus.jsonl").read_text(encoding="utf-8").splitlines():
-        words.extend(re.findall(r"\S+", json.loads(line)["text"]))
+    for path in sorted((REPO / "data" / "corpus").glob("*.jsonl")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            words.extend(re.findall(r"\S+", json.loads(line)["text"]))
     rng = random.Random(seed)
     out = []
     for _ in range(n):
