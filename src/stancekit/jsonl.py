@@ -57,6 +57,15 @@ def iter_jsonl(
     """
     import orjson
 
+    if "\n".encode(encoding) != b"\n":  # UTF-16/32: lines cannot be split at b"\n"
+        problem = error(
+            f"{path}: JSON Lines are read as UTF-8 or an encoding that keeps ASCII (latin-1, "
+            f"cp1252), not {encoding}; save the file as UTF-8."
+        )
+        if on_error is None:
+            raise problem
+        on_error(problem)
+        return
     bom = codecs.lookup(encoding).name == "utf-8"
     for number, line in enumerate(lines, start=1):
         where = f"{path}:{number}"

@@ -67,12 +67,30 @@ class SourceOptions:
     glob: str | None = None
 
     def __post_init__(self) -> None:
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            raise InputError(
-                f"unknown encoding {self.encoding!r}: try utf-8, latin-1, cp1252."
-            ) from None
+        check_encoding(self.encoding)
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse an encoding Python does not know, or a codec that is not a text encoding
+    (``rot13``, ``hex``).
+
+    Raises
+    ------
+    InputError
+        Naming the encoding and suggesting common ones.
+    """
+    try:
+        "".encode(encoding)
+        b"".decode(encoding)
+    except LookupError:
+        raise InputError(
+            f"unknown encoding {encoding!r} (or not a text encoding): try utf-8, latin-1, cp1252."
+        ) from None
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether ``encoding`` writes ASCII as ASCII (utf-8, latin-1; not utf-16 or utf-32)."""
+    return "\n".encode(encoding) == b"\n"
 
 
 def _looks_like_path(arg: str) -> bool:
@@ -85,8 +103,29 @@ def _looks_like_path(arg: str) -> bool:
 _FIX_ENCODING = "pass --encoding (e.g. --encoding latin-1) or convert the file to UTF-8"
 
 
-def _decode_error(path: Path | str, exc: UnicodeDecodeError, encoding: str) -> InputError:
-    return InputError(f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}.")
+def _decode_error(path: Path | str, exc: UnicodeError, encoding: str) -> InputError:
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(
+            f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}."
+        )
+    # The UTF-16/32 stream decoders raise a plain UnicodeError ("does not start with BOM").
+    return InputError(f"{path}: cannot decode as {encoding} ({exc}); {_FIX_ENCODING}.")
+
+
+#: Encodings whose byte order a file must declare with a byte-order mark.
+_NEEDS_BOM = ("utf-16", "utf-32")
+
+
+def _check_bom(path: Path | str, data: bytes, encoding: str) -> None:
+    """Refuse UTF-16/32 text without a byte-order mark: its byte order would be a guess."""
+    if codecs.lookup(encoding).name in _NEEDS_BOM and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):
+        name = codecs.lookup(encoding).name
+        raise InputError(
+            f"{path}: no byte-order mark, so the byte order of {name} is unknown; pass "
+            f"--encoding {name}-le or {name}-be."
+        )
 
 
 def _file_encoding(encoding: str) -> str:
@@ -111,14 +150,16 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(read_error_message(path, exc)) from None
-    if b"\x00" in data[:8192] or data.startswith(_BINARY_MAGIC):
+    nul = b"\x00" in data[:8192] and _ascii_compatible(encoding)  # UTF-16 text holds NULs
+    if nul or data.startswith(_BINARY_MAGIC):
         raise InputError(
             f"{path}: binary file (PDF, Word, image or archive?), not text; convert it to text "
             "first, or pass .txt/.md files or a table."
         )
+    _check_bom(path, data, encoding)
     try:
         return data.decode(_file_encoding(encoding))
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise _decode_error(path, exc, encoding) from None
 
 
@@ -201,7 +242,7 @@ def open_table(path: Path, encoding: str = "utf-8") -> Iterator[dict[str, Any]]:
     try:
         with path.open(encoding=_file_encoding(encoding), newline="") as handle:
             yield from iter_csv_rows(handle, path, "\t" if path.suffix.lower() == ".tsv" else ",")
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise _decode_error(path, exc, encoding) from None
     except OSError as exc:
         raise InputError(read_error_message(path, exc)) from None
@@ -274,7 +315,7 @@ def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord
                 yield SourceRecord(f"stdin:{number}", line.rstrip("\r\n"))
         else:
             yield SourceRecord("stdin", lines.read())
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise _decode_error("standard input", exc, options.encoding) from None
     finally:
         if wrapper is not None:
