@@ -24,7 +24,8 @@ def test_a_codec_that_is_not_a_text_encoding_is_refused(codec: str) -> None:
 @pytest.mark.parametrize("name", ["a.txt", "t.csv", "t.tsv", "t.jsonl"])
 def test_utf16_without_a_byte_order_mark_is_one_error(tmp_path: Path, name: str) -> None:
     path = tmp_path / name
-    body = '{"text": "hello world"}\n' if name.endswith(".jsonl") else "text\nhello world!\n"  # even: decodes, wrongly
+    # An even number of bytes: it decodes, wrongly, unless the missing BOM is caught.
+    body = '{"text": "hello world"}\n' if name.endswith(".jsonl") else "text\nhello world!\n"
     path.write_bytes(body.encode("ascii"))
     with pytest.raises(InputError, match=name):
         list(iter_records([str(path)], SourceOptions(encoding="utf-16")))
@@ -47,3 +48,77 @@ def test_cli_rot13_is_one_error_line(tmp_path: Path, tiny_model: Path) -> None:
     (tmp_path / "a.txt").write_text("hello", encoding="utf-8")
     result = run_cli("predict", tmp_path / "a.txt", "--encoding", "rot13", "-m", tiny_model)
     assert_one_error_line(result, "rot13")
+
+
+# --- outputs -------------------------------------------------------------------------------
+
+
+class _FullStream(io.StringIO):
+    """A stream on a full disk."""
+
+    def write(self, text: str) -> int:
+        raise OSError(28, "No space left on device")
+
+    def flush(self) -> None:
+        raise OSError(28, "No space left on device")
+
+
+def test_output_to_dev_full_is_an_output_error(tiny_model: Path) -> None:
+    from stancekit.batch import predict_inputs
+    from stancekit.errors import OutputError
+
+    with pytest.raises(OutputError, match="disk is full"):
+        predict_inputs(
+            ["Sex work is work."], model=tiny_model, output="/dev/full", output_format="csv"
+        )
+
+
+def test_cli_output_to_dev_full_is_one_error_line(tiny_model: Path) -> None:
+    result = run_cli(
+        "predict", "Sex work is work.", "-m", tiny_model, "-o", "/dev/full", "-f", "csv"
+    )
+    assert_one_error_line(result, "disk is full")
+
+
+def test_full_standard_output_is_an_output_error(tiny_model: Path) -> None:
+    from stancekit.batch import predict_inputs
+    from stancekit.errors import OutputError
+
+    with pytest.raises(OutputError, match="standard output.*disk is full"):
+        predict_inputs(["Sex work is work."], model=tiny_model, stdout=_FullStream())
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("paragraphs", [1, 2000])
+def test_cli_stdout_on_a_full_disk_is_one_line(tiny_model: Path, paragraphs: int) -> None:
+    """Small output fails only when Python flushes at exit; large output fails mid-run."""
+    import subprocess
+    import sys
+
+    text = "\n\n".join(["Sex work is work."] * paragraphs)
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "stancekit", "predict", "-", "-m", str(tiny_model)],
+            input=text,
+            stdout=full,
+            stderr=subprocess.PIPE,
+            text=True,
+            timeout=120,
+        )
+    assert done.returncode == 1, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    assert line.startswith("error: standard output") and "disk is full" in line
+
+
+def test_output_naming_an_input_is_refused(tmp_path: Path, tiny_model: Path) -> None:
+    from stancekit.batch import predict_inputs
+    from stancekit.errors import UsageError
+
+    source = tmp_path / "in.csv"
+    source.write_text("text\nSex work is work.\n", encoding="utf-8")
+    before = source.read_bytes()
+    with pytest.raises(UsageError, match="also an input"):
+        predict_inputs([str(source)], model=tiny_model, output=tmp_path / "." / "in.csv")
+    result = run_cli("predict", source, "-m", tiny_model, "-o", source)
+    assert result.exit_code == 2 and "also an input" in result.stderr
+    assert source.read_bytes() == before

@@ -13,10 +13,10 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from stancekit.engines import Engine, resolve_engine
-from stancekit.errors import InputError, UsageError
+from stancekit.errors import InputError, OutputError, UsageError
 from stancekit.scoring import (
     DEFAULT_BATCH_SIZE,
     ScoringStats,
@@ -63,13 +63,34 @@ def _model(model: str | Path | StancePredictor | None) -> StancePredictor:
     return model if isinstance(model, StancePredictor) else StancePredictor.load(model)
 
 
-def _output_path(output: str | Path | None) -> Path | None:
+def _output_path(output: str | Path | None, inputs: Sequence[str] = ()) -> Path | None:
     if output is None or str(output) == STDOUT:
         return None
     output = Path(output)
     if output.is_dir():
         raise UsageError(f"--output: {output} is a folder; give a file name.")
+    if output.is_file():
+        for arg in inputs:
+            if arg != STDOUT and arg.strip() and Path(arg).is_file() and output.samefile(arg):
+                raise UsageError(
+                    f"--output: {output} is also an input; write the results to another file."
+                )
     return output
+
+
+def _write_stdout(scored: Any, stdout: TextIO, *args: Any) -> int:
+    """Write to standard output; a full disk becomes an :class:`OutputError`."""
+    from stancekit.files import os_error_reason
+    from stancekit.writers import write_results
+
+    try:
+        rows = write_results(scored, stdout, *args)
+        stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot write ({os_error_reason(exc)}).") from None
+    return rows
 
 
 def predict_inputs(
@@ -146,7 +167,7 @@ def predict_inputs(
     (1, 1)
     """
     stdout = stdout if stdout is not None else sys.stdout
-    path = _output_path(output)
+    path = _output_path(output, inputs)
     fmt = output_format_for(output_format, path, stdout)
     check_options(unit=unit, batch_size=batch_size, threshold=threshold, explain=explain, jobs=jobs)
     runner = resolve_engine(engine, jobs)
@@ -170,7 +191,7 @@ def predict_inputs(
 
     args = (fmt, predictor.labels, aggregate, threshold is not None)
     if path is None:
-        rows = write_results(scored, stdout, *args)
+        rows = _write_stdout(scored, stdout, *args)
     else:
         from stancekit.files import atomic_write
 

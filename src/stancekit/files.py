@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -74,12 +75,25 @@ def _write_in_place(path: Path, mode: str) -> Iterator[IO]:
         handle = open(path, mode, **_text_args(mode))  # noqa: SIM115
     except OSError as exc:
         raise _cannot_write(path, exc) from None
-    with handle:
-        yield handle
+    try:
+        with handle:
+            yield handle
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # /dev/full, a device that went away
+        raise _cannot_write(path, exc) from None
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a write failed, in words: ``No space left on device: the disk is full``, say."""
+    reason = str(exc.strerror or exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+        return f"{reason}: the disk is full"
+    return reason
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
-    return OutputError(f"{path}: cannot write ({exc.strerror or exc}); choose another path.")
+    return OutputError(f"{path}: cannot write ({os_error_reason(exc)}); choose another path.")
 
 
 def _umask() -> int:

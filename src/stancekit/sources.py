@@ -105,9 +105,7 @@ _FIX_ENCODING = "pass --encoding (e.g. --encoding latin-1) or convert the file t
 
 def _decode_error(path: Path | str, exc: UnicodeError, encoding: str) -> InputError:
     if isinstance(exc, UnicodeDecodeError):
-        return InputError(
-            f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}."
-        )
+        return InputError(f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}.")
     # The UTF-16/32 stream decoders raise a plain UnicodeError ("does not start with BOM").
     return InputError(f"{path}: cannot decode as {encoding} ({exc}); {_FIX_ENCODING}.")
 

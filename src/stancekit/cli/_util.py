@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -54,8 +55,12 @@ def fail_cleanly(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            result = command(*args, **kwargs)
+            # Output still buffered would fail at exit (a full disk) with Python's own message.
+            sys.stdout.flush()
+            return result
         except StancekitError as exc:
+            _release_stdout()
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
         except KeyboardInterrupt:
@@ -63,12 +68,33 @@ def fail_cleanly(command: F) -> F:
             raise typer.Exit(130) from None
         except BrokenPipeError:
             # The reader went away (`stancekit predict ... | head`): stop quietly.
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _release_stdout(force=True)
             raise typer.Exit(0) from None
+        except OSError as exc:
+            # Library errors are typed; what is left is standard output (a full disk, say).
+            from stancekit.files import os_error_reason
+
+            _release_stdout(force=True)
+            where = exc.filename or "standard output"
+            typer.echo(f"error: {where}: cannot write ({os_error_reason(exc)}).", err=True)
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def _release_stdout(force: bool = False) -> None:
+    """Point standard output at /dev/null if it cannot take what is buffered (``force``: in any
+    case), so that Python's flush at exit adds no second message."""
+    import os
+
+    if not force:
+        try:
+            sys.stdout.flush()
+            return
+        except OSError:
+            pass
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def load_params(path: Path) -> Any:
