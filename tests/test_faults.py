@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from conftest import assert_one_error_line, run_cli
-from stancekit.errors import InputError, StancekitError
+from stancekit.errors import InputError
 from stancekit.sources import SourceOptions, iter_records
 
 # --- encodings -----------------------------------------------------------------------------
@@ -84,7 +84,7 @@ def test_full_standard_output_is_an_output_error(tiny_model: Path) -> None:
     from stancekit.batch import predict_inputs
     from stancekit.errors import OutputError
 
-    with pytest.raises(OutputError, match="standard output.*disk is full"):
+    with pytest.raises(OutputError, match=r"standard output.*disk is full"):
         predict_inputs(["Sex work is work."], model=tiny_model, stdout=_FullStream())
 
 
