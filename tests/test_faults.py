@@ -122,3 +122,39 @@ def test_output_naming_an_input_is_refused(tmp_path: Path, tiny_model: Path) -> 
     result = run_cli("predict", source, "-m", tiny_model, "-o", source)
     assert result.exit_code == 2 and "also an input" in result.stderr
     assert source.read_bytes() == before
+
+
+# --- train, corpus rows ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("body", ["", "\n\n"])
+def test_train_on_an_empty_jsonl_is_one_error_line(
+    tmp_path: Path, tiny_params_file: Path, body: str
+) -> None:
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text(body, encoding="utf-8")
+    result = run_cli(
+        "train", "--params", tiny_params_file, "--data", empty, "--model", tmp_path / "m"
+    )
+    assert_one_error_line(result, "empty.jsonl")
+    assert not (tmp_path / "m").exists()
+
+
+# --- CSV quoting -----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "line"),
+    [
+        ('id,text\n1,good\n2,good too\n3,"bad"quote\n4,fine\n', 4),
+        ('id,text\n1,good\n2,"unterminated\n3,x\n4,y\n', 3),
+        ('id,text\n1,"two\nlines"\n2,"multi\nline" ok\n', 4),
+    ],
+)
+def test_broken_csv_quoting_names_the_row_s_first_line(tmp_path: Path, body: str, line: int) -> None:
+    from stancekit.sources import open_table
+
+    path = tmp_path / "bad.csv"
+    path.write_text(body, encoding="utf-8")
+    with pytest.raises(InputError, match=rf"bad\.csv:{line}: not valid CSV"):
+        list(open_table(path))

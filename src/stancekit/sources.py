@@ -204,12 +204,16 @@ def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[
     reader = csv.DictReader(
         handle, delimiter=delimiter, restkey=_SURPLUS, restval=_MISSING, strict=True
     )
+    # The line after the last good row is where a broken row starts (reader.line_num lags
+    # behind on an error, and a quoted field may run over many lines).
+    done = 0
     try:
         header = reader.fieldnames
         if not header:
             raise InputError(
                 f"{path}: empty file, no header row; the first line names the columns."
             )
+        done = reader.line_num
         for row in reader:
             if _SURPLUS in row or _MISSING in row.values():
                 many = "more" if _SURPLUS in row else "fewer"
@@ -217,10 +221,12 @@ def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[
                     f"{path}:{reader.line_num}: {many} fields than the header's {len(header)}; "
                     "check the quoting and the delimiter."
                 )
+            done = reader.line_num
             yield row
     except csv.Error as exc:
         raise InputError(
-            f"{path}:{reader.line_num}: not valid CSV ({exc}); check the quoting."
+            f"{path}:{done + 1}: not valid CSV ({exc}) in the row that starts on this line; "
+            "check the quoting."
         ) from None
 
 
