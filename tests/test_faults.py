@@ -151,10 +151,76 @@ def test_train_on_an_empty_jsonl_is_one_error_line(
         ('id,text\n1,"two\nlines"\n2,"multi\nline" ok\n', 4),
     ],
 )
-def test_broken_csv_quoting_names_the_row_s_first_line(tmp_path: Path, body: str, line: int) -> None:
+def test_broken_csv_quoting_names_the_row_s_first_line(
+    tmp_path: Path, body: str, line: int
+) -> None:
     from stancekit.sources import open_table
 
     path = tmp_path / "bad.csv"
     path.write_text(body, encoding="utf-8")
     with pytest.raises(InputError, match=rf"bad\.csv:{line}: not valid CSV"):
         list(open_table(path))
+
+
+# --- table cells: one policy for predict and evaluate --data ---------------------------------
+
+
+def _parquet(path: Path, values: list, type_: str) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table({"text": pa.array(values, type=getattr(pa, type_)())}), path)
+    return path
+
+
+def test_parquet_bytes_cells_are_decoded_as_utf8(tmp_path: Path) -> None:
+    path = _parquet(tmp_path / "b.parquet", ["Sex work is work.".encode(), None], "binary")
+    texts = [r.text for r in iter_records([str(path)])]
+    assert texts == ["Sex work is work.", ""]
+
+
+def test_parquet_bytes_that_are_not_utf8_name_the_row(tmp_path: Path) -> None:
+    path = _parquet(tmp_path / "b.parquet", [b"fine", b"caf\xe9"], "binary")
+    with pytest.raises(
+        InputError, match=r"b\.parquet: row 2: 'text' holds bytes that are not UTF-8"
+    ):
+        list(iter_records([str(path)]))
+
+
+def test_float_nan_is_an_empty_text_not_nan(tmp_path: Path) -> None:
+    path = _parquet(tmp_path / "f.parquet", [float("nan"), None], "float64")
+    assert [r.text for r in iter_records([str(path)])] == ["", ""]
+
+
+@pytest.mark.parametrize(
+    ("cell", "kind"), [("5", "a number"), ("2.5", "a number"), ("true", "a boolean")]
+)
+def test_jsonl_numbers_and_booleans_are_refused_by_predict(
+    tmp_path: Path, cell: str, kind: str
+) -> None:
+    path = tmp_path / "n.jsonl"
+    path.write_text(f'{{"text": "fine"}}\n{{"text": {cell}}}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=rf"n\.jsonl: row 2: 'text' holds {kind}"):
+        list(iter_records([str(path)]))
+
+
+@pytest.mark.parametrize(("cell", "kind"), [("5", "a number"), ("false", "a boolean")])
+def test_jsonl_numbers_and_booleans_are_refused_by_evaluate_data(
+    tmp_path: Path, cell: str, kind: str
+) -> None:
+    from stancekit.labelled import read_labelled_table
+
+    path = tmp_path / "n.jsonl"
+    path.write_text(f'{{"text": {cell}, "label": "neutral"}}\n', encoding="utf-8")
+    with pytest.raises(InputError, match=rf"n\.jsonl: row 1: 'text' holds {kind}"):
+        read_labelled_table(path)
+
+
+def test_predict_skips_and_reports_a_nan_cell(tmp_path: Path, tiny_model: Path) -> None:
+    path = _parquet(tmp_path / "f.parquet", [float("nan")], "float64")
+    path2 = tmp_path / "ok.csv"
+    path2.write_text("text\nSex work is work.\n", encoding="utf-8")
+    result = run_cli("predict", path, path2, "-m", tiny_model, "-f", "csv")
+    assert result.exit_code == 0, result.output
+    assert "nan" not in result.stdout.lower()
+    assert "skipped 1 empty text" in result.stderr and "f.parquet:1" in result.stderr

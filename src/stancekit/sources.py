@@ -287,13 +287,48 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
             doc_id = str(row[id_column])
         if text_column not in row:
             raise InputError(f"{path}: row {number} has no {text_column!r} field.")
-        text = row.pop(text_column)
-        if isinstance(text, list | dict):
+        yield SourceRecord(doc_id, cell_text(row.pop(text_column), path, number, text_column), row)
+
+
+def cell_text(value: Any, path: Path | str, row: int, column: str) -> str:
+    """The text of a table cell, by one policy (``predict`` and ``evaluate --data`` alike).
+
+    * a string: as it is;
+    * missing (``None``, JSON ``null``, a Parquet null) or a float NaN: the empty text, which
+      ``predict`` skips and reports;
+    * bytes (a Parquet binary column): decoded as UTF-8;
+    * anything else (a number, a boolean, a list, an object): refused, since a number is
+      rarely the text someone meant to score.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the row and the column: bytes that are not UTF-8, or a value that is
+        not text.
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and value != value):  # NaN != NaN
+        return ""
+    where = f"{path}: row {row}: {column!r}"
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
             raise InputError(
-                f"{path}: row {number}: {text_column!r} holds a JSON "
-                f"{'list' if isinstance(text, list) else 'object'}, not text."
-            )
-        yield SourceRecord(doc_id, "" if text is None else str(text), row)
+                f"{where} holds bytes that are not UTF-8; store the text as a string column."
+            ) from None
+    if isinstance(value, list | dict):
+        kind = f"a JSON {'list' if isinstance(value, list) else 'object'}"
+    elif isinstance(value, bool):
+        kind = f"a boolean ({value})"
+    elif isinstance(value, int | float) or type(value).__name__ == "Decimal":
+        kind = f"a number ({value})"
+    else:
+        kind = f"a {type(value).__name__}"
+    raise InputError(
+        f"{where} holds {kind}, not text; give the text column as strings (quote numbers in JSON)."
+    )
 
 
 def _iter_file(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
