@@ -174,7 +174,7 @@ def _parquet(path: Path, values: list, type_: str) -> Path:
 
 
 def test_parquet_bytes_cells_are_decoded_as_utf8(tmp_path: Path) -> None:
-    path = _parquet(tmp_path / "b.parquet", ["Sex work is work.".encode(), None], "binary")
+    path = _parquet(tmp_path / "b.parquet", [b"Sex work is work.", None], "binary")
     texts = [r.text for r in iter_records([str(path)])]
     assert texts == ["Sex work is work.", ""]
 
@@ -224,3 +224,39 @@ def test_predict_skips_and_reports_a_nan_cell(tmp_path: Path, tiny_model: Path) 
     assert result.exit_code == 0, result.output
     assert "nan" not in result.stdout.lower()
     assert "skipped 1 empty text" in result.stderr and "f.parquet:1" in result.stderr
+
+
+# --- terminal escapes ------------------------------------------------------------------------
+
+_HOSTILE = "Sex work \x1b[2J\x1b]0;pwned\x07is work \x9b31m."
+
+
+def _scored(text: str, doc_id: str = "d"):
+    from stancekit.scoring import ScoredParagraph
+
+    probabilities = {"abolitionist": 0.2, "decriminalisation": 0.7, "neutral": 0.1}
+    return ScoredParagraph(doc_id, 0, text, None, "decriminalisation", probabilities, 0.5, {})
+
+
+def test_the_table_shows_escape_sequences_escaped() -> None:
+    from stancekit.writers import render
+
+    labels = ("abolitionist", "decriminalisation", "neutral")
+    table = render([_scored(_HOSTILE, doc_id="evil\x1b[31m.txt")], "table", labels)
+    assert "\x1b" not in table and "\x07" not in table and "\x9b" not in table
+    assert "\\x1b[2J" in table and "evil\\x1b[31m.txt" in table
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "csv"])
+def test_machine_formats_keep_the_text_as_it_is(fmt: str) -> None:
+    from stancekit.writers import render
+
+    labels = ("abolitionist", "decriminalisation", "neutral")
+    out = render([_scored(_HOSTILE)], fmt, labels)
+    assert ("\x1b[2J" if fmt == "csv" else "\\u001b[2J") in out
+
+
+def test_explain_prints_escape_sequences_escaped(tiny_model: Path) -> None:
+    result = run_cli("explain", _HOSTILE, "-m", tiny_model)
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.stdout and "\\x1b[2J" in result.stdout

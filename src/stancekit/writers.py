@@ -261,6 +261,16 @@ def _clip(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
+#: Control characters (C0 but tab, DEL, C1) -> ``\xNN``: ANSI/OSC escape sequences in a text
+#: must not reach a terminal (they can clear it, retitle it, or hide lines).
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN``: safe to print to a terminal."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
 class TableWriter:
     """A readable table: paragraphs under a header per document, then the document's summary."""
 
@@ -271,15 +281,15 @@ class TableWriter:
 
     def paragraph(self, p: ScoredParagraph) -> None:
         if starts_document(p):
-            self.handle.write(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else "") + "\n")
+            head = f"── {printable(p.doc_id)}" + (f"  ({printable(p.date)})" if p.date else "")
+            self.handle.write(head + "\n")
         probs = "".join(f"{p.probabilities[label]:>10.2f}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
-        self.handle.write(
-            f"{index:>4}  {p.label:<18}{probs}{p.margin:>8.2f}  {_clip(p.text, self.width)}\n"
-        )
+        text = _clip(printable(p.text), self.width)
+        self.handle.write(f"{index:>4}  {p.label:<18}{probs}{p.margin:>8.2f}  {text}\n")
         if p.explanation:
             for label, terms in p.explanation.items():
-                shown = ", ".join(f"{t} {v:+.2f}" for t, v in terms)
+                shown = ", ".join(f"{printable(t)} {v:+.2f}" for t, v in terms)
                 self.handle.write(f"{'':>6}toward {label}: {shown or '-'}\n")
 
     def document(self, d: DocumentSummary) -> None:

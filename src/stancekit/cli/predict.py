@@ -141,6 +141,7 @@ def explain_cli(
     """
     from stancekit.batch import explain_inputs
     from stancekit.sources import SourceOptions
+    from stancekit.writers import printable
 
     run = explain_inputs(
         inputs, model=model, source_options=SourceOptions(encoding=encoding), html=html, top=top
@@ -149,10 +150,12 @@ def explain_cli(
     for item in run.items:
         unit, prediction = item.unit, item.prediction
         probs = ", ".join(f"{k} {v:.2f}" for k, v in prediction.probabilities.items())
-        typer.echo(f"── {unit.doc_id} #{unit.paragraph_index}: {prediction.label} ({probs})")
-        typer.echo(f"   {unit.text[:200]}")
+        name = printable(unit.doc_id)
+        typer.echo(f"── {name} #{unit.paragraph_index}: {prediction.label} ({probs})")
+        typer.echo(f"   {printable(unit.text[:200])}")
         for label in run.labels:
-            terms = ", ".join(f"{t} {v:+.3f}" for t, v in item.explanation.top(label, top))
+            pairs = item.explanation.top(label, top)
+            terms = ", ".join(f"{printable(t)} {v:+.3f}" for t, v in pairs)
             typer.echo(f"   toward {label}: {terms or '-'}")
         typer.echo("")
     if run.html is not None:
