@@ -260,3 +260,65 @@ def test_explain_prints_escape_sequences_escaped(tiny_model: Path) -> None:
     result = run_cli("explain", _HOSTILE, "-m", tiny_model)
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.stdout and "\\x1b[2J" in result.stdout
+
+
+# --- corpus rows: line separators, lone surrogates, duplicate keys ---------------------------
+
+
+def _corpus_with(tmp_path: Path, line: str, replace: int = 3) -> Path:
+    """The tiny corpus with its line ``replace`` (1-based) swapped for ``line``."""
+    import json
+
+    from conftest import tiny_rows
+
+    lines = [json.dumps(row) for row in tiny_rows()]
+    lines[replace - 1] = line
+    path = tmp_path / "c.jsonl"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+_ROW = '"paragraph_index": 2, "label": "neutral", "source": "s", "origin": "authored"'
+_BAD_ROWS = {
+    "line separator": ('{"doc_id": "doc-0", "text": "ENDS\\u2028more", ' + _ROW + "}", "U+2028"),
+    "raw line separator": ('{"doc_id": "doc-0", "text": "ENDS\u2028more", ' + _ROW + "}", "U+2028"),
+    "lone surrogate": ('{"doc_id": "doc-0", "text": "ENDS \\ud800", ' + _ROW + "}", "surrogate"),
+    "duplicate key": (
+        '{"doc_id": "doc-0", "text": "ENDS", "text": "Other", ' + _ROW + "}",
+        "'text' appears twice",
+    ),
+    "form feed": ('{"doc_id": "doc-0", "text": "ENDS\\fmore", ' + _ROW + "}", "U+000C"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_ROWS))
+def test_data_check_reports_the_bad_row_by_file_and_line(tmp_path: Path, case: str) -> None:
+    from stancekit.datacheck import check_corpus
+
+    line, message = _BAD_ROWS[case]
+    path = _corpus_with(tmp_path, line)
+    _, report = check_corpus([path])
+    assert not report.ok
+    assert any(e.startswith(f"{path}:3:") and message in e for e in report.errors), report.errors
+
+
+@pytest.mark.parametrize("case", sorted(_BAD_ROWS))
+def test_prepare_stops_cleanly_on_the_bad_row(tmp_path: Path, case: str) -> None:
+    from stancekit.errors import DataError
+    from stancekit.params import PrepareParams
+    from stancekit.prepare import prepare
+
+    path = _corpus_with(tmp_path, _BAD_ROWS[case][0])
+    with pytest.raises(DataError, match=r"c\.jsonl:3:"):
+        prepare(PrepareParams(data=(str(path),), test_fraction=0.25, seed=0), tmp_path / "out")
+    assert not (tmp_path / "out").exists()
+
+
+def test_validate_row_refuses_a_surrogate_given_from_python() -> None:
+    from conftest import tiny_rows
+    from stancekit.corpus import validate_row
+    from stancekit.errors import DataError
+
+    row = tiny_rows()[0] | {"source": "S\udc80"}
+    with pytest.raises(DataError, match=r"here:1: field 'source' holds a lone surrogate"):
+        validate_row(row, "here:1")
