@@ -43,3 +43,8 @@ class ModelNotFoundError(StancekitError):
 
 class ModelLoadError(StancekitError):
     """A model file that is corrupt or was saved by incompatible library versions."""
+
+
+class StancekitWarning(UserWarning):
+    """Something a run skipped and the user should know about (a folder it could not read);
+    the CLI prints it as one ``warning: ...`` line."""

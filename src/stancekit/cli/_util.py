@@ -55,7 +55,8 @@ def fail_cleanly(command: F) -> F:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            result = command(*args, **kwargs)
+            with _warnings_as_lines():
+                result = command(*args, **kwargs)
             # Output still buffered would fail at exit (a full disk) with Python's own message.
             sys.stdout.flush()
             return result
@@ -80,6 +81,27 @@ def fail_cleanly(command: F) -> F:
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Show each :class:`StancekitWarning` as one ``warning: ...`` line on stderr, when raised."""
+    import warnings
+
+    from stancekit.errors import StancekitWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StancekitWarning)
+        default = warnings.showwarning
+
+        def show(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+            if issubclass(category, StancekitWarning):
+                typer.echo(f"warning: {message}", err=True)
+            else:
+                default(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
 
 
 def _release_stdout(force: bool = False) -> None:
