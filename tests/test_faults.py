@@ -395,3 +395,47 @@ def test_a_chmod_000_subfolder_is_named(docs: Path) -> None:
             list(iter_records([str(docs)]))
     finally:
         (docs / "locked").chmod(0o755)
+
+
+# --- evaluate --out: all or nothing ----------------------------------------------------------
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+
+@pytest.mark.parametrize("previous", [False, True])
+def test_evaluate_outputs_are_written_all_or_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, previous: bool
+) -> None:
+    import stancekit.report
+    from evaluation_factory import evaluation
+    from stancekit.errors import OutputError
+    from stancekit.evaluate import write_outputs
+
+    out = tmp_path / "out"
+    if previous:
+        write_outputs(evaluation(), out)
+        (out / "model.joblib").write_bytes(b"not touched")
+    before = _files(out) if out.exists() else {}
+
+    def full_disk(evaluation: object, path: Path) -> None:  # the last write fails
+        raise OutputError(f"{path}: cannot write (No space left on device: the disk is full).")
+
+    monkeypatch.setattr(stancekit.report, "write_html_report", full_disk)
+    with pytest.raises(OutputError, match="disk is full"):
+        write_outputs(evaluation(cv=False), out)  # other figures than the previous set
+    after = _files(out) if out.exists() else {}
+    assert after == before
+    assert not [p for p in (out.rglob(".*") if out.exists() else []) if ".tmp" in p.name]
+
+
+def test_evaluate_outputs_replace_the_previous_set(tmp_path: Path) -> None:
+    from evaluation_factory import evaluation
+    from stancekit.evaluate import write_outputs
+
+    report = write_outputs(evaluation(), tmp_path)
+    names = set(_files(tmp_path))
+    assert report == tmp_path / "report.html" and report.is_file()
+    assert {"metrics.json", "evaluation.json", "report.html", "plots/confusion.csv"} <= names
+    assert not [n for n in names if n.startswith(".")]
