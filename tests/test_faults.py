@@ -439,3 +439,37 @@ def test_evaluate_outputs_replace_the_previous_set(tmp_path: Path) -> None:
     assert report == tmp_path / "report.html" and report.is_file()
     assert {"metrics.json", "evaluation.json", "report.html", "plots/confusion.csv"} <= names
     assert not [n for n in names if n.startswith(".")]
+
+
+# --- signals (the real-signal tests are in test_signals.py) ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raised", "code", "said"), [("int", 130, "interrupted"), ("term", 143, "terminated")]
+)
+def test_the_error_edge_ends_interrupted_commands_with_128_plus_the_signal(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture,
+    raised: str,
+    code: int,
+    said: str,
+) -> None:
+    import signal
+
+    import typer
+
+    from stancekit.cli import _util
+
+    stopped = []
+    monkeypatch.setattr(_util, "stop_workers", lambda: stopped.append(True))
+    # The edge ignores further signals while it cleans up: keep this test process's handlers.
+    monkeypatch.setattr(signal, "signal", lambda *a: None)
+
+    @_util.fail_cleanly
+    def command() -> None:
+        raise _util.Terminated() if raised == "term" else KeyboardInterrupt()
+
+    with pytest.raises(typer.Exit) as exit_:
+        command()
+    assert exit_.value.exit_code == code and stopped == [True]
+    assert capsys.readouterr().err.strip() == said

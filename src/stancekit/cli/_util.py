@@ -49,6 +49,41 @@ InputsArgument = Annotated[
 ]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as Ctrl-C is, so the same clean-up runs."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """Let SIGTERM end a command as Ctrl-C does (temporary files removed, workers ended) with
+    exit code 143, instead of killing the process on the spot. Call from the main thread."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _ignore_interrupts() -> None:
+    """A second Ctrl-C or SIGTERM must not cut the clean-up short."""
+    import signal
+
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def stop_workers() -> None:
+    """End joblib's (loky's) worker processes, if this process started any: they would outlive
+    an interrupted run, holding memory and semaphores."""
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None)
+    if executor is not None:
+        with contextlib.suppress(Exception):
+            executor.shutdown(wait=True, kill_workers=True)
+
+
 def fail_cleanly(command: F) -> F:
     """Turn library errors into ``error: <message>`` on stderr and the error's exit code."""
 
@@ -64,9 +99,14 @@ def fail_cleanly(command: F) -> F:
             _release_stdout()
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            # Ctrl-C, or SIGTERM (see handle_sigterm): temporary output is already gone (every
+            # write is atomic); end the worker processes too, then exit 128 + signal.
+            _ignore_interrupts()
+            stop_workers()
+            terminated = isinstance(exc, Terminated)
+            typer.echo("terminated" if terminated else "interrupted", err=True)
+            raise typer.Exit(143 if terminated else 130) from None
         except BrokenPipeError:
             # The reader went away (`stancekit predict ... | head`): stop quietly.
             _release_stdout(force=True)
