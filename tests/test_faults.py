@@ -473,3 +473,59 @@ def test_the_error_edge_ends_interrupted_commands_with_128_plus_the_signal(
         command()
     assert exit_.value.exit_code == code and stopped == [True]
     assert capsys.readouterr().err.strip() == said
+
+
+# --- overlong paragraphs ---------------------------------------------------------------------
+
+
+def test_an_overlong_paragraph_is_split_at_spaces_into_bounded_chunks() -> None:
+    from stancekit.segment import segment_document
+
+    words = [f"word{i}" for i in range(10_000)]  # 88,889 characters, one line
+    document = segment_document("Short one.\n\n" + " ".join(words), max_chars=20_000)
+    assert document.split == 1
+    first, *chunks = document.paragraphs
+    assert first == "Short one." and len(chunks) == 5
+    assert all(len(c) <= 20_000 for c in chunks)
+    assert " ".join(chunks).split() == words  # no word cut, none lost
+
+
+def test_a_paragraph_without_spaces_is_cut_hard() -> None:
+    from stancekit.segment import segment_document
+
+    document = segment_document("x" * 45_000, max_chars=20_000)
+    assert [len(p) for p in document.paragraphs] == [20_000, 20_000, 5_000]
+
+
+def test_default_max_chars_is_set_in_one_place() -> None:
+    from stancekit import scoring, segment
+
+    assert segment.DEFAULT_MAX_CHARS == 20_000
+    assert scoring.iter_units.__defaults__ == (segment.DEFAULT_MAX_CHARS,)
+
+
+def test_predict_splits_overlong_paragraphs_with_a_warning(tiny_model: Path) -> None:
+    import json
+
+    text = " ".join(["Sex work is work."] * 100)  # 1,799 characters
+    result = run_cli("predict", text, "-m", tiny_model, "-f", "jsonl", "--max-chars", "500")
+    assert result.exit_code == 0, result.output
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert len(rows) == 4 and all(len(r["text"]) <= 500 for r in rows)
+    assert [r["paragraph_index"] for r in rows] == [0, 1, 2, 3]
+    assert "warning: split 1 paragraph(s) longer than 500 characters" in result.stderr
+
+
+def test_batches_are_bounded_in_characters_too() -> None:
+    from stancekit.scoring import Unit, _chunks
+
+    units = iter([Unit("d", i, "x" * 1000, None, {}) for i in range(10)])
+    assert [len(b) for b in _chunks(units, 100, max_chars=3000)] == [3, 3, 3, 1]
+
+
+def test_a_text_argument_too_long_for_a_path_is_a_text(tmp_path: Path, tiny_model: Path) -> None:
+    text = "Sex-work-is-work " * 40  # one word of 680 characters: longer than a file name may be
+    out = tmp_path / "o.csv"
+    result = run_cli("predict", text, "-m", tiny_model, "-o", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text(encoding="utf-8").count("\n") == 2

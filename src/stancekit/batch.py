@@ -19,6 +19,7 @@ from stancekit.engines import Engine, resolve_engine
 from stancekit.errors import InputError, OutputError, UsageError
 from stancekit.scoring import (
     DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_CHARS,
     ScoringStats,
     Unit,
     check_options,
@@ -71,11 +72,18 @@ def _output_path(output: str | Path | None, inputs: Sequence[str] = ()) -> Path 
         raise UsageError(f"--output: {output} is a folder; give a file name.")
     if output.is_file():
         for arg in inputs:
-            if arg != STDOUT and arg.strip() and Path(arg).is_file() and output.samefile(arg):
+            if arg != STDOUT and arg.strip() and _same_file(output, arg):
                 raise UsageError(
                     f"--output: {output} is also an input; write the results to another file."
                 )
     return output
+
+
+def _same_file(output: Path, arg: str) -> bool:
+    try:
+        return Path(arg).is_file() and output.samefile(arg)
+    except (OSError, ValueError):  # a text too long to be a path
+        return False
 
 
 def _write_stdout(scored: Any, stdout: TextIO, *args: Any) -> int:
@@ -110,6 +118,7 @@ def predict_inputs(
     on_progress: Callable[[int], None] | None = None,
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> PredictRun:
     """Score every paragraph (or document) of ``inputs`` and write the rows.
 
@@ -147,6 +156,8 @@ def predict_inputs(
         Called with the number of units scored after each batch.
     stdin, stdout : text streams, optional
         Default :data:`sys.stdin` and :data:`sys.stdout`.
+    max_chars : int
+        Paragraphs longer than this are split (counted in ``stats.split``).
 
     Returns
     -------
@@ -169,7 +180,14 @@ def predict_inputs(
     stdout = stdout if stdout is not None else sys.stdout
     path = _output_path(output, inputs)
     fmt = output_format_for(output_format, path, stdout)
-    check_options(unit=unit, batch_size=batch_size, threshold=threshold, explain=explain, jobs=jobs)
+    check_options(
+        unit=unit,
+        batch_size=batch_size,
+        threshold=threshold,
+        explain=explain,
+        jobs=jobs,
+        max_chars=max_chars,
+    )
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
     predictor = _model(model)
@@ -177,7 +195,7 @@ def predict_inputs(
     records = iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin)
     scored = score_units(
         predictor.pipeline,
-        iter_units(records, unit, stats),
+        iter_units(records, unit, stats, max_chars),
         batch_size=batch_size,
         threshold=threshold,
         explain=explain,
@@ -242,6 +260,7 @@ def explain_inputs(
     html: str | Path | None = None,
     top: int = 10,
     stdin: TextIO | None = None,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ExplainRun:
     """Explain every paragraph of ``inputs``: its prediction and each term's contribution
     (tf-idf value x coefficient; with the intercept they add up to the decision score).
@@ -273,7 +292,7 @@ def explain_inputs(
     stats = ScoringStats()
     stdin = stdin if stdin is not None else sys.stdin
     records = iter_records(inputs, source_options or SourceOptions(), stdin)
-    units = list(iter_units(records, "paragraph", stats))
+    units = list(iter_units(records, "paragraph", stats, max_chars))
     if not units:
         raise _nothing("explain")
     texts = [u.text for u in units]

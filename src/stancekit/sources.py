@@ -420,6 +420,18 @@ def _files_in(folder: Path, pattern: str | None) -> list[Path]:
     return files
 
 
+def _path_kind(path: Path) -> str | None:
+    """``"dir"``, ``"file"`` or ``None`` (nothing there, or a text too long to be a path)."""
+    try:
+        if path.is_dir():
+            return "dir"
+        if path.is_file():
+            return "file"
+    except (OSError, ValueError):  # a name too long, a NUL byte: a text, not a path
+        pass
+    return None
+
+
 def iter_records(
     args: Sequence[str], options: SourceOptions | None = None, stdin: TextIO | None = None
 ) -> Iterator[SourceRecord]:
@@ -437,15 +449,16 @@ def iter_records(
     text_number = 0
     for arg in args:
         path = Path(arg)
+        kind = _path_kind(path)
         if not arg.strip():  # Path("") is ".": an empty argument is an empty text, not the cwd
             text_number += 1
             yield SourceRecord(f"text-{text_number}", arg)
         elif arg == STDIN:
             yield from _iter_stdin(stdin if stdin is not None else sys.stdin, options)
-        elif path.is_dir():
+        elif kind == "dir":
             for file in _files_in(path, options.glob):
                 yield from _iter_file(file, options)
-        elif path.is_file():
+        elif kind == "file":
             yield from _iter_file(path, options)
         elif _looks_like_path(arg):
             raise InputError(f"{arg}: no such file or folder.")

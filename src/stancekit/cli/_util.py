@@ -36,6 +36,15 @@ ModelOption = Annotated[
 ]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of files and stdin.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+MaxCharsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-chars",
+        min=1,
+        help="Split paragraphs longer than this many characters (bounds memory) [default: 20000].",
+        show_default=False,
+    ),
+]
 
 
 #: What ``predict`` and ``explain`` read (see :mod:`stancekit.sources`).
@@ -112,12 +121,16 @@ def fail_cleanly(command: F) -> F:
             _release_stdout(force=True)
             raise typer.Exit(0) from None
         except OSError as exc:
-            # Library errors are typed; what is left is standard output (a full disk, say).
+            # Library errors are typed; what is left is mostly standard output (a full disk).
             from stancekit.files import os_error_reason
 
+            stdout_failed = not _stdout_works()
             _release_stdout(force=True)
-            where = exc.filename or "standard output"
-            typer.echo(f"error: {where}: cannot write ({os_error_reason(exc)}).", err=True)
+            if stdout_failed:
+                message = f"standard output: cannot write ({os_error_reason(exc)})."
+            else:
+                message = f"{exc.filename or 'input/output'}: {os_error_reason(exc)}."
+            typer.echo(f"error: {message}", err=True)
             raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
@@ -142,6 +155,14 @@ def _warnings_as_lines() -> Iterator[None]:
 
         warnings.showwarning = show
         yield
+
+
+def _stdout_works() -> bool:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        return False
+    return True
 
 
 def _release_stdout(force: bool = False) -> None:
@@ -171,6 +192,13 @@ def warn_skipped(stats: ScoringStats) -> None:
     if stats.empty.count:
         typer.echo(
             f"warning: skipped {stats.empty.count:,} empty text(s): {stats.empty.describe()}",
+            err=True,
+        )
+    if stats.split.count:
+        typer.echo(
+            f"warning: split {stats.split.count:,} paragraph(s) longer than "
+            f"{stats.max_chars:,} characters (--max-chars) into pieces scored apart: "
+            f"{stats.split.describe()}",
             err=True,
         )
     if stats.unknown.count:

@@ -11,6 +11,7 @@ import typer
 from stancekit.cli._util import (
     EncodingOption,
     InputsArgument,
+    MaxCharsOption,
     ModelOption,
     QuietOption,
     count,
@@ -84,6 +85,7 @@ def predict_cli(
         typer.Option("--jobs", "-j", help="Worker processes for large inputs (-1: all cores)."),
     ] = 1,
     quiet: QuietOption = False,
+    max_chars: MaxCharsOption = 20_000,
 ) -> None:
     """Label every paragraph with its stance, the probability of every label and the margin.
 
@@ -112,6 +114,7 @@ def predict_cli(
             batch_size=batch_size,
             jobs=jobs,
             on_progress=on_progress,
+            max_chars=max_chars,
         )
     warn_skipped(run.stats)
     if run.output is not None:
@@ -132,6 +135,7 @@ def explain_cli(
         Path | None,
         typer.Option("--html", help="Also write a page with every word shaded by its push."),
     ] = None,
+    max_chars: MaxCharsOption = 20_000,
 ) -> None:
     """Show why each paragraph got its label: the exact term contributions of the linear model
     (tf-idf value x coefficient), which add up to its decision score. Every paragraph of the
@@ -144,7 +148,12 @@ def explain_cli(
     from stancekit.writers import printable
 
     run = explain_inputs(
-        inputs, model=model, source_options=SourceOptions(encoding=encoding), html=html, top=top
+        inputs,
+        model=model,
+        source_options=SourceOptions(encoding=encoding),
+        html=html,
+        top=top,
+        max_chars=max_chars,
     )
     warn_skipped(run.stats)
     for item in run.items:
