@@ -29,7 +29,7 @@ _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 # What str.split() splits ASCII text on, besides a single space (plus a double space).
 #: The longest paragraph scored whole; longer ones are split (``--max-chars``).
 DEFAULT_MAX_CHARS = 20_000
-_LAST_SPACE = re.compile(r"\s+\S*\Z")
+_SPACE = re.compile(r"\s")
 _ASCII_BREAKS = ("  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
@@ -106,9 +106,9 @@ def split_long(block: str, max_chars: int) -> list[str]:
         end = start + max_chars
         if block[end].isspace():  # the limit falls on a space: cut there
             cut = end
-        else:
-            match = _LAST_SPACE.search(block, start, end)
-            cut = match.start() if match and match.start() > start else end
+        else:  # the last space before the limit: the first in the reversed piece
+            match = _SPACE.search(block[start:end][::-1])
+            cut = end - match.start() - 1 if match and end - match.start() - 1 > start else end
         pieces.append(block[start:cut])
         start = cut
         while start < len(block) and block[start].isspace():
