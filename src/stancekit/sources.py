@@ -26,7 +26,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO
 
-from stancekit.errors import InputError, StancekitWarning
+from stancekit.errors import InputError
+from stancekit.folders import files_in
 from stancekit.jsonl import read_error_message, read_jsonl
 
 STDIN = "-"
@@ -361,65 +362,6 @@ def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord
             wrapper.detach()  # leave the caller's stdin open
 
 
-def _unreadable_folders(folder: Path, recursive: bool) -> list[tuple[str, OSError]]:
-    """The folders below (and including) ``folder`` that cannot be listed, with why."""
-    import os
-
-    unreadable: list[tuple[str, OSError]] = []
-
-    def note(exc: OSError) -> None:
-        unreadable.append((str(exc.filename or folder), exc))
-
-    if recursive:
-        for _ in os.walk(folder, onerror=note):
-            pass
-    else:
-        try:
-            with os.scandir(folder):
-                pass
-        except OSError as exc:
-            note(exc)
-    return unreadable
-
-
-def _files_in(folder: Path, pattern: str | None) -> list[Path]:
-    """The files of ``folder`` that match ``pattern`` (default: :data:`DEFAULT_GLOBS`).
-
-    A subfolder that cannot be read is named in a :class:`StancekitWarning`; its files are
-    skipped.
-
-    Raises
-    ------
-    InputError
-        ``folder`` itself cannot be read, or no file matches.
-    """
-    import warnings
-
-    patterns = (pattern,) if pattern else DEFAULT_GLOBS
-    unreadable = _unreadable_folders(folder, any("**" in g for g in patterns))
-    for name, exc in unreadable:
-        if Path(name) == folder:
-            raise InputError(
-                f"{folder}: cannot read this folder ({exc.strerror or exc}); check its permissions."
-            )
-    files = sorted({p for g in patterns for p in folder.glob(g) if p.is_file()})
-    if not files:
-        skipped = (
-            f" ({len(unreadable)} folder(s) could not be read: "
-            f"{', '.join(name for name, _ in unreadable[:3])})"
-            if unreadable
-            else ""
-        )
-        raise InputError(f"{folder}: no files match {' or '.join(patterns)}{skipped}.")
-    for name, exc in unreadable:
-        warnings.warn(
-            f"{name}: cannot read this folder ({exc.strerror or exc}); its files are skipped.",
-            StancekitWarning,
-            stacklevel=2,
-        )
-    return files
-
-
 def _path_kind(path: Path) -> str | None:
     """``"dir"``, ``"file"`` or ``None`` (nothing there, or a text too long to be a path)."""
     try:
@@ -456,7 +398,8 @@ def iter_records(
         elif arg == STDIN:
             yield from _iter_stdin(stdin if stdin is not None else sys.stdin, options)
         elif kind == "dir":
-            for file in _files_in(path, options.glob):
+            patterns = (options.glob,) if options.glob else DEFAULT_GLOBS
+            for file in files_in(path, patterns):
                 yield from _iter_file(file, options)
         elif kind == "file":
             yield from _iter_file(path, options)
