@@ -132,7 +132,7 @@ def test_evaluate_file_errors_and_one_class_warning(
             "l.jsonl:2: expected a JSON",
         ),
         ("x.csv", "text,label\nend demand,abolitionist\nsex,decriminalisation,extra\n", "x.csv:3"),
-        ("n.jsonl", '{"text": 5, "label": "abolitionist"}\n', "'text' is empty or not text"),
+        ("n.jsonl", '{"text": 5, "label": "abolitionist"}\n', "'text' holds a number"),
     ],
 )
 def test_evaluate_file_bad_rows_are_one_line(

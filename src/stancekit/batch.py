@@ -13,12 +13,13 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from stancekit.engines import Engine, resolve_engine
-from stancekit.errors import InputError, UsageError
+from stancekit.errors import InputError, OutputError, UsageError
 from stancekit.scoring import (
     DEFAULT_BATCH_SIZE,
+    DEFAULT_MAX_CHARS,
     ScoringStats,
     Unit,
     check_options,
@@ -67,13 +68,41 @@ def _model(
     return StancePredictor.load(model, trust_pickle=trust_pickle)
 
 
-def _output_path(output: str | Path | None) -> Path | None:
+def _output_path(output: str | Path | None, inputs: Sequence[str] = ()) -> Path | None:
     if output is None or str(output) == STDOUT:
         return None
     output = Path(output)
     if output.is_dir():
         raise UsageError(f"--output: {output} is a folder; give a file name.")
+    if output.is_file():
+        for arg in inputs:
+            if arg != STDOUT and arg.strip() and _same_file(output, arg):
+                raise UsageError(
+                    f"--output: {output} is also an input; write the results to another file."
+                )
     return output
+
+
+def _same_file(output: Path, arg: str) -> bool:
+    try:
+        return Path(arg).is_file() and output.samefile(arg)
+    except (OSError, ValueError):  # a text too long to be a path
+        return False
+
+
+def _write_stdout(scored: Any, stdout: TextIO, *args: Any) -> int:
+    """Write to standard output; a full disk becomes an :class:`OutputError`."""
+    from stancekit.files import os_error_reason
+    from stancekit.writers import write_results
+
+    try:
+        rows = write_results(scored, stdout, *args)
+        stdout.flush()
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise OutputError(f"standard output: cannot write ({os_error_reason(exc)}).") from None
+    return rows
 
 
 def predict_inputs(
@@ -94,6 +123,7 @@ def predict_inputs(
     stdin: TextIO | None = None,
     stdout: TextIO | None = None,
     trust_pickle: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> PredictRun:
     """Score every paragraph (or document) of ``inputs`` and write the rows.
 
@@ -134,6 +164,8 @@ def predict_inputs(
     trust_pickle : bool
         Load the model's pickled pipeline, which runs any code it holds (see
         :meth:`StancePredictor.load`); default: the portable files, nothing unpickled.
+    max_chars : int
+        Paragraphs longer than this are split (counted in ``stats.split``).
 
     Returns
     -------
@@ -154,9 +186,16 @@ def predict_inputs(
     (1, 1)
     """
     stdout = stdout if stdout is not None else sys.stdout
-    path = _output_path(output)
+    path = _output_path(output, inputs)
     fmt = output_format_for(output_format, path, stdout)
-    check_options(unit=unit, batch_size=batch_size, threshold=threshold, explain=explain, jobs=jobs)
+    check_options(
+        unit=unit,
+        batch_size=batch_size,
+        threshold=threshold,
+        explain=explain,
+        jobs=jobs,
+        max_chars=max_chars,
+    )
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
     predictor = _model(model, trust_pickle)
@@ -164,7 +203,7 @@ def predict_inputs(
     records = iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin)
     scored = score_units(
         predictor.pipeline,
-        iter_units(records, unit, stats),
+        iter_units(records, unit, stats, max_chars),
         batch_size=batch_size,
         threshold=threshold,
         explain=explain,
@@ -178,7 +217,7 @@ def predict_inputs(
 
     args = (fmt, predictor.labels, aggregate, threshold is not None)
     if path is None:
-        rows = write_results(scored, stdout, *args)
+        rows = _write_stdout(scored, stdout, *args)
     else:
         from stancekit.files import atomic_write
         from stancekit.writers import BINARY_FORMATS
@@ -231,6 +270,7 @@ def explain_inputs(
     top: int = 10,
     stdin: TextIO | None = None,
     trust_pickle: bool = False,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> ExplainRun:
     """Explain every paragraph of ``inputs``: its prediction and each term's contribution
     (tf-idf value x coefficient; with the intercept they add up to the decision score).
@@ -264,7 +304,7 @@ def explain_inputs(
     stats = ScoringStats()
     stdin = stdin if stdin is not None else sys.stdin
     records = iter_records(inputs, source_options or SourceOptions(), stdin)
-    units = list(iter_units(records, "paragraph", stats))
+    units = list(iter_units(records, "paragraph", stats, max_chars))
     if not units:
         raise _nothing("explain")
     texts = [u.text for u in units]

@@ -46,7 +46,31 @@ Row = dict[str, Any]
 LABELLED_JSONL: dict[str, Any] = {
     "error": DataError,
     "fix_missing": "check prepare.data in params.yaml",
+    "unique_keys": True,
 }
+
+#: Characters a paragraph may not hold: line breaks that some reader would split the row at
+#: (``str.splitlines`` splits at U+2028, U+2029, U+0085, form feeds...) and other controls.
+_LINE_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+
+
+def _check_characters(row: Row, where: str) -> None:
+    """Refuse lone surrogates in any string field and line breaks or controls in the text."""
+    for name, value in row.items():
+        if isinstance(value, str) and not value.isprintable():
+            for ch in value:
+                if 0xD800 <= ord(ch) <= 0xDFFF:
+                    raise DataError(
+                        f"{where}: field '{name}' holds a lone surrogate (U+{ord(ch):04X}), "
+                        "which is not text; fix the encoding of the row."
+                    )
+            if name == "text":
+                for ch in value:
+                    if ch in _LINE_BREAKS or (ord(ch) < 0x20 and ch != "\t") or ord(ch) == 0x7F:
+                        raise DataError(
+                            f"{where}: text holds U+{ord(ch):04X} (a line break or control "
+                            "character); a row is one paragraph: replace it with a space."
+                        )
 
 
 def validate_row(row: Any, where: str) -> Row:
@@ -83,6 +107,7 @@ def validate_row(row: Any, where: str) -> Row:
         raise DataError(f"{where}: origin must be one of {list(ORIGINS)}, got {clean['origin']!r}.")
     if not clean["text"].strip():
         raise DataError(f"{where}: empty text.")
+    _check_characters(clean, where)
     if clean["paragraph_index"] < 0:
         raise DataError(f"{where}: paragraph_index must be >= 0.")
     return clean

@@ -48,3 +48,8 @@ class ModelLoadError(StancekitError):
 class UntrustedModelError(ModelLoadError):
     """A model that can only be loaded by unpickling, which runs code: it needs explicit trust
     (``trust_pickle=True`` / ``--trust-pickle``)."""
+
+
+class StancekitWarning(UserWarning):
+    """Something a run skipped and the user should know about (a folder it could not read);
+    the CLI prints it as one ``warning: ...`` line."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import json
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -69,12 +70,35 @@ def _plot_tables(evaluation: Evaluation) -> dict[str, tuple[list[str], list[Sequ
 
 
 def write_outputs(evaluation: Evaluation, out_dir: str | Path) -> Path:
-    """metrics.json, evaluation.json, plot data under plots/ and report.html, each written
-    atomically; returns the report's path."""
+    """metrics.json, evaluation.json, plot data under plots/ and report.html, all or nothing:
+    every file is written into a hidden folder inside ``out_dir`` first, then renamed into
+    place; a failed write (a full disk) leaves ``out_dir`` as it was. Returns the report's path.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` cannot be created or written (says why: no permission, disk full).
+    """
+    import shutil
+
+    from stancekit.files import staging_folder
+
+    out_dir = Path(out_dir)
+    with staging_folder(out_dir, ".evaluate") as stage:
+        _write_output_files(evaluation, stage)
+        for staged in sorted(stage.rglob("*")):
+            if staged.is_file():
+                target = out_dir / staged.relative_to(stage)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.replace(staged, target)
+        shutil.rmtree(stage, ignore_errors=True)
+    return out_dir / REPORT_FILE
+
+
+def _write_output_files(evaluation: Evaluation, out_dir: Path) -> None:
     from stancekit.metrics_file import details, headline
     from stancekit.report import write_html_report
 
-    out_dir = Path(out_dir)
     for name, content in ((METRICS_FILE, headline), (DETAILS_FILE, details)):
         with atomic_write(out_dir / name) as handle:
             json.dump(content(evaluation), handle, indent=2)
@@ -86,9 +110,7 @@ def write_outputs(evaluation: Evaluation, out_dir: str | Path) -> Path:
             writer.writerows(
                 [round(v, 6) if isinstance(v, float) else v for v in row] for row in body
             )
-    report_path = out_dir / REPORT_FILE
-    write_html_report(evaluation, report_path)
-    return report_path
+    write_html_report(evaluation, out_dir / REPORT_FILE)
 
 
 def _check_trained_on(predictor: Any, train_path: Path, test_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import hashlib
 import os
 import tempfile
@@ -64,6 +65,42 @@ def atomic_write(path: str | Path, mode: str = "w") -> Iterator[IO]:
         raise
 
 
+@contextlib.contextmanager
+def staging_folder(out_dir: str | Path, prefix: str) -> Iterator[Path]:
+    """A new hidden folder inside ``out_dir`` (created if need be) to write a set of files into
+    before they are renamed into place; removed, with ``out_dir`` if this made it and it is left
+    empty, when the block fails.
+
+    Raises
+    ------
+    OutputError
+        ``out_dir`` cannot be created, or the block failed to write (says why).
+    """
+    import shutil
+
+    out_dir = Path(out_dir)
+    created = not out_dir.exists()
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+        stage = Path(tempfile.mkdtemp(dir=out_dir, prefix=f"{prefix}.", suffix=".tmp"))
+    except OSError as exc:
+        reason = "a file is in the way" if isinstance(exc, FileExistsError) else None
+        raise OutputError(
+            f"{out_dir}: cannot write this folder ({reason or os_error_reason(exc)}); "
+            "choose another path."
+        ) from None
+    try:
+        yield stage
+    except BaseException as exc:
+        shutil.rmtree(stage, ignore_errors=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
+            raise _cannot_write(out_dir, exc) from None
+        raise
+
+
 def _text_args(mode: str) -> dict[str, str | None]:
     """UTF-8 with ``\\n`` line ends for text modes; nothing for binary ones."""
     return {} if "b" in mode else {"encoding": "utf-8", "newline": "\n"}
@@ -74,12 +111,25 @@ def _write_in_place(path: Path, mode: str) -> Iterator[IO]:
         handle = open(path, mode, **_text_args(mode))  # noqa: SIM115
     except OSError as exc:
         raise _cannot_write(path, exc) from None
-    with handle:
-        yield handle
+    try:
+        with handle:
+            yield handle
+    except BrokenPipeError:
+        raise
+    except OSError as exc:  # /dev/full, a device that went away
+        raise _cannot_write(path, exc) from None
+
+
+def os_error_reason(exc: OSError) -> str:
+    """Why a write failed, in words: ``No space left on device: the disk is full``, say."""
+    reason = str(exc.strerror or exc)
+    if exc.errno in (errno.ENOSPC, getattr(errno, "EDQUOT", None)):
+        return f"{reason}: the disk is full"
+    return reason
 
 
 def _cannot_write(path: Path, exc: OSError) -> OutputError:
-    return OutputError(f"{path}: cannot write ({exc.strerror or exc}); choose another path.")
+    return OutputError(f"{path}: cannot write ({os_error_reason(exc)}); choose another path.")
 
 
 def _umask() -> int:

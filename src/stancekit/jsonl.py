@@ -32,6 +32,7 @@ def iter_jsonl(
     error: type[StancekitError] = InputError,
     on_error: ErrorHandler | None = None,
     fix_encoding: str = CONVERT_TO_UTF8,
+    unique_keys: bool = False,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Yield ``("<path>:<line>", object)`` for every non-blank line of ``lines``.
 
@@ -49,14 +50,26 @@ def iter_jsonl(
         Called with each error instead of raising it; the bad line is skipped.
     fix_encoding : str
         What the message about undecodable bytes tells the user to do.
+    unique_keys : bool
+        Refuse an object that holds a key twice (JSON parsers keep one silently); labelled data
+        is read so. Slower: the line is parsed a second time.
 
     Raises
     ------
     StancekitError
-        ``error``, naming the line: not JSON, not an object, undecodable bytes.
+        ``error``, naming the line: not JSON, not an object, undecodable bytes, a repeated key.
     """
     import orjson
 
+    if "\n".encode(encoding) != b"\n":  # UTF-16/32: lines cannot be split at b"\n"
+        problem = error(
+            f"{path}: JSON Lines are read as UTF-8 or an encoding that keeps ASCII (latin-1, "
+            f"cp1252), not {encoding}; save the file as UTF-8."
+        )
+        if on_error is None:
+            raise problem
+        on_error(problem)
+        return
     bom = codecs.lookup(encoding).name == "utf-8"
     for number, line in enumerate(lines, start=1):
         where = f"{path}:{number}"
@@ -72,6 +85,8 @@ def iter_jsonl(
                 raise error(f"{where}: not valid JSON ({exc.msg}).") from None
             if not isinstance(row, dict):
                 raise error(f"{where}: expected a JSON object, got {type(row).__name__}.")
+            if unique_keys and (repeated := _repeated_key(text)) is not None:
+                raise error(f"{where}: key {repeated!r} appears twice in the object; keep one.")
         except UnicodeDecodeError as exc:
             problem = error(
                 f"{where}: cannot decode byte {exc.start} of the line as {encoding}; "
@@ -87,6 +102,33 @@ def iter_jsonl(
         on_error(problem)
 
 
+class _RepeatedKey(Exception):
+    def __init__(self, key: str) -> None:
+        self.key = key
+
+
+def _unique_pairs(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    row = dict(pairs)
+    if len(row) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _RepeatedKey(key)
+            seen.add(key)
+    return row
+
+
+def _repeated_key(text: str) -> str | None:
+    """The first key an object of ``text`` (valid JSON) holds twice, at any depth, or None."""
+    import json
+
+    try:
+        json.loads(text, object_pairs_hook=_unique_pairs)
+    except _RepeatedKey as exc:
+        return exc.key
+    return None
+
+
 def read_jsonl(
     path: str | Path,
     *,
@@ -95,6 +137,7 @@ def read_jsonl(
     on_error: ErrorHandler | None = None,
     fix_encoding: str = CONVERT_TO_UTF8,
     fix_missing: str = "",
+    unique_keys: bool = False,
 ) -> Iterator[tuple[str, dict[str, Any]]]:
     """Open ``path`` and yield ``("<path>:<line>", object)`` for every row (see
     :func:`iter_jsonl`, whose parameters these are).
@@ -125,6 +168,7 @@ def read_jsonl(
                 error=error,
                 on_error=on_error,
                 fix_encoding=fix_encoding,
+                unique_keys=unique_keys,
             )
         except OSError as exc:
             raise error(read_error_message(path, exc)) from None

@@ -27,7 +27,7 @@ def read_labelled_table(
         Missing or unreadable file, unknown format, missing column (the message lists the columns
         that exist), or a label outside the stancekit labels.
     """
-    from stancekit.sources import check_columns, open_table
+    from stancekit.sources import cell_text, check_columns, open_table
 
     path = Path(path)
     suffix = path.suffix.lower()
@@ -59,8 +59,8 @@ def read_labelled_table(
             raise InputError(
                 f"{path}: row {number} has label {label!r}; labels are {', '.join(LABELS)}."
             )
-        text = record[text_column]
-        if not isinstance(text, str) or not text.strip():
+        text = cell_text(record[text_column], path, number, text_column)
+        if not text.strip():
             raise InputError(f"{path}: row {number}: {text_column!r} is empty or not text.")
         rows.append(
             {

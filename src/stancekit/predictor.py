@@ -14,6 +14,7 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stancekit.checks import checked_documents, checked_texts
 from stancekit.errors import InputError
 from stancekit.labels import UNCERTAIN
 from stancekit.scoring import (
@@ -77,15 +78,7 @@ class DocumentScore:
     mean_probabilities: dict[str, float]
 
 
-def _checked(texts: Iterable[str]) -> Iterator[str]:
-    if isinstance(texts, str):
-        raise InputError("pass a list of texts, not a single string: predict([text]).")
-    for index, text in enumerate(texts):
-        if not isinstance(text, str):
-            raise InputError(f"text {index} is {type(text).__name__}, not str.")
-        if not text.strip():
-            raise InputError(f"text {index} is empty: remove it or give it some words.")
-        yield text
+_checked = checked_texts
 
 
 class StancePredictor:
@@ -208,6 +201,8 @@ class StancePredictor:
         from stancekit.explain import explain_texts
 
         texts = list(_checked(texts))
+        if not texts:
+            raise InputError("no texts to explain: pass at least one non-empty text.")
         return explain_texts(self.pipeline, texts)
 
     def score_documents(
@@ -225,7 +220,7 @@ class StancePredictor:
             If a document is empty.
         """
         stats = ScoringStats()
-        records = (SourceRecord(doc_id, text) for doc_id, text in documents)
+        records = (SourceRecord(doc_id, text) for doc_id, text in checked_documents(documents))
         scored = list(
             score_units(
                 self.pipeline,

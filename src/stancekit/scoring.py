@@ -19,12 +19,14 @@ from typing import Any, NamedTuple
 from stancekit.engines import Engine, LocalEngine, check_jobs, resolve_engine
 from stancekit.errors import UsageError
 from stancekit.labels import NEUTRAL, STANCES, UNCERTAIN
-from stancekit.segment import segment_document
+from stancekit.segment import DEFAULT_MAX_CHARS, segment_document
 from stancekit.sources import SourceRecord
 from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba_and_coverage
 
 UNITS = ("paragraph", "document")
 DEFAULT_BATCH_SIZE = 5000
+#: A batch also ends once its texts reach this many characters (long paragraphs).
+BATCH_CHARS = 5_000_000
 
 
 def check_options(
@@ -34,6 +36,7 @@ def check_options(
     threshold: float | None = None,
     explain: int = 0,
     jobs: int = 1,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> None:
     """Refuse option values that cannot work: the one place that checks them.
 
@@ -53,6 +56,8 @@ def check_options(
         raise UsageError(f"--threshold: {threshold} is not a probability between 0 and 1.")
     if explain < 0:
         raise UsageError(f"--explain: {explain} is not a number of terms: give 0 or more.")
+    if max_chars < 1:
+        raise UsageError(f"--max-chars: {max_chars} is not a length: give 1 or more.")
     check_jobs(jobs)
 
 
@@ -117,13 +122,16 @@ class Tally:
 
 @dataclass
 class ScoringStats:
-    """What a run saw: documents, units scored, the ids of empty inputs it skipped, and the units
-    (``doc_id#paragraph``) in which the model knew no word."""
+    """What a run saw: documents, units scored, the ids of empty inputs it skipped, the units
+    (``doc_id#paragraph``) in which the model knew no word, and the documents with a paragraph
+    longer than ``max_chars`` that was split (``split``: one count per paragraph)."""
 
     documents: int = 0
     units: int = 0
     empty: Tally = field(default_factory=Tally)
     unknown: Tally = field(default_factory=Tally)
+    split: Tally = field(default_factory=Tally)
+    max_chars: int = DEFAULT_MAX_CHARS
 
 
 def _unit_name(unit: Unit) -> str:
@@ -147,12 +155,23 @@ def group_documents(scored: Iterable[ScoredParagraph]) -> Iterator[list[ScoredPa
         yield current
 
 
-def iter_units(records: Iterable[SourceRecord], unit: str, stats: ScoringStats) -> Iterator[Unit]:
-    """Split records into units; empty records are counted in ``stats.empty`` and skipped."""
-    check_options(unit=unit)
+def iter_units(
+    records: Iterable[SourceRecord],
+    unit: str,
+    stats: ScoringStats,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> Iterator[Unit]:
+    """Split records into units; empty records are counted in ``stats.empty`` and skipped.
+    Paragraphs longer than ``max_chars`` characters are split (bounded memory per paragraph)
+    and counted in ``stats.split``; ``unit="document"`` keeps every document whole."""
+    check_options(unit=unit, max_chars=max_chars)
+    stats.max_chars = max_chars
+    limit = max_chars if unit == "paragraph" else None
     for record in records:
         stats.documents += 1
-        document = segment_document(record.text)
+        document = segment_document(record.text, limit)
+        for _ in range(document.split):
+            stats.split.add(record.doc_id)
         date = record.date or document.date
         if not document.paragraphs:
             stats.empty.add(record.doc_id)
@@ -166,8 +185,17 @@ def iter_units(records: Iterable[SourceRecord], unit: str, stats: ScoringStats) 
             yield Unit(record.doc_id, None, "\n\n".join(document.paragraphs), date, record.extra)
 
 
-def _chunks(units: Iterator[Unit], size: int) -> Iterator[list[Unit]]:
-    while batch := list(islice(units, size)):
+def _chunks(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> Iterator[list[Unit]]:
+    """Batches of ``size`` units, or fewer when their texts reach ``max_chars`` characters."""
+    batch: list[Unit] = []
+    chars = 0
+    for unit in units:
+        batch.append(unit)
+        chars += len(unit.text)
+        if len(batch) >= size or chars >= max_chars:
+            yield batch
+            batch, chars = [], 0
+    if batch:
         yield batch
 
 

@@ -8,6 +8,11 @@ splitting:
   rest of that line, if any, starts the first paragraph);
 * Markdown links with an empty target, ``[text](#)``, keep their text and lose the marker.
 
+A paragraph longer than ``max_chars`` characters (default :data:`DEFAULT_MAX_CHARS`, when asked
+for) is split at the last white space before the limit (cut hard when a run of that many
+characters holds none), so that the memory scoring needs per paragraph stays bounded; no
+character but white space is lost.
+
 Boilerplate paragraphs ("ENDS", press contacts, "Notes to editor") are kept: they are real
 paragraphs of the document, and the corpus labels them ``neutral`` so that the model learns to
 expect them. Dropping them would hide text from the user.
@@ -22,6 +27,9 @@ _DATE_LINE = re.compile(r"\A\s*date[ \t]+(\d{4}-\d{2}-\d{2})\b[ \t]*")
 _EMPTY_LINK = re.compile(r"\[([^\]]*)\]\(#?\)")
 _BLANK_LINE = re.compile(r"\n[ \t\f\v]*\n")
 # What str.split() splits ASCII text on, besides a single space (plus a double space).
+#: The longest paragraph scored whole; longer ones are split (``--max-chars``).
+DEFAULT_MAX_CHARS = 20_000
+_SPACE = re.compile(r"\s")
 _ASCII_BREAKS = ("  ", "\n", "\t", "\r", "\x0b", "\x0c", "\x1c", "\x1d", "\x1e", "\x1f")
 
 
@@ -34,19 +42,24 @@ class SegmentedDocument(NamedTuple):
         Non-empty paragraphs with white space normalised, in document order.
     date : str or None
         ISO date from a leading ``date YYYY-MM-DD`` line, if the document has one.
+    split : int
+        How many paragraphs were longer than ``max_chars`` and split.
     """
 
     paragraphs: tuple[str, ...]
     date: str | None = None
+    split: int = 0
 
 
-def segment_document(text: str) -> SegmentedDocument:
+def segment_document(text: str, max_chars: int | None = None) -> SegmentedDocument:
     """Split ``text`` into paragraphs and read its leading date line.
 
     Parameters
     ----------
     text : str
         The whole document.
+    max_chars : int, optional
+        Split paragraphs longer than this (see the module docstring); ``None``: never.
 
     Returns
     -------
@@ -70,8 +83,38 @@ def segment_document(text: str) -> SegmentedDocument:
     if "](" in text:
         text = _EMPTY_LINK.sub(r"\1", text)
     blocks = _BLANK_LINE.split(text) if "\n" in text else (text,)
+    split = 0
+    if max_chars is not None and len(text) > max_chars:
+        pieces = []
+        for block in blocks:
+            chunks = split_long(block, max_chars)
+            split += len(chunks) > 1
+            pieces.extend(chunks)
+        blocks = pieces
     paragraphs = tuple(normalised for block in blocks if (normalised := normalise_space(block)))
-    return SegmentedDocument(paragraphs=paragraphs, date=date)
+    return SegmentedDocument(paragraphs=paragraphs, date=date, split=split)
+
+
+def split_long(block: str, max_chars: int) -> list[str]:
+    """``block`` in pieces of at most ``max_chars`` characters, each ending before the last
+    white space that fits (cut hard where there is none); ``[block]`` if it is short enough."""
+    if len(block) <= max_chars:
+        return [block]
+    pieces, start = [], 0
+    block = block.strip()
+    while len(block) - start > max_chars:
+        end = start + max_chars
+        if block[end].isspace():  # the limit falls on a space: cut there
+            cut = end
+        else:  # the last space before the limit: the first in the reversed piece
+            match = _SPACE.search(block[start:end][::-1])
+            cut = end - match.start() - 1 if match and end - match.start() - 1 > start else end
+        pieces.append(block[start:cut])
+        start = cut
+        while start < len(block) and block[start].isspace():
+            start += 1
+    pieces.append(block[start:])
+    return pieces
 
 
 def normalise_space(text: str) -> str:

@@ -27,6 +27,7 @@ from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO
 
 from stancekit.errors import InputError
+from stancekit.folders import files_in
 from stancekit.jsonl import read_error_message, read_jsonl
 
 STDIN = "-"
@@ -71,12 +72,30 @@ class SourceOptions:
     date_column: str | None = None
 
     def __post_init__(self) -> None:
-        try:
-            codecs.lookup(self.encoding)
-        except LookupError:
-            raise InputError(
-                f"unknown encoding {self.encoding!r}: try utf-8, latin-1, cp1252."
-            ) from None
+        check_encoding(self.encoding)
+
+
+def check_encoding(encoding: str) -> None:
+    """Refuse an encoding Python does not know, or a codec that is not a text encoding
+    (``rot13``, ``hex``).
+
+    Raises
+    ------
+    InputError
+        Naming the encoding and suggesting common ones.
+    """
+    try:
+        "".encode(encoding)
+        b"".decode(encoding)
+    except LookupError:
+        raise InputError(
+            f"unknown encoding {encoding!r} (or not a text encoding): try utf-8, latin-1, cp1252."
+        ) from None
+
+
+def _ascii_compatible(encoding: str) -> bool:
+    """Whether ``encoding`` writes ASCII as ASCII (utf-8, latin-1; not utf-16 or utf-32)."""
+    return "\n".encode(encoding) == b"\n"
 
 
 def _looks_like_path(arg: str) -> bool:
@@ -89,8 +108,27 @@ def _looks_like_path(arg: str) -> bool:
 _FIX_ENCODING = "pass --encoding (e.g. --encoding latin-1) or convert the file to UTF-8"
 
 
-def _decode_error(path: Path | str, exc: UnicodeDecodeError, encoding: str) -> InputError:
-    return InputError(f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}.")
+def _decode_error(path: Path | str, exc: UnicodeError, encoding: str) -> InputError:
+    if isinstance(exc, UnicodeDecodeError):
+        return InputError(f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}.")
+    # The UTF-16/32 stream decoders raise a plain UnicodeError ("does not start with BOM").
+    return InputError(f"{path}: cannot decode as {encoding} ({exc}); {_FIX_ENCODING}.")
+
+
+#: Encodings whose byte order a file must declare with a byte-order mark.
+_NEEDS_BOM = ("utf-16", "utf-32")
+
+
+def _check_bom(path: Path | str, data: bytes, encoding: str) -> None:
+    """Refuse UTF-16/32 text without a byte-order mark: its byte order would be a guess."""
+    if codecs.lookup(encoding).name in _NEEDS_BOM and not data.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):
+        name = codecs.lookup(encoding).name
+        raise InputError(
+            f"{path}: no byte-order mark, so the byte order of {name} is unknown; pass "
+            f"--encoding {name}-le or {name}-be."
+        )
 
 
 def _file_encoding(encoding: str) -> str:
@@ -115,14 +153,16 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(read_error_message(path, exc)) from None
-    if b"\x00" in data[:8192] or data.startswith(_BINARY_MAGIC):
+    nul = b"\x00" in data[:8192] and _ascii_compatible(encoding)  # UTF-16 text holds NULs
+    if nul or data.startswith(_BINARY_MAGIC):
         raise InputError(
             f"{path}: binary file (PDF, Word, image or archive?), not text; convert it to text "
             "first, or pass .txt/.md files or a table."
         )
+    _check_bom(path, data, encoding)
     try:
         return data.decode(_file_encoding(encoding))
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise _decode_error(path, exc, encoding) from None
 
 
@@ -186,12 +226,16 @@ def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[
     reader = csv.DictReader(
         handle, delimiter=delimiter, restkey=_SURPLUS, restval=_MISSING, strict=True
     )
+    # The line after the last good row is where a broken row starts (reader.line_num lags
+    # behind on an error, and a quoted field may run over many lines).
+    done = 0
     try:
         header = reader.fieldnames
         if not header:
             raise InputError(
                 f"{path}: empty file, no header row; the first line names the columns."
             )
+        done = reader.line_num
         for row in reader:
             if _SURPLUS in row or _MISSING in row.values():
                 many = "more" if _SURPLUS in row else "fewer"
@@ -199,10 +243,12 @@ def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[
                     f"{path}:{reader.line_num}: {many} fields than the header's {len(header)}; "
                     "check the quoting and the delimiter."
                 )
+            done = reader.line_num
             yield row
     except csv.Error as exc:
         raise InputError(
-            f"{path}:{reader.line_num}: not valid CSV ({exc}); check the quoting."
+            f"{path}:{done + 1}: not valid CSV ({exc}) in the row that starts on this line; "
+            "check the quoting."
         ) from None
 
 
@@ -222,7 +268,7 @@ def open_table(path: Path, encoding: str = "utf-8") -> Iterator[dict[str, Any]]:
     try:
         with path.open(encoding=_file_encoding(encoding), newline="") as handle:
             yield from iter_csv_rows(handle, path, "\t" if path.suffix.lower() == ".tsv" else ",")
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise _decode_error(path, exc, encoding) from None
     except OSError as exc:
         raise InputError(read_error_message(path, exc)) from None
@@ -264,14 +310,50 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
             doc_id = str(row[id_column])
         if text_column not in row:
             raise InputError(f"{path}: row {number} has no {text_column!r} field.")
-        text = row.pop(text_column)
-        if isinstance(text, list | dict):
-            raise InputError(
-                f"{path}: row {number}: {text_column!r} holds a JSON "
-                f"{'list' if isinstance(text, list) else 'object'}, not text."
-            )
+        text = cell_text(row.pop(text_column), path, number, text_column)
         date = cell_date(row.pop(date_column)) if date_column in row else None
-        yield SourceRecord(doc_id, "" if text is None else str(text), row, date)
+        yield SourceRecord(doc_id, text, row, date)
+
+
+def cell_text(value: Any, path: Path | str, row: int, column: str) -> str:
+    """The text of a table cell, by one policy (``predict`` and ``evaluate --data`` alike).
+
+    * a string: as it is;
+    * missing (``None``, JSON ``null``, a Parquet null) or a float NaN: the empty text, which
+      ``predict`` skips and reports;
+    * bytes (a Parquet binary column): decoded as UTF-8;
+    * anything else (a number, a boolean, a list, an object): refused, since a number is
+      rarely the text someone meant to score.
+
+    Raises
+    ------
+    InputError
+        Naming the file, the row and the column: bytes that are not UTF-8, or a value that is
+        not text.
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or (isinstance(value, float) and value != value):  # NaN != NaN
+        return ""
+    where = f"{path}: row {row}: {column!r}"
+    if isinstance(value, bytes | bytearray | memoryview):
+        try:
+            return bytes(value).decode("utf-8")
+        except UnicodeDecodeError:
+            raise InputError(
+                f"{where} holds bytes that are not UTF-8; store the text as a string column."
+            ) from None
+    if isinstance(value, list | dict):
+        kind = f"a JSON {'list' if isinstance(value, list) else 'object'}"
+    elif isinstance(value, bool):
+        kind = f"a boolean ({value})"
+    elif isinstance(value, int | float) or type(value).__name__ == "Decimal":
+        kind = f"a number ({value})"
+    else:
+        kind = f"a {type(value).__name__}"
+    raise InputError(
+        f"{where} holds {kind}, not text; give the text column as strings (quote numbers in JSON)."
+    )
 
 
 def _iter_file(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
@@ -297,19 +379,23 @@ def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord
                 yield SourceRecord(f"stdin:{number}", line.rstrip("\r\n"))
         else:
             yield SourceRecord("stdin", lines.read())
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:
         raise _decode_error("standard input", exc, options.encoding) from None
     finally:
         if wrapper is not None:
             wrapper.detach()  # leave the caller's stdin open
 
 
-def _files_in(folder: Path, pattern: str | None) -> list[Path]:
-    patterns = (pattern,) if pattern else DEFAULT_GLOBS
-    files = sorted({p for g in patterns for p in folder.glob(g) if p.is_file()})
-    if not files:
-        raise InputError(f"{folder}: no files match {' or '.join(patterns)}.")
-    return files
+def _path_kind(path: Path) -> str | None:
+    """``"dir"``, ``"file"`` or ``None`` (nothing there, or a text too long to be a path)."""
+    try:
+        if path.is_dir():
+            return "dir"
+        if path.is_file():
+            return "file"
+    except (OSError, ValueError):  # a name too long, a NUL byte: a text, not a path
+        pass
+    return None
 
 
 def iter_records(
@@ -329,15 +415,17 @@ def iter_records(
     text_number = 0
     for arg in args:
         path = Path(arg)
+        kind = _path_kind(path)
         if not arg.strip():  # Path("") is ".": an empty argument is an empty text, not the cwd
             text_number += 1
             yield SourceRecord(f"text-{text_number}", arg)
         elif arg == STDIN:
             yield from _iter_stdin(stdin if stdin is not None else sys.stdin, options)
-        elif path.is_dir():
-            for file in _files_in(path, options.glob):
+        elif kind == "dir":
+            patterns = (options.glob,) if options.glob else DEFAULT_GLOBS
+            for file in files_in(path, patterns):
                 yield from _iter_file(file, options)
-        elif path.is_file():
+        elif kind == "file":
             yield from _iter_file(path, options)
         elif _looks_like_path(arg):
             raise InputError(f"{arg}: no such file or folder.")

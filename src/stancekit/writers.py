@@ -274,6 +274,16 @@ class ParquetWriter:
                 self.writer.close()
 
 
+#: Control characters (C0 but tab, DEL, C1) -> ``\xNN``: ANSI/OSC escape sequences in a text
+#: must not reach a terminal (they can clear it, retitle it, or hide lines).
+_CONTROLS = {c: f"\\x{c:02x}" for c in (*range(0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0))}
+
+
+def printable(text: str) -> str:
+    """``text`` with control characters shown as ``\\xNN``: safe to print to a terminal."""
+    return text.translate(_CONTROLS) if not text.isprintable() else text
+
+
 class TableWriter:
     """A readable table that fits ``width`` columns (default: the terminal's): paragraphs under
     a header per document, then the document's summary; with ``aggregate`` only the documents.
@@ -307,18 +317,18 @@ class TableWriter:
 
     def paragraph(self, p: ScoredParagraph) -> None:
         if starts_document(p):
-            self._line(f"── {p.doc_id}" + (f"  ({p.date})" if p.date else ""))
+            self._line(f"── {printable(p.doc_id)}" + (f"  ({printable(p.date)})" if p.date else ""))
         if self.aggregate:
             return
         probs = "".join(f"{p.probabilities[label]:>7.2f}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
         self.handle.write(
             f"{index:>4}  {p.label:<{self.label_width}}{probs}{p.margin:>8.2f}  "
-            f"{clip(p.text, self.text_width)}\n"
+            f"{clip(printable(p.text), self.text_width)}\n"
         )
         if p.explanation:
             for label, terms in p.explanation.items():
-                shown = ", ".join(f"{t} {v:+.2f}" for t, v in terms)
+                shown = ", ".join(f"{printable(t)} {v:+.2f}" for t, v in terms)
                 self._line(f"{'':>6}toward {label}: {shown or '-'}")
 
     def document(self, d: DocumentSummary) -> None:

@@ -80,7 +80,10 @@ def root(
 
 
 def main() -> None:
-    """Console-script entry point."""
+    """Console-script entry point: SIGTERM ends a command as Ctrl-C does (exit 143)."""
+    from stancekit.cli._util import handle_sigterm
+
+    handle_sigterm()
     app()
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import io
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -44,6 +45,15 @@ TrustPickleOption = Annotated[
 ]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of files and stdin.")]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
+MaxCharsOption = Annotated[
+    int,
+    typer.Option(
+        "--max-chars",
+        min=1,
+        help="Split paragraphs longer than this many characters (bounds memory) [default: 20000].",
+        show_default=False,
+    ),
+]
 
 
 #: What ``predict`` and ``explain`` read (see :mod:`stancekit.sources`).
@@ -57,27 +67,126 @@ InputsArgument = Annotated[
 ]
 
 
+class Terminated(KeyboardInterrupt):
+    """SIGTERM, raised in the main thread as Ctrl-C is, so the same clean-up runs."""
+
+
+def _raise_terminated(signum: int, frame: Any) -> None:
+    raise Terminated()
+
+
+def handle_sigterm() -> None:
+    """Let SIGTERM end a command as Ctrl-C does (temporary files removed, workers ended) with
+    exit code 143, instead of killing the process on the spot. Call from the main thread."""
+    import signal
+
+    signal.signal(signal.SIGTERM, _raise_terminated)
+
+
+def _ignore_interrupts() -> None:
+    """A second Ctrl-C or SIGTERM must not cut the clean-up short."""
+    import signal
+
+    with contextlib.suppress(ValueError):  # not the main thread
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
+
+
+def stop_workers() -> None:
+    """End joblib's (loky's) worker processes, if this process started any: they would outlive
+    an interrupted run, holding memory and semaphores."""
+    loky = sys.modules.get("joblib.externals.loky.reusable_executor")
+    executor = getattr(loky, "_executor", None)
+    if executor is not None:
+        with contextlib.suppress(Exception):
+            executor.shutdown(wait=True, kill_workers=True)
+
+
 def fail_cleanly(command: F) -> F:
     """Turn library errors into ``error: <message>`` on stderr and the error's exit code."""
 
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            return command(*args, **kwargs)
+            with _warnings_as_lines():
+                result = command(*args, **kwargs)
+            # Output still buffered would fail at exit (a full disk) with Python's own message.
+            sys.stdout.flush()
+            return result
         except StancekitError as exc:
+            _release_stdout()
             typer.echo(f"error: {exc}", err=True)
             raise typer.Exit(exc.exit_code) from None
-        except KeyboardInterrupt:
-            typer.echo("interrupted", err=True)
-            raise typer.Exit(130) from None
+        except KeyboardInterrupt as exc:
+            # Ctrl-C, or SIGTERM (see handle_sigterm): temporary output is already gone (every
+            # write is atomic); end the worker processes too, then exit 128 + signal.
+            _ignore_interrupts()
+            stop_workers()
+            terminated = isinstance(exc, Terminated)
+            typer.echo("terminated" if terminated else "interrupted", err=True)
+            raise typer.Exit(143 if terminated else 130) from None
         except BrokenPipeError:
             # The reader went away (`stancekit predict ... | head`): stop quietly.
-            import os
-
-            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            _release_stdout(force=True)
             raise typer.Exit(0) from None
+        except OSError as exc:
+            # Library errors are typed; what is left is mostly standard output (a full disk).
+            from stancekit.files import os_error_reason
+
+            stdout_failed = not _stdout_works()
+            _release_stdout(force=True)
+            if stdout_failed:
+                message = f"standard output: cannot write ({os_error_reason(exc)})."
+            else:
+                message = f"{exc.filename or 'input/output'}: {os_error_reason(exc)}."
+            typer.echo(f"error: {message}", err=True)
+            raise typer.Exit(1) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+@contextlib.contextmanager
+def _warnings_as_lines() -> Iterator[None]:
+    """Show each :class:`StancekitWarning` as one ``warning: ...`` line on stderr, when raised."""
+    import warnings
+
+    from stancekit.errors import StancekitWarning
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("always", StancekitWarning)
+        default = warnings.showwarning
+
+        def show(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
+            if issubclass(category, StancekitWarning):
+                typer.echo(f"warning: {message}", err=True)
+            else:
+                default(message, category, *args, **kwargs)
+
+        warnings.showwarning = show
+        yield
+
+
+def _stdout_works() -> bool:
+    try:
+        sys.stdout.flush()
+    except (OSError, ValueError):
+        return False
+    return True
+
+
+def _release_stdout(force: bool = False) -> None:
+    """Point standard output at /dev/null if it cannot take what is buffered (``force``: in any
+    case), so that Python's flush at exit adds no second message."""
+    import os
+
+    if not force:
+        try:
+            sys.stdout.flush()
+            return
+        except OSError:
+            pass
+    with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
 def load_params(path: Path, anywhere: bool = False) -> Any:
@@ -105,6 +214,13 @@ def warn_skipped(stats: ScoringStats) -> None:
     if stats.empty.count:
         typer.echo(
             f"warning: skipped {stats.empty.count:,} empty text(s): {stats.empty.describe()}",
+            err=True,
+        )
+    if stats.split.count:
+        typer.echo(
+            f"warning: split {stats.split.count:,} paragraph(s) longer than "
+            f"{stats.max_chars:,} characters (--max-chars) into pieces scored apart: "
+            f"{stats.split.describe()}",
             err=True,
         )
     if stats.unknown.count:

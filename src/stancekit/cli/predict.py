@@ -11,6 +11,7 @@ import typer
 from stancekit.cli._util import (
     EncodingOption,
     InputsArgument,
+    MaxCharsOption,
     ModelOption,
     QuietOption,
     TrustPickleOption,
@@ -106,6 +107,7 @@ def predict_cli(
     ] = None,
     quiet: QuietOption = False,
     trust_pickle: TrustPickleOption = False,
+    max_chars: MaxCharsOption = 20_000,
 ) -> None:
     """Label every paragraph with its stance, the probability of every label and the margin.
 
@@ -161,6 +163,7 @@ def predict_cli(
             jobs=jobs,
             on_progress=on_progress,
             trust_pickle=trust_pickle,
+            max_chars=max_chars,
         )
     warn_skipped(run.stats)
     if run.output is not None:
@@ -186,6 +189,7 @@ def explain_cli(
         typer.Option("--html", help="Also write a page with every word shaded by its push."),
     ] = None,
     trust_pickle: TrustPickleOption = False,
+    max_chars: MaxCharsOption = 20_000,
 ) -> None:
     """Show why each paragraph got its label: the exact term contributions of the linear model
     (tf-idf value x coefficient), which add up to its decision score. Every paragraph of the
@@ -197,6 +201,7 @@ def explain_cli(
     """
     from stancekit.batch import explain_inputs
     from stancekit.sources import SourceOptions
+    from stancekit.writers import printable
 
     run = explain_inputs(
         inputs,
@@ -205,15 +210,18 @@ def explain_cli(
         html=html,
         top=top,
         trust_pickle=trust_pickle,
+        max_chars=max_chars,
     )
     warn_skipped(run.stats)
     for item in run.items:
         unit, prediction = item.unit, item.prediction
         probs = ", ".join(f"{k} {v:.2f}" for k, v in prediction.probabilities.items())
-        typer.echo(f"── {unit.doc_id} #{unit.paragraph_index}: {prediction.label} ({probs})")
-        typer.echo(f"   {unit.text[:200]}")
+        name = printable(unit.doc_id)
+        typer.echo(f"── {name} #{unit.paragraph_index}: {prediction.label} ({probs})")
+        typer.echo(f"   {printable(unit.text[:200])}")
         for label in run.labels:
-            terms = ", ".join(f"{t} {v:+.3f}" for t, v in item.explanation.top(label, top))
+            pairs = item.explanation.top(label, top)
+            terms = ", ".join(f"{printable(t)} {v:+.3f}" for t, v in pairs)
             typer.echo(f"   toward {label}: {terms or '-'}")
         typer.echo("")
     if run.html is not None:
