@@ -10,8 +10,9 @@ The rule for which examples run:
   ``make run`` first;
 * skipped: the pipeline's commands (``prepare``, ``train``, ``tune``, ``data``, and ``evaluate``
   without ``--data``), which read params.yaml and data/ in the repository root and write into
-  models/ (tests/test_pipeline_e2e.py runs the pipeline in a copy of the repository), and any
-  line that names ``../shared`` (data outside the repository).
+  models/ (tests/test_pipeline_e2e.py runs the pipeline in a copy of the repository), any
+  line that names ``../shared`` (data outside the repository), and lines with ``--scheduler``
+  (they need a running Dask cluster; tests/test_distributed.py starts one).
 """
 
 from __future__ import annotations
@@ -49,7 +50,7 @@ COMMANDS = (
 def runs_here(line: str) -> bool:
     """Whether the rule above runs this example line."""
     command = line.split("|")[-1].strip()
-    if not command.startswith("stancekit ") or "../shared" in line:
+    if not command.startswith("stancekit ") or "../shared" in line or "--scheduler" in line:
         return False
     words = command.split()
     if len(words) > 1 and words[1] in PIPELINE:

@@ -118,7 +118,7 @@ def predict_cli(
       stancekit predict articles.csv --text-column body --id-column url -o out.parquet -j 2
       stancekit predict articles.csv --text-column body --aggregate -o scores.xlsx
       cat posts.txt | stancekit predict - --lines --threshold 0.6 --format jsonl
-      stancekit predict 'corpus/*.parquet' --engine dask -o scored/
+      stancekit predict articles.jsonl --engine dask -o dask-scores/
     """
     from stancekit.batch import predict_inputs
     from stancekit.sources import SourceOptions
