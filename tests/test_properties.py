@@ -163,3 +163,34 @@ def test_stdin_raises_only_stancekit_errors(data: bytes, lines: bool) -> None:
     stdin = io.TextIOWrapper(io.BytesIO(data))
     with contextlib.suppress(StancekitError):
         list(iter_records(["-"], SourceOptions(lines=lines), stdin))
+
+
+@pytest.fixture(scope="module")
+def portable_pair(tmp_path_factory: pytest.TempPathFactory) -> tuple:
+    """The default (three-class, calibrated) pipeline fitted on the inline corpus, and its
+    portable files loaded back."""
+    from stancekit.model import fit_pipeline
+    from stancekit.params import TrainParams
+    from stancekit.portable_export import save_portable
+    from stancekit.portable_file import load_portable
+
+    labels = ["decriminalisation"] * 8 + ["abolitionist"] * 8 + ["neutral"] * 8
+    documents = [f"doc-{i % 8}" for i in range(24)]
+    pipeline = fit_pipeline(
+        DECRIM + ABOL + NEUTRAL,
+        labels,
+        TrainParams(min_df=1, max_df=1.0, calibration_folds=4),
+        documents,
+    )
+    folder = tmp_path_factory.mktemp("portable")
+    save_portable(pipeline, folder)
+    return pipeline, load_portable(folder)
+
+
+@FEW
+@given(batch=st.lists(st.one_of(texts, word_texts), min_size=1, max_size=6))
+def test_the_portable_model_equals_the_pipeline(portable_pair: tuple, batch: list[str]) -> None:
+    import numpy as np
+
+    pipeline, portable = portable_pair
+    assert np.abs(portable.predict_proba(batch) - pipeline.predict_proba(batch)).max() <= 1e-12
