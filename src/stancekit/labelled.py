@@ -27,7 +27,8 @@ def read_labelled_table(
         Missing or unreadable file, unknown format, missing column (the message lists the columns
         that exist), or a label outside the stancekit labels.
     """
-    from stancekit.sources import cell_text, check_columns, open_table
+    from stancekit.cells import cell_text
+    from stancekit.sources import check_columns, open_table
 
     path = Path(path)
     suffix = path.suffix.lower()

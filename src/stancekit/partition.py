@@ -300,7 +300,7 @@ def score_partition(
         out[f"p_{label}"] = [round(v, 6) for v in proba[:, column].tolist()]
     out["margin"] = [round(v, 6) for v in (ordered[:, -1] - ordered[:, -2]).tolist()]
     if DATE_COLUMN in columns and text_column != DATE_COLUMN:
-        from stancekit.sources import cell_date
+        from stancekit.cells import cell_date
 
         cells = [cell_date(v) for v in _column_values(frame[DATE_COLUMN])]
         dates = [cells[row] or date for row, date in zip(rows, dates, strict=True)]

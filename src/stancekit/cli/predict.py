@@ -201,7 +201,7 @@ def explain_cli(
     """
     from stancekit.batch import explain_inputs
     from stancekit.sources import SourceOptions
-    from stancekit.writers import printable
+    from stancekit.terminal import printable
 
     run = explain_inputs(
         inputs,
