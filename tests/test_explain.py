@@ -62,3 +62,26 @@ def test_html_page(tiny_model: Path) -> None:
         term, value = explanation.top("decriminalisation", 1)[0]
         assert f"{html.escape(term)} {value:+.3f}" in page
     assert "<script" not in page.lower()
+
+
+def test_top_terms_are_the_largest_weights_of_the_linear_model(
+    tiny_train_params: TrainParams,
+) -> None:
+    import numpy as np
+
+    from stancekit.explain import top_terms
+    from stancekit.model import linear_step
+
+    pipeline = fit_pipeline(
+        DECRIM + ABOL + NEUTRAL,
+        ["decriminalisation"] * 8 + ["abolitionist"] * 8 + ["neutral"] * 8,
+        tiny_train_params,
+        [f"doc-{i % 8}" for i in range(24)],
+    )
+    terms = pipeline.named_steps["tfidf"].get_feature_names_out()
+    coef = linear_step(pipeline).coef_
+    top = top_terms(pipeline, n=4)
+    for k, label in enumerate(linear_step(pipeline).classes_):
+        expected = [str(terms[j]) for j in np.argsort(-coef[k])[:4]]
+        assert [t for t, _ in top[label]] == expected
+        assert [w for _, w in top[label]] == pytest.approx(sorted(coef[k], reverse=True)[:4])
