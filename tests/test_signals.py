@@ -18,7 +18,7 @@ from conftest import ABOL, DECRIM, NEUTRAL
 
 pytestmark = pytest.mark.e2e
 
-ROWS = 200_000  # -j 2 needs 20,000 paragraphs before it starts workers; this runs for seconds
+ROWS = 800_000  # -j 2 needs 20,000 paragraphs before it starts workers; this runs for seconds
 
 
 def _children(pid: int) -> set[int]:
@@ -108,7 +108,7 @@ def test_a_signal_mid_run_leaves_nothing_behind(
         _wait_for(lambda: any(out_dir.glob(".scores.csv.*.tmp")), 60, "the temporary file", proc)
         if jobs > 1:
             _wait_for(lambda: len(_children(proc.pid)) >= 2, 60, "the workers", proc)
-        time.sleep(1.0)
+        time.sleep(0.3)
         seen = _children(proc.pid)
         assert proc.poll() is None, "the run ended before the signal: make the input larger"
         proc.send_signal(sig)

@@ -96,7 +96,10 @@ def details(evaluation: Evaluation) -> dict[str, Any]:
         "model_minus_lexicon_macro_f1": {k: _r(v) for k, v in h.lexicon_gap.items()},
         "masked": scores(h.masked),
         "uncalibrated": None if h.uncalibrated is None else scores(h.uncalibrated),
-        "reliability": h.reliability,
+        "reliability": {
+            name: [{k: _r(v) if isinstance(v, float) else v for k, v in p.items()} for p in points]
+            for name, points in h.reliability.items()
+        },
         "coverage": [{k: _r(v) for k, v in p.items()} for p in h.coverage],
         "neutral_abstention": {
             k: _r(v) if isinstance(v, float) else v for k, v in h.neutral.items()

@@ -159,6 +159,7 @@ def fit_pipeline(
         vectoriser keeps no term.
     """
     from sklearn.exceptions import ConvergenceWarning
+    from threadpoolctl import threadpool_limits
 
     if groups is None:
         groups = [str(i) for i in range(len(texts))]
@@ -172,7 +173,9 @@ def fit_pipeline(
     cv = calibration_folds(labels, groups, params) if params.calibration is not None else None
     pipeline = build_pipeline(params, cv)
     try:
-        with warnings.catch_warnings():
+        # One BLAS thread: the solver's sums then run in one order, so the same data give the
+        # same model bytes whatever the machine's (or a parent process's) thread settings.
+        with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
             warnings.simplefilter("error", ConvergenceWarning)
             pipeline.fit(texts, labels)
     except ConvergenceWarning:
