@@ -101,7 +101,15 @@ def test_a_signal_mid_run_leaves_nothing_behind(
         target.write_text(previous, encoding="utf-8")
     command = [sys.executable, "-m", "stancekit", "predict", str(big_input), "-m", str(tiny_model)]
     command += ["-o", str(target), "-j", str(jobs), "--quiet"]
-    proc = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # A shell that starts a job in the background (as CI may) ignores SIGINT for it and all its
+    # children; a Ctrl-C reaches foreground commands, so give the child the default handler.
+    proc = subprocess.Popen(
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
     seen: set[int] = set()
     try:
         # Writing has begun (the temporary file exists); with -j 2 the workers run too.
