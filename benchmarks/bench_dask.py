@@ -18,33 +18,17 @@ Usage: python benchmarks/bench_dask.py [--n 1000000] [--shard 25000] [--model mo
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import random
-import re
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
+from bench_predict import make_paragraphs  # the same synthetic paragraphs as make bench
+
 REPO = Path(__file__).resolve().parents[1]
 STANCEKIT = str(Path(sys.executable).parent / "stancekit")
-
-
-def make_paragraphs(n: int, seed: int = 0) -> list[str]:
-    words: list[str] = []
-    for path in sorted((REPO / "data" / "corpus").glob("*.jsonl")):
-        for line in path.read_text(encoding="utf-8").splitlines():
-            if line.strip():
-                words.extend(re.findall(r"\S+", json.loads(line)["text"]))
-    rng = random.Random(seed)
-    out = []
-    for _ in range(n):
-        length = rng.randint(40, 160)
-        start = rng.randrange(len(words) - length)
-        out.append(" ".join(words[start : start + length]))
-    return out
 
 
 def write_shards(texts: list[str], folder: Path, shard: int) -> None:
