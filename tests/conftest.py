@@ -141,3 +141,15 @@ def assert_one_error_line(result, message: str) -> None:
     assert result.exit_code == 1, result.output
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and message in line
+
+
+class StreamingEngine:
+    """An in-process engine that is not :class:`stancekit.engines.LocalEngine`: with it,
+    ``predict_inputs`` always takes the streaming path (record by record), the reference the
+    whole-table and Dask paths are compared with."""
+
+    min_units = 0
+
+    def map(self, function, tasks):
+        for args in tasks:
+            yield function(*args)

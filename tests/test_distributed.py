@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import assert_one_error_line, run_cli
+from conftest import StreamingEngine, assert_one_error_line, run_cli
 from stancekit.batch import predict_inputs
 from stancekit.errors import InputError, UsageError
 from stancekit.sources import SourceOptions
@@ -70,6 +70,7 @@ def _single_process(paths: list[Path], model: Path, tmp: Path, **options) -> lis
     import pyarrow.parquet as pq
 
     out = tmp / "single.parquet"
+    options.setdefault("engine", StreamingEngine())  # the record-by-record path, not partitions
     predict_inputs([str(p) for p in paths], model=model, output=out, **options)
     return pq.read_table(out).to_pylist()
 
@@ -121,6 +122,25 @@ def test_score_dataframe_is_lazy_and_keeps_order(client, tiny_model: Path, tmp_p
     expected = _single_process(
         paths, tiny_model, tmp_path, explain=2, source_options=SourceOptions(id_column="id")
     )
+    assert frame.astype(object).where(frame.notna(), None).to_dict("records") == expected
+
+
+@pytest.mark.e2e
+def test_a_loaded_predictor_is_broadcast_once(client, tiny_model: Path, tmp_path: Path) -> None:
+    from stancekit.distributed import read_tables, score_dataframe
+    from stancekit.predictor import StancePredictor
+
+    (tmp_path / "in").mkdir()
+    paths = [_write(tmp_path / "in" / f"t{k}.csv", _rows(4, 4 * k)) for k in range(3)]
+    predictor = StancePredictor.load(tiny_model)
+    scored = score_dataframe(read_tables([str(tmp_path / "in")]), model=predictor, threshold=0.5)
+    graph = dict(scored.__dask_graph__())
+    holders = [key for key, node in graph.items() if getattr(node, "value", None) is predictor]
+    assert len(holders) == 1  # one object in the graph, not one copy per partition
+    scoring = [node for key, node in graph.items() if str(key[0]).startswith("_score_frame")]
+    assert len(scoring) == 3 and all(holders[0] in node.dependencies for node in scoring)
+    frame = client.compute(scored).result()
+    expected = _single_process(paths, tiny_model, tmp_path, threshold=0.5)
     assert frame.astype(object).where(frame.notna(), None).to_dict("records") == expected
 
 
@@ -233,9 +253,9 @@ def test_unreachable_scheduler_is_one_line(
 ) -> None:
     import socket
 
-    import stancekit.distributed as distributed
+    import stancekit.cluster as cluster
 
-    monkeypatch.setattr(distributed, "CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(cluster, "CONNECT_TIMEOUT", "1s")
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -291,3 +311,23 @@ def test_cli_starts_a_local_cluster_without_scheduler(tiny_model: Path, tmp_path
     assert result.exit_code == 0, result.output
     assert _dataset(out) == _single_process([path], tiny_model, tmp_path)
     assert "dashboard: " in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (["--format", "jsonl"], "--engine dask writes Parquet, not jsonl: drop --format."),
+        (["--aggregate"], "--engine dask writes paragraph rows: drop --aggregate."),
+        (["--jobs", "2"], "--engine dask reads tables only: drop --lines, --glob and --jobs."),
+        (["--date-column", "year"], "--engine dask reads dates from a column named date"),
+    ],
+)
+def test_cli_refuses_options_the_dask_engine_cannot_honour(
+    tiny_model: Path, tmp_path: Path, extra: list[str], message: str
+) -> None:
+    path = _write(tmp_path / "a.csv", _rows(2))
+    out = tmp_path / "out"
+    result = run_cli("predict", path, "--engine", "dask", "-o", out, "--model", tiny_model, *extra)
+    assert result.exit_code != 0 and not out.exists()
+    (line,) = result.stderr.strip().splitlines()
+    assert line.startswith("error: ") and message in line

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import StreamingEngine
 from stancekit.batch import predict_inputs
 from stancekit.errors import InputError
 from stancekit.partition import (
@@ -33,6 +34,7 @@ def _expected(path: Path, model: Path, tmp: Path, **options) -> list[dict]:
     import pyarrow.parquet as pq
 
     out = tmp / "expected.parquet"
+    options.setdefault("engine", StreamingEngine())  # the record-by-record path, not partitions
     predict_inputs([str(path)], model=model, output=out, **options)
     return pq.read_table(out).to_pylist()
 
@@ -123,3 +125,24 @@ def test_stats_add_up() -> None:
     assert (total.rows, total.units, total.empty, total.unknown) == (5, 6, 3, 1)
     assert total.empty_examples == ("x:1", "y:1", "y:2")
     assert total.scoring_stats().empty.count == 3
+
+
+def test_long_paragraphs_are_split_as_predict_splits_them(tiny_model: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    rows = [{"id": "long", "text": "Sex work is work. " * 40}, {"id": "short", "text": "Pimps."}]
+    path = tmp_path / "in.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    expected = _expected(path, tiny_model, tmp_path, max_chars=100)
+    result = score_partition(
+        pd.read_csv(path, dtype=str, keep_default_na=False),
+        StancePredictor.load(tiny_model),
+        max_chars=100,
+        source=str(path),
+    )
+    assert _records(result.frame) == expected
+    assert len(expected) == 9  # 720 characters in pieces of at most 100, and the short one
+    assert (result.stats.split, result.stats.split_examples) == (1, (f"{path}:1",))
+    assert result.stats.scoring_stats().split.count == 1
+    total = result.stats + result.stats
+    assert (total.split, total.split_examples) == (2, (f"{path}:1", f"{path}:1"))

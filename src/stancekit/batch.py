@@ -199,6 +199,29 @@ def predict_inputs(
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
     predictor = _model(model, trust_pickle)
+    from stancekit.engines import LocalEngine
+    from stancekit.table_scoring import table_inputs
+
+    tables = table_inputs(
+        inputs,
+        source_options,
+        output_format=fmt,
+        output=path,
+        aggregate=aggregate,
+        in_process=isinstance(runner, LocalEngine),
+    )
+    if tables is not None and path is not None:  # the faster whole-table path, same rows
+        return _predict_tables(
+            tables,
+            predictor,
+            path,
+            source_options,
+            unit,
+            threshold,
+            explain,
+            max_chars,
+            on_progress,
+        )
     stats = ScoringStats()
     records = iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin)
     scored = score_units(
@@ -229,6 +252,36 @@ def predict_inputs(
     if not rows:
         raise _nothing("score")
     return PredictRun(rows, path, fmt, stats)
+
+
+def _predict_tables(
+    tables: list[Path],
+    predictor: StancePredictor,
+    path: Path,
+    options: SourceOptions,
+    unit: str,
+    threshold: float | None,
+    explain: int,
+    max_chars: int,
+    on_progress: Callable[[int], None] | None,
+) -> PredictRun:
+    from stancekit.files import atomic_write
+    from stancekit.table_scoring import score_tables
+
+    with atomic_write(path, "wb") as handle:
+        rows, stats = score_tables(
+            tables,
+            predictor,
+            handle,
+            text_column=options.text_column,
+            id_column=options.id_column,
+            unit=unit,
+            threshold=threshold,
+            explain=explain,
+            max_chars=max_chars,
+            on_progress=on_progress,
+        )
+    return PredictRun(rows, path, "parquet", stats)
 
 
 def output_format_for(requested: str, output: Path | None, stdout: TextIO) -> str:

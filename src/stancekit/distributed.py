@@ -18,17 +18,23 @@ every row is still written exactly once. Dask is imported inside the functions t
 
 from __future__ import annotations
 
-import contextlib
 import os
 import shutil
 import threading
 import uuid
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stancekit.errors import InputError, StancekitError, UsageError
+from stancekit.cluster import (
+    INSTALL_HINT,
+    DaskMissingError,
+    cluster_client,
+    dashboard_link,
+    require_dask,
+)
+from stancekit.errors import InputError, UsageError
 from stancekit.partition import (
     ROW_COLUMN,
     SOURCE_COLUMN,
@@ -37,7 +43,7 @@ from stancekit.partition import (
     output_columns,
     score_partition,
 )
-from stancekit.scoring import check_options
+from stancekit.scoring import DEFAULT_MAX_CHARS, check_options
 from stancekit.table_pieces import (
     object_frame,
     piece_columns,
@@ -51,29 +57,16 @@ if TYPE_CHECKING:
 
     from stancekit.predictor import StancePredictor
 
-INSTALL_HINT = "pip install 'stancekit[dask]'"
-CONNECT_TIMEOUT = "5s"
-
-
-class DaskMissingError(StancekitError):
-    """The optional Dask extra is not installed."""
-
-
-def require_dask() -> None:
-    """Import dask.dataframe and distributed, or say how to install them.
-
-    Raises
-    ------
-    DaskMissingError
-        Naming ``pip install 'stancekit[dask]'``.
-    """
-    try:
-        import dask.dataframe  # noqa: F401
-        import distributed  # noqa: F401
-    except ImportError as exc:
-        raise DaskMissingError(
-            f"the dask engine needs Dask ({exc.name} is not installed): {INSTALL_HINT}."
-        ) from None
+__all__ = [
+    "INSTALL_HINT",
+    "DaskMissingError",
+    "ModelRef",
+    "cluster_client",
+    "predict_dataset",
+    "read_tables",
+    "require_dask",
+    "score_dataframe",
+]
 
 
 @dataclass(frozen=True)
@@ -119,39 +112,44 @@ class ScoreOptions:
     unit: str = "paragraph"
     threshold: float | None = None
     explain: int = 0
+    max_chars: int = DEFAULT_MAX_CHARS
 
 
-def _score(frame: Any, ref: ModelRef, options: ScoreOptions, source: str) -> Any:
+def _score(
+    frame: Any, model: ModelRef | StancePredictor, options: ScoreOptions, source: str
+) -> Any:
     return score_partition(
         frame,
-        worker_predictor(ref),
+        worker_predictor(model) if isinstance(model, ModelRef) else model,
         text_column=options.text_column,
         id_column=options.id_column,
         unit=options.unit,
         threshold=options.threshold,
         explain=options.explain,
         source=source,
+        max_chars=options.max_chars,
     )
 
 
 def _score_frame(
     frame: pd.DataFrame,
-    ref: ModelRef,
+    model: ModelRef | StancePredictor,
     options: ScoreOptions,
     partition_info: dict | None = None,
 ) -> pd.DataFrame:
     number = partition_info["number"] if partition_info else 0
-    return _score(frame, ref, options, f"partition-{number}").frame
+    return _score(frame, model, options, f"partition-{number}").frame
 
 
 def score_dataframe(
     ddf: Any,
     text_column: str = "text",
     id_column: str | None = None,
-    model: str | Path | None = None,
+    model: str | Path | StancePredictor | None = None,
     unit: str = "paragraph",
     threshold: float | None = None,
     explain: int = 0,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Any:
     """Score every paragraph (or document) of a Dask DataFrame, lazily.
 
@@ -162,10 +160,12 @@ def score_dataframe(
     text_column, id_column : str
         The text column; the id column (default: ``<path>:<row>`` when the frame comes from
         :func:`read_tables`, else ``partition-<n>:<row>``).
-    model : path, optional
-        The model folder (default ``$STANCEKIT_MODEL``, else ``models/``); each worker loads it
-        once, so it must be readable at the same path on every worker.
-    unit, threshold, explain
+    model : path or StancePredictor, optional
+        The model folder (default ``$STANCEKIT_MODEL``, else ``models/``): each worker loads it
+        once, so it must be readable at the same path on every worker. Or a loaded predictor,
+        broadcast: it is one object in the task graph, sent to each worker once (for a cluster
+        that cannot see the model's folder).
+    unit, threshold, explain, max_chars
         As for ``stancekit predict``.
 
     Returns
@@ -182,15 +182,22 @@ def score_dataframe(
         A bad option, a missing column (checked on the frame's columns before anything runs).
     """
     require_dask()
-    check_options(unit=unit, threshold=threshold, explain=explain)
+    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
     columns = [str(c) for c in ddf.columns]
     for option, column in (("--text-column", text_column), ("--id-column", id_column)):
         if column is not None and column not in columns:
             raise InputError(f"no column {column!r} ({option}); columns are: {', '.join(columns)}.")
-    ref = model_ref(model)
-    meta = empty_frame(output_columns(ref.labels, columns, text_column, explain))
-    options = ScoreOptions(text_column, id_column, unit, threshold, explain)
-    return ddf.map_partitions(_score_frame, ref, options, meta=meta, enforce_metadata=False)
+    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
+    if hasattr(model, "pipeline") and hasattr(model, "labels"):  # a loaded StancePredictor
+        import dask
+
+        labels = tuple(model.labels)  # type: ignore[union-attr]
+        shared: Any = dask.delayed(model, pure=True)  # one key in the graph: sent once a worker
+    else:
+        shared = model_ref(model)  # type: ignore[arg-type]
+        labels = shared.labels
+    meta = empty_frame(output_columns(labels, columns, text_column, explain))
+    return ddf.map_partitions(_score_frame, shared, options, meta=meta, enforce_metadata=False)
 
 
 def read_tables(inputs: Sequence[str], encoding: str = "utf-8") -> Any:
@@ -212,20 +219,6 @@ def read_tables(inputs: Sequence[str], encoding: str = "utf-8") -> Any:
 # -- writing a dataset on a cluster ------------------------------------------------------------
 
 
-def _arrow_schema(columns: Sequence[str]) -> Any:
-    """The Arrow schema ``stancekit predict --format parquet`` writes for these columns."""
-    import pyarrow as pa
-
-    def kind(name: str) -> Any:
-        if name == "paragraph_index":
-            return pa.int64()
-        if name == "margin" or name.startswith("p_"):
-            return pa.float64()
-        return pa.string()
-
-    return pa.schema([(name, kind(name)) for name in columns])
-
-
 def score_piece_to_file(
     frame: pd.DataFrame,
     ref: ModelRef,
@@ -236,8 +229,9 @@ def score_piece_to_file(
 ) -> PartitionStats:
     """Score one partition and write its rows to ``target`` (a Parquet file, written under a
     temporary name and renamed, so a rerun after a lost worker writes it whole, once)."""
-    import pyarrow as pa
     import pyarrow.parquet as pq
+
+    from stancekit.table_scoring import arrow_table
 
     result = _score(frame, ref, options, source)
     if list(result.frame.columns) != list(columns):
@@ -245,7 +239,7 @@ def score_piece_to_file(
             f"{source}: its columns ({', '.join(c for c in frame.columns if c[:2] != '__')}) "
             "differ from the first file's; give tables with the same columns."
         )
-    table = pa.Table.from_pandas(result.frame, schema=_arrow_schema(columns), preserve_index=False)
+    table = arrow_table(result.frame, columns)
     temporary = f"{target}.{uuid.uuid4().hex}.tmp"
     pq.write_table(table, temporary)
     os.replace(temporary, target)
@@ -273,62 +267,6 @@ def _check_output(output: Path) -> None:
         raise UsageError(f"--output: {output.parent} is not a folder.")
 
 
-@contextlib.contextmanager
-def cluster_client(scheduler: Any = None) -> Iterator[Any]:
-    """A ``distributed.Client``: ``scheduler`` itself if it is one; connected to the address
-    ``scheduler`` (``tcp://host:8786``, :data:`CONNECT_TIMEOUT`); or, for ``None``, on a
-    ``LocalCluster`` sized to this machine (one single-threaded worker process per core, bound
-    to 127.0.0.1, dashboard on 127.0.0.1 when bokeh is installed), closed afterwards.
-
-    Raises
-    ------
-    InputError
-        The scheduler cannot be reached.
-    """
-    require_dask()
-    from distributed import Client, LocalCluster
-
-    if scheduler is not None and not isinstance(scheduler, str):
-        yield scheduler
-        return
-    if scheduler is not None:
-        try:
-            client = Client(scheduler, timeout=CONNECT_TIMEOUT)
-        except (OSError, TimeoutError, ValueError) as exc:
-            reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
-            raise InputError(
-                f"cannot reach the Dask scheduler at {scheduler} ({reason[:120]}); check the "
-                "address and that `dask scheduler` runs there, or leave out --scheduler."
-            ) from None
-        with client:
-            yield client
-        return
-    import logging
-
-    cluster = LocalCluster(
-        n_workers=os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",  # a free port; the dashboard pages need bokeh
-        silence_logs=logging.CRITICAL,  # a failed task is reported once, by the client
-    )
-    with cluster, Client(cluster) as client:
-        yield client
-
-
-def dashboard_link(client: Any) -> str | None:
-    """The client's dashboard address, or ``None`` when the scheduler has none."""
-    import importlib.util
-
-    if importlib.util.find_spec("bokeh") is None:  # without it the scheduler serves no pages
-        return None
-    try:
-        return client.dashboard_link
-    except Exception:
-        return None
-
-
 def predict_dataset(
     inputs: Sequence[str],
     output: str | Path,
@@ -339,6 +277,7 @@ def predict_dataset(
     unit: str = "paragraph",
     threshold: float | None = None,
     explain: int = 0,
+    max_chars: int = DEFAULT_MAX_CHARS,
     encoding: str = "utf-8",
     scheduler: Any = None,
     on_submit: Callable[[list[Any], str | None], None] | None = None,
@@ -355,7 +294,7 @@ def predict_dataset(
         Parquet, CSV, TSV or JSONL files, globs or folders (see :func:`table_files`).
     output : path
         The dataset folder to create (must not exist).
-    model, text_column, id_column, unit, threshold, explain, encoding
+    model, text_column, id_column, unit, threshold, explain, max_chars, encoding
         As for ``stancekit predict``; the model folder must be readable by every worker.
     scheduler : str or distributed.Client, optional
         A scheduler address, a client, or ``None`` for a ``LocalCluster`` on this machine.
@@ -370,7 +309,7 @@ def predict_dataset(
         names the file), nothing to score, an unreachable scheduler.
     """
     require_dask()
-    check_options(unit=unit, threshold=threshold, explain=explain)
+    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
     output = Path(output)
     _check_output(output)
     ref = model_ref(model)
@@ -378,7 +317,7 @@ def predict_dataset(
     pieces = pieces_of(files, encoding)
     first_columns = piece_columns(pieces[0])
     columns = output_columns(ref.labels, first_columns, text_column, explain)
-    options = ScoreOptions(text_column, id_column, unit, threshold, explain)
+    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
     ddf = read_tables([str(f) for f in files], encoding)
     import dask
 

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 from stancekit.errors import InputError
 from stancekit.labels import UNCERTAIN
 from stancekit.scoring import ScoringStats, Tally, check_options, predict_batch
-from stancekit.segment import segment_document
+from stancekit.segment import DEFAULT_MAX_CHARS, segment_document
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -53,6 +53,8 @@ class PartitionStats:
         Units in which the model knows no word (their label is only its prior).
     empty_examples, unknown_examples : tuple of str
         The first few ids of each (enough for a message).
+    split, split_examples : int, tuple of str
+        Paragraphs longer than ``max_chars`` that were split, and the first few documents.
     """
 
     rows: int = 0
@@ -61,6 +63,8 @@ class PartitionStats:
     unknown: int = 0
     empty_examples: tuple[str, ...] = field(default=(), compare=False)
     unknown_examples: tuple[str, ...] = field(default=(), compare=False)
+    split: int = 0
+    split_examples: tuple[str, ...] = field(default=(), compare=False)
 
     def __add__(self, other: PartitionStats) -> PartitionStats:
         if not isinstance(other, PartitionStats):
@@ -72,6 +76,8 @@ class PartitionStats:
             self.unknown + other.unknown,
             (self.empty_examples + other.empty_examples)[:_EXAMPLES],
             (self.unknown_examples + other.unknown_examples)[:_EXAMPLES],
+            self.split + other.split,
+            (self.split_examples + other.split_examples)[:_EXAMPLES],
         )
 
     def __radd__(self, other: Any) -> PartitionStats:
@@ -84,6 +90,7 @@ class PartitionStats:
             units=self.units,
             empty=Tally(self.empty, list(self.empty_examples)),
             unknown=Tally(self.unknown, list(self.unknown_examples)),
+            split=Tally(self.split, list(self.split_examples)),
         )
 
 
@@ -175,16 +182,20 @@ def _row_name(frame: pd.DataFrame, source: str, first_row: int, position: int) -
 
 
 def _segment(
-    texts: list[str], ids: list[str], unit: str
-) -> tuple[list[int], list[int | None], list[str], list[str | None], list[str]]:
-    """Rows, paragraph indices, unit texts, dates, and the ids of empty rows."""
+    texts: list[str], ids: list[str], unit: str, max_chars: int
+) -> tuple[list[int], list[int | None], list[str], list[str | None], list[str], list[str]]:
+    """Rows, paragraph indices, unit texts, dates, the ids of empty rows, and one id per
+    paragraph longer than ``max_chars`` that was split (paragraph units only, as in predict)."""
     rows: list[int] = []
     indices: list[int | None] = []
     units: list[str] = []
     dates: list[str | None] = []
     empty: list[str] = []
+    split: list[str] = []
+    limit = max_chars if unit == "paragraph" else None
     for row, text in enumerate(texts):
-        document = segment_document(text)
+        document = segment_document(text, limit)
+        split.extend([ids[row]] * document.split)
         paragraphs = document.paragraphs
         if not paragraphs:
             empty.append(ids[row])
@@ -199,7 +210,7 @@ def _segment(
             indices.extend(range(n))
             units.extend(paragraphs)
             dates.extend([document.date] * n)
-    return rows, indices, units, dates, empty
+    return rows, indices, units, dates, empty, split
 
 
 def _as_strings(values: Any) -> list[Any]:
@@ -228,6 +239,7 @@ def score_partition(
     explain: int = 0,
     source: str = "partition",
     first_row: int = 1,
+    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> PartitionResult:
     """Score every paragraph (or document) of a table partition.
 
@@ -248,6 +260,8 @@ def score_partition(
         Add each label's ``explain`` strongest terms (JSON text, as in Parquet output).
     source, first_row : str, int
         For default ids and messages: the partition's name and the number of its first row.
+    max_chars : int
+        Paragraphs longer than this are split (counted in the stats' ``split``), as in predict.
 
     Returns
     -------
@@ -266,7 +280,7 @@ def score_partition(
 
     from stancekit.writers import output_name
 
-    check_options(unit=unit, threshold=threshold, explain=explain)
+    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
     if not hasattr(frame, "iloc"):  # an Arrow table
         frame = frame.to_pandas()
     columns = [str(c) for c in frame.columns]
@@ -278,8 +292,16 @@ def score_partition(
     names = output_columns(labels, columns, text_column, explain)
     ids = _ids(frame, id_column, source, first_row)
     texts = _texts(_column_values(frame[text_column]), ids, text_column)
-    rows, indices, units, dates, empty = _segment(texts, ids, unit)
-    stats = PartitionStats(len(frame), len(units), len(empty), 0, tuple(empty[:_EXAMPLES]))
+    rows, indices, units, dates, empty, split = _segment(texts, ids, unit, max_chars)
+    stats = PartitionStats(
+        len(frame),
+        len(units),
+        len(empty),
+        0,
+        tuple(empty[:_EXAMPLES]),
+        split=len(split),
+        split_examples=tuple(split[:_EXAMPLES]),
+    )
     if not units:
         return PartitionResult(empty_frame(names), stats)
     result = predict_batch(predictor.pipeline, units, explain, predictor.features)
@@ -332,6 +354,8 @@ def score_partition(
         len(result.unknown_rows),
         stats.empty_examples,
         tuple(unknown),
+        stats.split,
+        stats.split_examples,
     )
     return PartitionResult(scored, stats)
 

@@ -13,7 +13,13 @@ from stancekit.cli._util import count, warn_skipped
 from stancekit.errors import UsageError
 
 
-def _refuse(stdin_options: bool, output_format: str, aggregate: bool, output: Path | None) -> None:
+def _refuse(
+    stdin_options: bool,
+    output_format: str,
+    aggregate: bool,
+    output: Path | None,
+    date_column: str | None,
+) -> None:
     if output is None or str(output) == "-":
         raise UsageError("--engine dask writes a Parquet dataset: give -o OUT_DIR.")
     if output_format not in ("auto", "parquet"):
@@ -22,6 +28,8 @@ def _refuse(stdin_options: bool, output_format: str, aggregate: bool, output: Pa
         raise UsageError("--engine dask writes paragraph rows: drop --aggregate.")
     if stdin_options:
         raise UsageError("--engine dask reads tables only: drop --lines, --glob and --jobs.")
+    if date_column is not None:
+        raise UsageError("--engine dask reads dates from a column named date: drop --date-column.")
 
 
 def predict_on_dask(
@@ -37,13 +45,15 @@ def predict_on_dask(
     text_column: str,
     id_column: str | None,
     encoding: str,
+    max_chars: int,
     stdin_options: bool,
+    date_column: str | None,
     scheduler: str | None,
     quiet: bool,
 ) -> None:
     """Score ``inputs`` with :func:`stancekit.distributed.predict_dataset`; Dask's progress bar
     on a terminal, the dashboard link and the run's stats on stderr."""
-    _refuse(stdin_options, output_format, aggregate, output)
+    _refuse(stdin_options, output_format, aggregate, output, date_column)
     import logging
 
     from stancekit.distributed import predict_dataset, require_dask
@@ -75,6 +85,7 @@ def predict_on_dask(
             unit=unit,
             threshold=threshold,
             explain=explain,
+            max_chars=max_chars,
             encoding=encoding,
             scheduler=scheduler,
             on_submit=on_submit,

@@ -138,7 +138,9 @@ def predict_cli(
             text_column=text_column,
             id_column=id_column,
             encoding=encoding,
+            max_chars=max_chars,
             stdin_options=lines or glob is not None or jobs != 1,
+            date_column=date_column,
             scheduler=scheduler,
             quiet=quiet,
         )
