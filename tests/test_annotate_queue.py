@@ -196,3 +196,26 @@ def test_docstring_example() -> None:
     import stancekit.annotate.queue as queue
 
     assert doctest.testmod(queue).failed == 0
+
+
+def test_numpy_integers_and_floats_are_accepted() -> None:
+    probabilities = probability_rows(30)
+    doc_ids = [f"d{i % 4}" for i in range(30)]
+    plain = rank(probabilities, doc_ids, random_share=0.2, seed=3, exclude=[1, 2], limit=9)
+    numpy_args = rank(
+        probabilities,
+        np.array(doc_ids),
+        random_share=np.float32(0.2),
+        seed=np.int64(3),
+        exclude=np.array([1, 2]),
+        limit=np.int64(9),
+    )
+    assert numpy_args == plain
+    assert all(type(row) is int for row, _ in numpy_args)
+
+
+def test_many_rows_stay_a_permutation() -> None:
+    n = 5_000
+    doc_ids = [f"d{i % 500}" for i in range(n)]
+    order = rank(probability_rows(n), doc_ids, seed=1)
+    assert len(order) == n and len({row for row, _ in order}) == n

@@ -25,6 +25,7 @@ Nothing is drawn from the clock or global state: the same arguments give the sam
 from __future__ import annotations
 
 import heapq
+import numbers
 from collections.abc import Collection, Hashable, Sequence
 from typing import TYPE_CHECKING
 
@@ -119,57 +120,82 @@ def _check_options(
         raise UsageError(f"unknown strategy {strategy!r}: use one of {', '.join(STRATEGIES)}.")
     if (
         isinstance(random_share, bool)
-        or not isinstance(random_share, int | float)
+        or not isinstance(random_share, numbers.Real)
         or not 0.0 <= random_share <= 1.0
     ):
         raise UsageError(
             f"random_share is {random_share!r}: give a fraction from 0 (no random picks) to 1 "
             "(all random), e.g. 0.1."
         )
-    if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
+    if not _whole(seed) or seed < 0:
         raise UsageError(f"seed is {seed!r}: give a whole number 0 or greater.")
-    if limit is not None and (isinstance(limit, bool) or not isinstance(limit, int) or limit < 0):
+    if limit is not None and (not _whole(limit) or limit < 0):
         raise UsageError(f"limit is {limit!r}: give a whole number 0 or greater, or None for all.")
-    return round(random_share * _SHARE_UNIT), limit
+    return round(random_share * _SHARE_UNIT), None if limit is None else int(limit)
+
+
+def _whole(value: object) -> bool:
+    """An integer (Python or numpy), not a bool."""
+    return isinstance(value, numbers.Integral) and not isinstance(value, bool)
 
 
 def _candidates(n: int, exclude: Collection[int]) -> list[int]:
     excluded: set[int] = set()
     for index in exclude:
-        if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < n:
+        if not _whole(index) or not 0 <= index < n:
             raise UsageError(
                 f"exclude holds {index!r}, which is not a row index (0 to {n - 1}): pass the "
                 "indexes of rows already labelled or skipped."
             )
-        excluded.add(int(index))
+        excluded.add(int(index))  # type: ignore[call-overload]
     return [i for i in range(n) if i not in excluded]
 
 
 class _DocumentQueues:
     """Rows in one order, taken one at a time: the first not yet used whose document is
-    allowed; lazy deletion of rows another queue took. Heap of document heads: O(log n) a take."""
+    allowed; lazy deletion of rows another queue took. Heap of document heads: O(log n) a take.
 
-    def __init__(self, order: Sequence[int], doc_of: Sequence[Hashable]) -> None:
-        self.rows: dict[Hashable, list[int]] = {}
-        for row in order:
-            self.rows.setdefault(doc_of[row], []).append(row)
-        self.rank = {row: place for place, row in enumerate(order)}
-        self.head = dict.fromkeys(self.rows, 0)
-        self.heap = [(self.rank[rows[0]], doc) for doc, rows in self.rows.items()]
+    ``order`` holds row indexes, ``codes`` the document number of every row (0..documents-1).
+    """
+
+    def __init__(self, order: np.ndarray, codes: np.ndarray) -> None:
+        import numpy as np
+
+        place = np.empty(len(codes), dtype=np.int64)
+        place[order] = np.arange(len(order))
+        order_codes = codes[order]
+        grouping = np.argsort(order_codes, kind="stable")
+        grouped = order[grouping]
+        docs, starts = np.unique(order_codes[grouping], return_index=True)
+        ends = np.append(starts[1:], len(grouped))
+        self.rows: list[int] = grouped.tolist()  # each document's rows together, in order
+        self.rank: list[int] = place.tolist()
+        self.head: dict[int, int] = dict(zip(docs.tolist(), starts.tolist(), strict=True))
+        self.end: dict[int, int] = dict(zip(docs.tolist(), ends.tolist(), strict=True))
+        self.heap = list(zip(place[grouped[starts]].tolist(), docs.tolist(), strict=True))
         heapq.heapify(self.heap)
 
-    def _advance(self, doc: Hashable, used: set[int]) -> int | None:
+    def _advance(self, doc: int, used: set[int]) -> int | None:
         """The first unused row of ``doc``, or None when it has none left."""
-        rows, head = self.rows[doc], self.head[doc]
-        while head < len(rows) and rows[head] in used:
+        head, end = self.head[doc], self.end[doc]
+        while head < end and self.rows[head] in used:
             head += 1
         self.head[doc] = head
-        return rows[head] if head < len(rows) else None
+        return self.rows[head] if head < end else None
 
-    def take(self, used: set[int], blocked: set[Hashable]) -> int | None:
+    def _pop(self, doc: int, used: set[int]) -> int:
+        """Take the head row of ``doc`` and file the document again under its next row."""
+        row = self.rows[self.head[doc]]
+        self.head[doc] += 1
+        following = self._advance(doc, used)
+        if following is not None:
+            heapq.heappush(self.heap, (self.rank[following], doc))
+        return row
+
+    def take(self, used: set[int], blocked: set[int]) -> int | None:
         """Remove and return the first unused row whose document is not ``blocked`` (the first
         unused row at all when every document left is blocked); None when none is left."""
-        held: list[tuple[int, Hashable]] = []
+        held: list[tuple[int, int]] = []
         chosen: int | None = None
         while self.heap:
             key, doc = heapq.heappop(self.heap)
@@ -178,24 +204,14 @@ class _DocumentQueues:
                 continue  # document exhausted
             if self.rank[row] != key:  # its head was taken by another queue: re-file it
                 heapq.heappush(self.heap, (self.rank[row], doc))
-                continue
-            if doc in blocked:
-                held.append((self.rank[row], doc))
-                continue
-            chosen = row
-            self.head[doc] += 1
-            following = self._advance(doc, used)
-            if following is not None:
-                heapq.heappush(self.heap, (self.rank[following], doc))
-            break
+            elif doc in blocked:
+                held.append((key, doc))
+            else:
+                chosen = self._pop(doc, used)
+                break
         if chosen is None and held:
             held.sort()
-            _, doc = held.pop(0)
-            chosen = self.rows[doc][self.head[doc]]
-            self.head[doc] += 1
-            following = self._advance(doc, used)
-            if following is not None:
-                heapq.heappush(self.heap, (self.rank[following], doc))
+            chosen = self._pop(held.pop(0)[1], used)
         for item in held:
             heapq.heappush(self.heap, item)
         return chosen
@@ -265,17 +281,22 @@ def rank(
     total = len(candidates) if limit is None else min(limit, len(candidates))
     if total == 0:
         return []
-    scores = uncertainty(array[candidates], strategy)
-    by_uncertainty = [candidates[i] for i in np.argsort(-scores, kind="stable")]
-    permutation = np.random.default_rng(seed).permutation(len(candidates))
-    at_random = [candidates[i] for i in permutation]
+    number: dict[Hashable, int] = {}
+    codes = np.fromiter(
+        (number.setdefault(doc, len(number)) for doc in doc_ids), dtype=np.int64, count=len(doc_ids)
+    )
+    rows = np.asarray(candidates, dtype=np.int64)
+    scores = uncertainty(array[rows], strategy)
     queues = {
-        PICKED_BY_UNCERTAINTY: _DocumentQueues(by_uncertainty, doc_ids),
-        PICKED_BY_RANDOM: _DocumentQueues(at_random, doc_ids),
+        PICKED_BY_UNCERTAINTY: _DocumentQueues(rows[np.argsort(-scores, kind="stable")], codes),
+        PICKED_BY_RANDOM: _DocumentQueues(
+            rows[np.random.default_rng(int(seed)).permutation(len(rows))], codes
+        ),
     }
+    doc_of: list[int] = codes.tolist()
     order: list[tuple[int, str]] = []
     used: set[int] = set()
-    recent: dict[Hashable, int] = {}  # paragraphs of each document in the last WINDOW - 1
+    recent: dict[int, int] = {}  # paragraphs of each document in the last WINDOW - 1
     for position in range(total):
         picked_by = PICKED_BY_RANDOM if random_position(position, share) else PICKED_BY_UNCERTAINTY
         blocked = {doc for doc, count in recent.items() if count >= PER_WINDOW}
@@ -283,9 +304,9 @@ def rank(
         assert row is not None  # total never exceeds the candidates
         used.add(row)
         order.append((row, picked_by))
-        recent[doc_ids[row]] = recent.get(doc_ids[row], 0) + 1
+        recent[doc_of[row]] = recent.get(doc_of[row], 0) + 1
         if len(order) >= WINDOW:
-            leaving = doc_ids[order[len(order) - WINDOW][0]]
+            leaving = doc_of[order[len(order) - WINDOW][0]]
             recent[leaving] -= 1
             if not recent[leaving]:
                 del recent[leaving]
