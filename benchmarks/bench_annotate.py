@@ -48,7 +48,11 @@ TARGET_GAIN = 0.03
 def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--oracle", type=Path, default=DEFAULT_ORACLE)
-    parser.add_argument("--group-column", default="org", help="split pool/test by this column")
+    parser.add_argument(
+        "--group-column",
+        default=None,
+        help="split pool/test by this column (default: org, or source in corpus-schema files)",
+    )
     parser.add_argument("--params", type=Path, default=REPO / "params.yaml")
     parser.add_argument("--repeats", type=int, default=5)
     parser.add_argument("--points", default="0,10,25,50,100")
@@ -63,17 +67,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     return args
 
 
-def read_oracle(path: Path, group_column: str) -> list[dict[str, Any]]:
-    """The oracle's rows with a label of the three: text, label, group, doc (for diversity)."""
+def read_oracle(path: Path, group_column: str | None) -> tuple[list[dict[str, Any]], str]:
+    """The oracle's rows with a label of the three (text, label, group, doc for the queue's
+    diversity rule) and the column the groups come from."""
     from stancekit.labels import LABELS
 
     if not path.is_file():
         sys.exit(f"error: {path} not found: give a labelled JSONL file with --oracle FILE.")
+    raw = [
+        (number, json.loads(line))
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if line.strip()
+    ]
+    if group_column is None:
+        group_column = "org" if all("org" in row for _, row in raw) else "source"
     rows, skipped = [], 0
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        row = json.loads(line)
+    for number, row in raw:
         if row.get("label") not in LABELS:
             skipped += 1
             continue
@@ -93,7 +102,7 @@ def read_oracle(path: Path, group_column: str) -> list[dict[str, Any]]:
         )
     if skipped:
         print(f"(left out {skipped} oracle rows whose label is not one of {list(LABELS)})")
-    return rows
+    return rows, group_column
 
 
 class Lab:
@@ -270,7 +279,7 @@ def main(argv: list[str] | None = None) -> int:
     params = load_params(args.params)
     data = [p if Path(p).is_absolute() else args.params.parent / p for p in params.prepare.data]
     corpus = [r for r in read_corpus(data) if r["label"] in params.train.labels]
-    oracle = read_oracle(args.oracle, args.group_column)
+    oracle, args.group_column = read_oracle(args.oracle, args.group_column)
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-annotate-"))
     out.mkdir(parents=True, exist_ok=True)
     lab = Lab(params, corpus, calibrated=not args.uncalibrated)
