@@ -147,12 +147,11 @@ class Lab:
         return self.fit(rows, chosen, "ranking")
 
 
-def macro_f1(model: Any, rows: list[dict[str, Any]]) -> float:
+def macro_f1(predicted: list[str], rows: list[dict[str, Any]]) -> float:
     from sklearn.metrics import f1_score
 
     from stancekit.labels import LABELS
 
-    predicted = model.predict([r["text"] for r in rows])
     truth = [r["label"] for r in rows]
     return float(f1_score(truth, predicted, labels=list(LABELS), average="macro", zero_division=0))
 
@@ -187,11 +186,17 @@ def run_repeat(args: argparse.Namespace, lab: Lab, oracle: list[dict], repeat: i
         "labels_drawn": [min(p, len(pool)) for p in args.points],
         "queue": [],
         "random": [],
+        "queue_changed": [],  # test predictions that differ from the 0-label model's
+        "random_changed": [],
     }
+    test_texts = [r["text"] for r in test]
+    before = list(lab.fit(pool, [], "evaluation").predict(test_texts))
     for point in args.points:
         for arm, drawn in (("queue", by_queue), ("random", at_random)):
-            model = lab.fit(pool, drawn[:point], "evaluation")
-            result[arm].append(macro_f1(model, test))
+            predicted = list(lab.fit(pool, drawn[:point], "evaluation").predict(test_texts))
+            result[arm].append(macro_f1(predicted, test))
+            changed = sum(a != b for a, b in zip(before, predicted, strict=True))
+            result[f"{arm}_changed"].append(changed)
     return result
 
 
@@ -212,6 +217,10 @@ def summarise(args: argparse.Namespace, repeats: list[dict]) -> dict[str, Any]:
                 "queue_gain": mean_sd([q - b for q, b in zip(queue, base, strict=True)]),
                 "random_gain": mean_sd([q - b for q, b in zip(random, base, strict=True)]),
                 "queue_minus_random": mean_sd([q - r for q, r in zip(queue, random, strict=True)]),
+                "changed_predictions": {
+                    arm: mean_sd([r[f"{arm}_changed"][i] for r in repeats])[0]
+                    for arm in ("queue", "random")
+                },
             }
         )
     measured = [row for row in rows if row["labels"] > 0]
@@ -229,7 +238,16 @@ def print_table(summary: dict[str, Any]) -> None:
     def cell(pair: tuple[float, float], signed: bool = False) -> str:
         return f"{pair[0]:+.3f} ± {pair[1]:.3f}" if signed else f"{pair[0]:.3f} ± {pair[1]:.3f}"
 
-    header = ("labels", "drawn", "queue F1", "random F1", "queue gain", "random gain", "q - r")
+    header = (
+        "labels",
+        "drawn",
+        "queue F1",
+        "random F1",
+        "queue gain",
+        "random gain",
+        "q - r",
+        "changed q/r",
+    )
     print("| " + " | ".join(header) + " |")
     print("|" + "|".join("---:" for _ in header) + "|")
     for row in summary["rows"]:
@@ -241,6 +259,7 @@ def print_table(summary: dict[str, Any]) -> None:
             cell(row["queue_gain"], True),
             cell(row["random_gain"], True),
             cell(row["queue_minus_random"], True),
+            "{queue:.1f} / {random:.1f}".format(**row["changed_predictions"]),
         ]
         print("| " + " | ".join(cells) + " |")
 
@@ -307,6 +326,7 @@ def main(argv: list[str] | None = None) -> int:
     summary = summarise(args, repeats)
     print()
     print_table(summary)
+    print("(changed q/r: test predictions, mean per repeat, that differ from the 0-label model's)")
     print()
     largest = args.points[-1]
     print(
