@@ -18,7 +18,7 @@ help:
 	@echo "make bench-startup - one-text stancekit predict against a bare sklearn import (seconds)"
 	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
 	@echo "make bench-trends - stancekit trends at scale: wall time, peak RSS (TRENDS_N=10000000 rows)"
-	@echo "make bench-annotate - simulated annotator: annotate queue vs random labels on ../shared/realworld-dev (~30 min)"
+	@echo "make bench-annotate - simulated annotator: annotate queue vs random labels on ../shared/realworld-dev (~10 min)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
