@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends realworld clean help
+.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends bench-annotate realworld clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -18,6 +18,7 @@ help:
 	@echo "make bench-startup - one-text stancekit predict against a bare sklearn import (seconds)"
 	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
 	@echo "make bench-trends - stancekit trends at scale: wall time, peak RSS (TRENDS_N=10000000 rows)"
+	@echo "make bench-annotate - simulated annotator: annotate queue vs random labels on ../shared/realworld-dev (~10 min)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -89,6 +90,15 @@ bench-dask: $(VENV)/.dev
 TRENDS_N ?= 10000000
 bench-trends: $(VENV)/.dev
 	$(BIN)/python benchmarks/bench_trends.py --n $(TRENDS_N)
+
+# Simulated annotator: macro-F1 on held-out organisations of ORACLE after 0-100 labels picked by
+# the annotate queue vs at random (ANNOTATE_ARGS: e.g. --repeats 2 --points 0,10,25 --uncalibrated).
+# Writes its JSON and PNG to a temporary folder unless ANNOTATE_ARGS has --out DIR.
+ORACLE ?= ../shared/realworld-dev/paragraphs.jsonl
+ANNOTATE_ARGS ?=
+bench-annotate: $(VENV)/.dev
+	@test -f $(ORACLE) || { echo "$(ORACLE) not found: give a labelled file, make bench-annotate ORACLE=FILE"; exit 1; }
+	$(BIN)/python benchmarks/bench_annotate.py --oracle $(ORACLE) $(ANNOTATE_ARGS)
 
 clean:
 	rm -rf $(VENV) data/prepared models/heldout models/model.joblib models/model.json \
