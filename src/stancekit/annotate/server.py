@@ -7,6 +7,7 @@ the URL, or the ``X-Stancekit-Token`` header the page's script sends); anything 
 from __future__ import annotations
 
 import secrets
+import threading
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
@@ -125,6 +126,7 @@ def serve(
     port: int = 0,
     token: str | None = None,
     on_ready: Any = None,
+    stop: threading.Event | None = None,
 ) -> None:
     """Serve the page until Ctrl-C or SIGTERM (a graceful stop: requests under way finish).
 
@@ -138,6 +140,8 @@ def serve(
         The token every request must carry (default: a new one).
     on_ready : callable, optional
         Called with the page's URL (token included) once the port is bound.
+    stop : threading.Event, optional
+        Setting it stops the server as a signal would (for a server run in a thread).
     """
     import socket
 
@@ -166,6 +170,15 @@ def serve(
         lifespan="off",
     )
     server = uvicorn.Server(config)
+    watcher = None
+    if stop is not None:
+
+        def watch() -> None:
+            stop.wait()
+            server.should_exit = True
+
+        watcher = threading.Thread(target=watch, name="annotate-stop", daemon=True)
+        watcher.start()
     if on_ready is not None:
         on_ready(url)
     try:
@@ -174,3 +187,6 @@ def serve(
         pass  # uvicorn stopped gracefully, then re-raised the signal
     finally:
         sock.close()
+        if watcher is not None:
+            stop.set()
+            watcher.join()
