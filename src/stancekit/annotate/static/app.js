@@ -81,9 +81,10 @@ function render(state) {
   $("done").hidden = !!current;
   if (!current) return;
   $("title").textContent = current.title || "";
-  $("docid").textContent = current.doc_id + (current.source !== "inline" ? ` (${current.source})` : "");
+  const from = current.source === "inline" || current.doc_id.endsWith(current.source) ? "" : ` (${current.source})`;
+  $("docid").textContent = current.doc_id + from;
   $("para").textContent = `paragraph ${current.paragraph_index + 1}`;
-  $("picked").textContent = current.picked_by === "random" ? "· picked at random" : "· picked: model unsure";
+  $("picked").textContent = current.picked_by === "random" ? "· picked at random" : "· picked by uncertainty (least sure first)";
   $("before").textContent = current.before.join("\n\n");
   $("after").textContent = current.after.join("\n\n");
   highlight(current.chunks);
@@ -91,7 +92,9 @@ function render(state) {
   $("guess").textContent = current.guess;
   const probs = $("probs");
   probs.textContent = "";
-  for (const [label, p] of Object.entries(current.model_probabilities)) {
+  const ordered = Object.values(LABEL_KEYS).filter((l) => l in current.model_probabilities);
+  for (const label of ordered) {
+    const p = current.model_probabilities[label];
     const row = probs.insertRow();
     row.insertCell().textContent = label;
     row.insertCell().textContent = p.toFixed(2);
@@ -102,7 +105,8 @@ function render(state) {
   }
   const terms = $("terms");
   terms.textContent = "";
-  for (const [label, pairs] of Object.entries(current.terms)) {
+  for (const label of ordered) {
+    const pairs = current.terms[label] || [];
     if (!pairs.length) continue;
     const head = document.createElement("b");
     head.textContent = `toward ${label}:`;
