@@ -16,7 +16,7 @@ from stancekit.annotate.retrain import cross_validate, read_corpus_rows
 from stancekit.annotate.run import annotate, corpus_paths
 from stancekit.annotate.session import AnnotationSession, Corpus
 from stancekit.annotate.store import AnswerStore
-from stancekit.errors import InputError, StancekitError, UsageError
+from stancekit.errors import DataError, InputError, StancekitError, UsageError
 from stancekit.labels import LABELS
 from stancekit.predictor import StancePredictor
 
@@ -192,3 +192,17 @@ def test_options_that_cannot_work_are_refused_before_serving(
         session_for(texts, tiny_model, tmp_path / "o.jsonl", random_share=1.5)
     with pytest.raises(StancekitError):
         annotate([str(texts)], texts / "a.txt", model=tiny_model, open_browser=False)
+
+
+def test_an_empty_labels_folder_in_the_corpus_is_no_error(
+    tmp_path: Path, tiny_corpus: Path, texts: Path, tiny_model: Path
+) -> None:
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    out = labels / "mine.jsonl"
+    out.write_text("", encoding="utf-8")
+    corpus = read_corpus_rows([tiny_corpus, labels], leave_out=out)
+    assert len(corpus.texts) == len(tiny_rows())
+    assert read_corpus_rows([labels], leave_out=out).texts == []
+    with pytest.raises(DataError, match="no labelled rows"):
+        annotate([str(texts)], out, model=tiny_model, corpus=[labels], open_browser=False)

@@ -8,8 +8,6 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stancekit.errors import DataError
-
 if TYPE_CHECKING:
     from stancekit.annotate.session import Corpus
     from stancekit.params import TrainParams
@@ -19,26 +17,30 @@ _GROUP = "annotated:"
 
 
 def read_corpus_rows(paths: Iterable[str | Path], leave_out: Path | None = None) -> Corpus:
-    """The labelled rows of ``paths`` (files or folders, as ``prepare.data``), except the file
-    ``leave_out`` (the run's own output, which the session adds itself).
+    """The labelled rows of ``paths`` (files, or folders of ``*.jsonl`` files, as
+    ``prepare.data``), except the file ``leave_out`` (the run's own output, which the session
+    adds itself). A folder with no labelled file yet (``data/labels/`` before the first run)
+    gives no rows.
 
     Raises
     ------
     DataError
-        A file that breaks the corpus schema, or no rows at all.
+        A file that breaks the corpus schema.
     """
     from stancekit.annotate.session import Corpus
-    from stancekit.corpus import corpus_files, read_rows
+    from stancekit.corpus import read_rows
 
-    files = [f for f in corpus_files(paths) if leave_out is None or not _same(f, leave_out)]
+    files: list[Path] = []
+    for path in map(Path, paths):
+        files.extend(sorted(path.glob("*.jsonl")) if path.is_dir() else [path])
     corpus = Corpus()
     for file in files:
+        if leave_out is not None and _same(file, leave_out):
+            continue
         for row in read_rows(file):
             corpus.texts.append(row["text"])
             corpus.labels.append(row["label"])
             corpus.groups.append(str(row["doc_id"]))
-    if not corpus.texts:
-        raise DataError("the corpus for retraining is empty: give --corpus labelled files.")
     return corpus
 
 

@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from stancekit.errors import StancekitError, StancekitWarning, UsageError
+from stancekit.errors import DataError, StancekitError, StancekitWarning, UsageError
 from stancekit.segment import DEFAULT_MAX_CHARS
 from stancekit.sources import SourceOptions
 
@@ -145,10 +145,17 @@ def annotate(
     predictor = StancePredictor.load(model, trust_pickle=trust_pickle)
     paths = corpus_paths(corpus, params) if retrain_every else []
     corpus_rows = read_corpus_rows(paths, leave_out=out) if paths else None
+    if corpus_rows is not None and not corpus_rows.texts:
+        if corpus:
+            raise DataError(
+                f"--corpus {' '.join(map(str, corpus))}: no labelled rows; give labelled "
+                ".jsonl files or folders of them."
+            )
+        corpus_rows = None
     if retrain_every and corpus_rows is None:
         warnings.warn(
-            "no corpus to retrain on (no --corpus, no prepare.data found): the model stays as "
-            "it is; give --corpus data/corpus to retrain as you label.",
+            "no corpus to retrain on (no --corpus, no labelled rows in prepare.data): the "
+            "model stays as it is; give --corpus data/corpus to retrain as you label.",
             StancekitWarning,
             stacklevel=2,
         )
