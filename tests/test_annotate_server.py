@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import threading
 import urllib.request
 from pathlib import Path
@@ -114,3 +115,29 @@ def test_serve_binds_localhost_by_default_and_stops_when_asked(
         thread.join(30)
     assert not thread.is_alive()
     assert len(token) >= 30
+
+
+def test_two_tabs_answering_one_paragraph_write_one_row(session: AnnotationSession) -> None:
+    from starlette.testclient import TestClient
+
+    app = create_app(session, TOKEN)
+    key = session.current()["key"]
+    start = threading.Barrier(2)
+    replies: list[str] = []
+
+    def tab(label: str) -> None:
+        with TestClient(app) as client:
+            start.wait()
+            reply = client.post(
+                "/api/answer", headers={TOKEN_HEADER: TOKEN}, json={"key": key, "label": label}
+            )
+            replies.append(reply.json()["status"])
+
+    tabs = [threading.Thread(target=tab, args=(label,)) for label in ("neutral", "abolitionist")]
+    for thread in tabs:
+        thread.start()
+    for thread in tabs:
+        thread.join()
+    assert sorted(replies) == ["already answered", "saved"]
+    (line,) = session.store.path.read_text().splitlines()
+    assert key.startswith(json.loads(line)["doc_id"])
