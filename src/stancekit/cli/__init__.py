@@ -13,7 +13,7 @@ import typer
 from typer.core import TyperGroup
 
 from stancekit import __version__
-from stancekit.cli import data, evaluate, info, predict, prepare, train, trends, tune
+from stancekit.cli import annotate, data, evaluate, info, predict, prepare, train, trends, tune
 
 #: click's UsageError as typer ships it (typer vendors click; BadParameter derives from it).
 _UsageError: type[Exception] = typer.BadParameter.__base__
@@ -59,6 +59,7 @@ app.command("tune")(tune.tune_cli)
 app.command("predict")(predict.predict_cli)
 app.command("explain")(predict.explain_cli)
 app.command("trends")(trends.trends_cli)
+app.command("annotate")(annotate.annotate_cli)
 app.command("info")(info.info_cli)
 app.add_typer(data.data_app, name="data")
 

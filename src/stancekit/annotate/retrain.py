@@ -1,0 +1,98 @@
+"""Fit the model again on the corpus plus the user's labels, and measure it on those labels
+by document-grouped cross-validation (the background work of an annotation run)."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from stancekit.annotate.session import Corpus
+    from stancekit.params import TrainParams
+
+#: Prefix of the user's document ids in the fit, so they never share a group with the corpus.
+_GROUP = "annotated:"
+
+
+def read_corpus_rows(paths: Iterable[str | Path], leave_out: Path | None = None) -> Corpus:
+    """The labelled rows of ``paths`` (files, or folders of ``*.jsonl`` files, as
+    ``prepare.data``), except the file ``leave_out`` (the run's own output, which the session
+    adds itself). A folder with no labelled file yet (``data/labels/`` before the first run)
+    gives no rows.
+
+    Raises
+    ------
+    DataError
+        A file that breaks the corpus schema.
+    """
+    from stancekit.annotate.session import Corpus
+    from stancekit.corpus import read_rows
+
+    files: list[Path] = []
+    for path in map(Path, paths):
+        files.extend(sorted(path.glob("*.jsonl")) if path.is_dir() else [path])
+    corpus = Corpus()
+    for file in files:
+        if leave_out is not None and _same(file, leave_out):
+            continue
+        for row in read_rows(file):
+            corpus.texts.append(row["text"])
+            corpus.labels.append(row["label"])
+            corpus.groups.append(str(row["doc_id"]))
+    return corpus
+
+
+def _same(a: Path, b: Path) -> bool:
+    try:
+        return a.resolve() == b.resolve()
+    except OSError:
+        return False
+
+
+def fit_with_labels(corpus: Corpus, rows: Sequence[dict[str, Any]], params: TrainParams) -> Any:
+    """A pipeline fitted on ``corpus`` plus ``rows`` (annotation rows), with ``params``."""
+    from stancekit.model import fit_pipeline
+
+    return fit_pipeline(
+        corpus.texts + [r["text"] for r in rows],
+        corpus.labels + [r["label"] for r in rows],
+        params,
+        corpus.groups + [_GROUP + r["doc_id"] for r in rows],
+    )
+
+
+def cross_validate(
+    corpus: Corpus,
+    rows: Sequence[dict[str, Any]],
+    params: TrainParams,
+    min_labels: int,
+    min_documents: int,
+    folds: int,
+    stop: threading.Event | None = None,
+) -> dict[str, Any] | None:
+    """Accuracy on the user's labels of models fitted on the corpus plus the other folds'
+    labels, folds grouped by document (``None`` with too few labels or documents).
+
+    Returns
+    -------
+    dict or None
+        ``accuracy``, ``n`` (labels scored) and ``folds``.
+    """
+    from stancekit.folds import group_folds
+
+    labels = [r["label"] for r in rows]
+    groups = [r["doc_id"] for r in rows]
+    if len(rows) < min_labels or len(set(groups)) < min_documents or len(set(labels)) < 2:
+        return None
+    correct = scored = used = 0
+    for train, test in group_folds(labels, groups, folds, params.seed):
+        if stop is not None and stop.is_set():
+            return None
+        pipeline = fit_with_labels(corpus, [rows[i] for i in train], params)
+        guesses = pipeline.predict([rows[i]["text"] for i in test])
+        correct += sum(str(g) == labels[i] for g, i in zip(guesses, test, strict=True))
+        scored += len(test)
+        used += 1
+    return {"accuracy": correct / scored, "n": scored, "folds": used}
