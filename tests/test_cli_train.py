@@ -82,3 +82,33 @@ def test_with_corpus_on_a_prepared_split_is_refused(tmp_path: Path, tiny_params_
         "--with-corpus", "-m", tmp_path / "m",
     )  # fmt: skip
     assert_one_error_line(result, "would train on them twice")
+
+
+def test_from_a_subfolder_the_projects_corpus_is_added(
+    tmp_path: Path, tiny_corpus: Path, monkeypatch
+) -> None:
+    (tmp_path / "params.yaml").write_text(
+        "prepare:\n  data: [corpus.jsonl]\n"
+        "train:\n  min_df: 1\n  max_df: 1.0\n  ngram_range: [1, 1]\n  calibration_folds: 4\n",
+        encoding="utf-8",
+    )
+    sub = tmp_path / "examples"
+    sub.mkdir()
+    _mine(sub)
+    monkeypatch.chdir(sub)
+    result = run(
+        "train", "--data", "mine.csv", "--text-column", "body", "--label-column", "stance",
+        "--label-map", "pro=decriminalisation,anti=abolitionist", "-m", "m",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stdout == (
+        "trained on 27 paragraphs from 11 documents (abolitionist, decriminalisation, neutral): "
+        "3 of yours (weight 1) and 24 from the corpus -> m/\n"
+    )
+
+
+def test_outside_a_project_with_corpus_is_an_error(tmp_path: Path, monkeypatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    _mine(tmp_path)
+    result = run("train", "--data", "mine.csv", "--text-column", "body", "--with-corpus")
+    assert_one_error_line(result, "--with-corpus: no params.yaml here or in a folder above")

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import ABOL, DECRIM, NEUTRAL, tiny_rows, write_jsonl
-from stancekit.errors import DataError
+from stancekit.errors import DataError, StancekitWarning
 from stancekit.files import sha256_file
 from stancekit.model import fit_pipeline
 from stancekit.params import TrainParams
@@ -160,7 +160,8 @@ def test_without_corpus_only_the_users_rows(
     from dataclasses import replace
 
     params = replace(tiny_train_params, calibration=None)  # three documents, one per label
-    data = _train_user(tmp_path, params, tiny_corpus, "m", with_corpus=False, weight=5)
+    with pytest.warns(StancekitWarning, match="--weight 5 has no effect"):
+        data = _train_user(tmp_path, params, tiny_corpus, "m", with_corpus=False, weight=5)
     assert data["rows"] == 3 and "corpus_files" not in data and "weight" not in data
 
 

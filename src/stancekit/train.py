@@ -148,6 +148,17 @@ def train(
     label_map = dict(label_map or {})
     rows = _read_data(paths, columns or Columns(), label_map)
     extra, extra_files = corpus_rows(rows, paths, corpus, with_corpus)
+    if not extra and weight != 1:
+        import warnings
+
+        from stancekit.errors import StancekitWarning
+
+        warnings.warn(
+            f"--weight {weight:g} has no effect: the corpus was not added, so every row "
+            "weighs the same.",
+            StancekitWarning,
+            stacklevel=2,
+        )
     weights = [float(weight)] * len(rows) + [1.0] * len(extra) if extra else None
     rows = rows + extra
     dataset = to_dataset(rows)

@@ -17,6 +17,22 @@ from stancekit.cli._util import (
     fail_cleanly,
     load_params,
 )
+from stancekit.errors import DataError
+
+
+def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path]:
+    """``prepare.data`` as paths: as written (relative to the current folder, as ``prepare``
+    reads them), or, when the default params.yaml is the project's above the current folder,
+    relative to that project; none outside a project."""
+    paths = [Path(p) for p in data]
+    if params != DEFAULT_PARAMS or params.is_file():
+        return paths
+    from stancekit.persist import find_project_root
+
+    root = find_project_root()
+    if root is None or not (root / DEFAULT_PARAMS).is_file():
+        return []
+    return [path if path.is_absolute() else root / path for path in paths]
 
 
 @fail_cleanly
@@ -74,7 +90,14 @@ def train_cli(
     from stancekit.train import DEFAULT_TRAIN_PATH, train
     from stancekit.userlabels import Columns, parse_label_map
 
-    settings = load_params(params)
+    # From a subfolder of the project (examples/, say) the project's params.yaml and corpus.
+    settings = load_params(params, anywhere=True)
+    corpus = _corpus_paths(params, settings.prepare.data)
+    if with_corpus and not corpus:
+        raise DataError(
+            "--with-corpus: no params.yaml here or in a folder above, so no corpus to add; run "
+            "inside a stancekit project, or leave --with-corpus out."
+        )
     mapping = parse_label_map(label_map)
     card = train(
         settings.train,
@@ -83,7 +106,7 @@ def train_cli(
         evaluation,
         columns=Columns(text=text_column, label=label_column, doc=doc_column),
         label_map=mapping,
-        corpus=[Path(p) for p in settings.prepare.data],
+        corpus=corpus,
         with_corpus=with_corpus,
         weight=weight,
     )
