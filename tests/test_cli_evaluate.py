@@ -182,3 +182,56 @@ def test_evaluate_data_runs_outside_the_project(
     )
     assert result.exit_code == 0, result.output
     assert (tmp_path / "reports" / "mine" / "metrics.json").is_file()
+
+
+def test_evaluate_data_writes_every_rows_prediction(tiny_model: Path, tmp_path: Path) -> None:
+    import csv
+
+    data = tmp_path / "mine.csv"
+    data.write_text(
+        "site,body,stance\n"
+        "a,Sex work is work and sex workers deserve labour rights.,PRO\n"
+        "a,The Nordic model punishes buyers and pimps.,anti\n"
+        "b,The court adjourned the hearing until March.,Neutral\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r"
+    result = run(
+        "evaluate", "--model", tiny_model, "--data", data, "--text-column", "body",
+        "--label-column", "stance", "--doc-column", "site",
+        "--label-map", "pro=decriminalisation,anti=abolitionist", "--out", out,
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert result.stderr.splitlines()[-1] == (
+        f"wrote {out}/metrics.json, {out}/evaluation.json, {out}/plots/, {out}/predictions.csv "
+        f"and {out}/report.html"
+    )
+    with (out / "predictions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert list(rows[0]) == [
+        "doc_id", "paragraph_index", "text", "label", "predicted",
+        "p_abolitionist", "p_decriminalisation", "p_neutral", "correct",
+    ]  # fmt: skip
+    assert [(r["doc_id"], r["paragraph_index"], r["label"]) for r in rows] == [
+        ("a", "0", "decriminalisation"),
+        ("a", "1", "abolitionist"),
+        ("b", "0", "neutral"),
+    ]
+    names = ("abolitionist", "decriminalisation", "neutral")
+    for row in rows:
+        probabilities = [float(row[f"p_{x}"]) for x in names]
+        assert sum(probabilities) == pytest.approx(1, abs=1e-5)
+        best = names[probabilities.index(max(probabilities))]
+        assert row["predicted"] == best
+        assert row["correct"] == str(best == row["label"])
+    assert rows[0]["predicted"] == "decriminalisation"
+
+
+def test_evaluate_data_with_an_unknown_label_names_the_option(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    data = tmp_path / "mine.csv"
+    data.write_text("text,label\nSex work is work.,pro\n", encoding="utf-8")
+    result = run("evaluate", "--model", tiny_model, "--data", data, "--out", tmp_path / "r")
+    assert_one_error_line(result, f"{data}: row 1: unknown label 'pro'")
+    assert "--label-map" in result.stderr

@@ -34,3 +34,28 @@ def test_info_json_and_the_environment(tiny_model: Path, monkeypatch: pytest.Mon
         "decriminalisation": 8,
         "neutral": 8,
     }
+
+
+def test_info_says_how_your_labels_were_mixed_with_the_corpus(
+    tmp_path: Path, tiny_corpus: Path
+) -> None:
+    from stancekit.files import sha256_file
+    from stancekit.params import TrainParams
+    from stancekit.train import train
+    from stancekit.userlabels import Columns
+
+    mine = tmp_path / "mine.csv"
+    mine.write_text("text,code\nZebra permits for night work.,pro\n", encoding="utf-8")
+    model = tmp_path / "m"
+    params = TrainParams(min_df=1, max_df=1.0, ngram_range=(1, 1), calibration_folds=4)
+    train(
+        params, mine, model, columns=Columns(label="code"),
+        label_map={"pro": "decriminalisation"}, corpus=[tiny_corpus], weight=3,
+    )  # fmt: skip
+    lines = run("info", "--model", model).stdout.splitlines()
+    assert lines[3] == f"data         {mine} (sha256 {sha256_file(mine)[:12]})"
+    assert lines[4] == (
+        f"+ corpus     {tiny_corpus} (sha256 {sha256_file(tiny_corpus)[:12]}): 24 paragraphs; "
+        "the data's rows weigh 3"
+    )
+    assert lines[5] == "label map    pro=decriminalisation"

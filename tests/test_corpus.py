@@ -97,3 +97,57 @@ def test_empty_corpus(tmp_path: Path) -> None:
     empty.write_text("\n", encoding="utf-8")
     with pytest.raises(DataError, match="corpus is empty"):
         read_corpus([empty])
+
+
+ANNOTATED = {
+    "doc_id": "report.txt",
+    "paragraph_index": 4,
+    "text": "Criminalising clients pushes sex workers into danger.",
+    "label": "decriminalisation",
+    "source": "report.txt",
+    "origin": "annotated",
+    "annotator": "ana",
+    "timestamp": "2026-11-30T23:10:05Z",
+    "model_probabilities": {"decriminalisation": 0.5, "abolitionist": 0.3, "neutral": 0.2},
+    "picked_by": "random",
+    "model_round": 0,
+}
+
+
+def test_annotated_rows_keep_their_fields_but_plain_rows_get_none() -> None:
+    row = validate_row(dict(ANNOTATED), "a.jsonl:1")
+    assert row["annotator"] == "ana" and row["model_round"] == 0 and row["hard"] is False
+    plain = validate_row(tiny_rows()[0], "c.jsonl:1")
+    assert "annotator" not in plain and "picked_by" not in plain
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        ({"picked_by": "gut"}, "picked_by must be one of"),
+        ({"model_round": "1"}, "field 'model_round' must be int"),
+        ({"model_round": True}, "field 'model_round' must be int"),
+        ({"model_probabilities": {"neutral": "x"}}, "must map labels to numbers"),
+        ({"annotator": 3}, "field 'annotator' must be str"),
+        ({"origin": "guessed"}, "origin must be one of"),
+    ],
+)
+def test_annotation_fields_are_checked(change: dict, message: str) -> None:
+    with pytest.raises(DataError, match=message):
+        validate_row(ANNOTATED | change, "a.jsonl:1")
+
+
+def test_annotated_rows_go_into_the_dataset_without_their_extra_fields(tmp_path: Path) -> None:
+    path = write_jsonl(tmp_path / "labels" / "ana.jsonl", [ANNOTATED])
+    dataset = load_corpus([path])
+    assert dataset["origin"] == ["annotated"] and "annotator" not in dataset.column_names
+
+
+def test_an_empty_folder_beside_other_data_is_fine(tmp_path: Path, tiny_corpus: Path) -> None:
+    labels = tmp_path / "labels"
+    labels.mkdir()
+    (labels / "README.md").write_text("# labels\n", encoding="utf-8")
+    (labels / "ana.jsonl.skips").write_text("not labels\n", encoding="utf-8")
+    assert len(read_corpus([tiny_corpus, labels])) == 24
+    with pytest.raises(DataError, match=r"hold\(s\) no \.jsonl file"):
+        read_corpus([labels])

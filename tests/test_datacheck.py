@@ -140,3 +140,45 @@ def test_regions_and_years() -> None:
     assert region_of("Atlantis") == "Other" and region_of(None) == "unknown"
     assert year_bucket(1999) == "1999-2004" and year_bucket(2026) == "2020-2026"
     assert year_bucket(None) == "unknown"
+
+
+def _annotated(indexes: list[int]) -> list[dict]:
+    texts = [
+        "Criminalising clients pushes workers into danger at night in the city.",
+        "A licence for buyers would not change the harm done to women in brothels.",
+        "The council meets again in spring to discuss the parking rules for vans.",
+    ]
+    return [
+        {
+            "doc_id": "user-report.txt",
+            "paragraph_index": index,
+            "text": texts[n % 3],
+            "label": ("decriminalisation", "abolitionist", "neutral")[n % 3],
+            "source": "user-report.txt",
+            "origin": "annotated",
+            "annotator": "ana",
+            "picked_by": "uncertainty",
+        }
+        for n, index in enumerate(indexes)
+    ]
+
+
+def test_annotated_documents_may_be_partial(tmp_path: Path) -> None:
+    report = check(tmp_path, tiny_rows() + _annotated([2, 7, 11]))
+    assert report.ok, report.errors
+    assert report.rows == 27 and report.documents == 9
+    assert not any("user-report" in w or "paragraph_index" in w for w in report.warnings)
+
+
+def test_annotated_documents_may_not_label_a_paragraph_twice(tmp_path: Path) -> None:
+    report = check(tmp_path, tiny_rows() + _annotated([2, 7, 2]))
+    assert report.errors == [
+        "user-report.txt: paragraph_index 2 labelled more than once; keep one row per paragraph."
+    ]
+
+
+def test_other_documents_still_need_every_index(tmp_path: Path) -> None:
+    rows = tiny_rows()
+    rows[1]["paragraph_index"] = 5
+    report = check(tmp_path, rows)
+    assert report.errors == ["doc-0: paragraph_index must run 0..2 once each, got [0, 2, 5]."]

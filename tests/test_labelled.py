@@ -82,7 +82,7 @@ def test_without_a_document_column_each_row_is_its_own_group(tmp_path: Path) -> 
         delimiter="\t",
     )
     rows = read_labelled_table(path)
-    assert [r["doc_id"] for r in rows] == ["row-1", "row-2"]
+    assert [r["doc_id"] for r in rows] == ["dev.tsv:1", "dev.tsv:2"]
     assert [r["text"] for r in rows] == ["One, two.", "Sex work is work."]
     assert [r["hard"] for r in rows] == [False, False]
 
@@ -135,7 +135,31 @@ def test_a_field_missing_from_a_later_jsonl_row(tmp_path: Path) -> None:
     assert "row 2" in message and "'label'" in message
 
 
-@pytest.mark.parametrize("label", ["pro", "Neutral", "uncertain", ""])
+def test_labels_match_in_any_case_and_spelling_and_through_a_map(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "dev.csv",
+        ["text", "label"],
+        [["Sex work is work.", "Decriminalization"], ["End demand.", "ANTI"], ["x", "Neutral"]],
+    )
+    rows = read_labelled_table(path, label_map={"anti": "abolitionist"})
+    assert [r["label"] for r in rows] == ["decriminalisation", "abolitionist", "neutral"]
+
+
+def test_a_doc_column_names_documents_and_numbers_paragraphs(tmp_path: Path) -> None:
+    path = write_csv(
+        tmp_path / "dev.csv",
+        ["site", "text", "label"],
+        [["s1", "x y", "neutral"], ["s2", "z w", "neutral"], ["s1", "v u", "neutral"]],
+    )
+    rows = read_labelled_table(path, doc_column="site")
+    assert [(r["document"], r["paragraph_index"], r["doc_id"]) for r in rows] == [
+        ("s1", 0, "s1"),
+        ("s2", 0, "s2"),
+        ("s1", 1, "s1"),
+    ]
+
+
+@pytest.mark.parametrize("label", ["pro", "uncertain", ""])
 def test_a_label_outside_the_stancekit_labels_is_refused(tmp_path: Path, label: str) -> None:
     path = write_csv(
         tmp_path / "dev.csv",

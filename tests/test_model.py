@@ -283,3 +283,29 @@ def test_a_label_in_one_document_cannot_be_calibrated() -> None:
     docs = ["d1", "d2", "d3", "d4", "a1", "a2", "a3", "a4", "n1", "n1"]
     with pytest.raises(DataError, match="'neutral' occurs in one document only"):
         calibration_folds(labels, docs, CALIBRATED)
+
+
+def test_sample_weights_reach_the_regression_and_the_calibration(monkeypatch) -> None:
+    """Weights of one give the unweighted model; other weights change it; the calibration's
+    fit receives them (its out-of-fold fits and the calibrator)."""
+    from sklearn.calibration import CalibratedClassifierCV
+
+    plain = fit_pipeline(TEXTS, LABELS, CALIBRATED, DOCS).predict_proba(VARIED)
+    ones = fit_pipeline(TEXTS, LABELS, CALIBRATED, DOCS, [1.0] * len(TEXTS))
+    np.testing.assert_allclose(ones.predict_proba(VARIED), plain, atol=1e-9)
+    weights = [5.0 if label == "abolitionist" else 1.0 for label in LABELS]
+    heavy = fit_pipeline(TEXTS, LABELS, CALIBRATED, DOCS, weights).predict_proba(VARIED)
+    assert np.abs(heavy - plain).max() > 0.01
+
+    seen = {}
+    fit = CalibratedClassifierCV.fit
+
+    def spy(self, X, y, sample_weight=None, **kwargs):
+        seen["weights"] = None if sample_weight is None else list(sample_weight)
+        return fit(self, X, y, sample_weight=sample_weight, **kwargs)
+
+    monkeypatch.setattr(CalibratedClassifierCV, "fit", spy)
+    fit_pipeline(
+        [*TEXTS, "Other text."], [*LABELS, "unknown"], CALIBRATED, [*DOCS, "x"], [*weights, 9.0]
+    )
+    assert seen["weights"] == weights  # the row of a label the model does not learn is left out

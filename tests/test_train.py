@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from conftest import ABOL, DECRIM, NEUTRAL, tiny_rows, write_jsonl
-from stancekit.errors import DataError
+from stancekit.errors import DataError, StancekitWarning
 from stancekit.files import sha256_file
 from stancekit.model import fit_pipeline
 from stancekit.params import TrainParams
@@ -104,3 +104,117 @@ def test_saved_model_is_byte_identical_across_processes(tmp_path: Path, tiny_cor
         )
         digests.add(sha256_file(out / "model.joblib"))
     assert len(digests) == 1
+
+
+# --- a user's own labels, with and without the corpus ------------------------------------------
+
+USER_CSV = (
+    "body,stance\n"
+    '"Zebra licences protect night workers.",pro\n'
+    '"Zebra licences shield exploiters.",anti\n'
+    '"The zebra count was published.",other\n'
+)
+
+
+def _user_csv(tmp_path: Path) -> Path:
+    path = tmp_path / "mine.csv"
+    path.write_text(USER_CSV, encoding="utf-8")
+    return path
+
+
+def _train_user(tmp_path: Path, params: TrainParams, corpus: Path, name: str, **kw) -> dict:
+    from stancekit.userlabels import Columns, parse_label_map
+
+    card = train(
+        params,
+        _user_csv(tmp_path),
+        tmp_path / name,
+        columns=Columns(text="body", label="stance"),
+        label_map=parse_label_map("pro=decriminalisation,anti=abolitionist,other=neutral"),
+        corpus=[corpus],
+        **kw,
+    )
+    return card.training_data
+
+
+def test_user_rows_are_added_to_the_corpus_and_the_card_says_so(
+    tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams
+) -> None:
+    data = _train_user(tmp_path, tiny_train_params, tiny_corpus, "m", weight=2)
+    assert data["rows"] == 24 + 3 and data["corpus_rows"] == 24
+    assert data["documents"] == 8 + 3  # each CSV row its own document
+    assert data["files"] == {str(tmp_path / "mine.csv"): sha256_file(tmp_path / "mine.csv")}
+    assert data["corpus_files"] == {str(tiny_corpus): sha256_file(tiny_corpus)}
+    assert data["weight"] == 2.0
+    assert data["label_map"] == {
+        "anti": "abolitionist",
+        "other": "neutral",
+        "pro": "decriminalisation",
+    }
+    StancePredictor.load(tmp_path / "m")  # the card with the new keys passes its schema
+
+
+def test_without_corpus_only_the_users_rows(
+    tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams
+) -> None:
+    from dataclasses import replace
+
+    params = replace(tiny_train_params, calibration=None)  # three documents, one per label
+    with pytest.warns(StancekitWarning, match="--weight 5 has no effect"):
+        data = _train_user(tmp_path, params, tiny_corpus, "m", with_corpus=False, weight=5)
+    assert data["rows"] == 3 and "corpus_files" not in data and "weight" not in data
+
+
+def test_the_weight_changes_the_model(
+    tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams
+) -> None:
+    """The weight reaches the logistic regression: the user's rows count more (uncalibrated,
+    so the probabilities are the regression's own)."""
+    from dataclasses import replace
+
+    params = replace(tiny_train_params, calibration=None)
+    probe = ["Zebra licences protect night workers."]
+    light = _train_user(tmp_path, params, tiny_corpus, "light", weight=1)
+    heavy = _train_user(tmp_path, params, tiny_corpus, "heavy", weight=20)
+    assert light["rows"] == heavy["rows"]
+    p_light = StancePredictor.load(tmp_path / "light").predict_proba(probe)[0]
+    p_heavy = StancePredictor.load(tmp_path / "heavy").predict_proba(probe)[0]
+    labels = list(StancePredictor.load(tmp_path / "heavy").labels)
+    decr = labels.index("decriminalisation")
+    assert p_heavy[decr] > p_light[decr] + 0.01
+
+
+def test_a_prepared_split_never_gets_the_corpus_added(
+    tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams
+) -> None:
+    """The split already holds corpus documents: training on it with the corpus (the default)
+    trains on exactly the split's rows; asking for the corpus is an error, not a leak."""
+    from stancekit.corpus import read_split
+
+    split = write_jsonl(tmp_path / "prepared" / "train.jsonl", tiny_rows()[:18])
+    card = train(tiny_train_params, split, tmp_path / "m", corpus=[tiny_corpus])
+    assert card.training_data["rows"] == len(read_split(split)) == 18
+    assert card.training_data["documents"] == 6
+    assert "corpus_files" not in card.training_data
+    with pytest.raises(DataError, match="drop --with-corpus"):
+        train(tiny_train_params, split, tmp_path / "m2", corpus=[tiny_corpus], with_corpus=True)
+
+
+def test_a_corpus_file_given_as_data_is_not_read_twice(
+    tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams
+) -> None:
+    card = train(tiny_train_params, tiny_corpus, tmp_path / "m", corpus=[tiny_corpus])
+    assert card.training_data["rows"] == 24 and "corpus_files" not in card.training_data
+
+
+def test_the_user_reader_gives_the_splits_rows(tmp_path: Path) -> None:
+    from stancekit.corpus import read_split
+    from stancekit.userlabels import read_user_labels
+
+    split = write_jsonl(tmp_path / "train.jsonl", tiny_rows())
+    assert read_user_labels(split) == read_split(split)
+
+
+def test_a_weight_must_be_positive(tmp_path: Path, tiny_corpus: Path) -> None:
+    with pytest.raises(DataError, match="--weight must be above 0"):
+        train(TrainParams(), tiny_corpus, tmp_path / "m", weight=0)

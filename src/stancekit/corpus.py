@@ -21,7 +21,9 @@ from stancekit.labels import LABELS
 if TYPE_CHECKING:
     import datasets
 
-ORIGINS = ("seed", "authored", "external")
+#: Where a row came from: the users' seed documents, text written for the project, a user's own
+#: labelled table (``external``), or ``stancekit annotate`` (``annotated``: partial documents).
+ORIGINS = ("seed", "authored", "external", "annotated")
 
 #: Field name -> (accepted Python types, required?)
 SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
@@ -39,6 +41,17 @@ SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "hard": ((bool,), False),
     "boilerplate": ((bool,), False),
 }
+
+#: Optional fields that ``stancekit annotate`` adds to a row: kept (and checked) when present,
+#: never filled in, so rows without them stay as they are.
+EXTRA_FIELDS: dict[str, tuple[type, ...]] = {
+    "annotator": (str,),
+    "timestamp": (str,),
+    "model_probabilities": (dict,),
+    "picked_by": (str,),
+    "model_round": (int,),
+}
+PICKED_BY = ("uncertainty", "random")
 
 Row = dict[str, Any]
 
@@ -73,6 +86,25 @@ def _check_characters(row: Row, where: str) -> None:
                         )
 
 
+def _check_extra_fields(row: Row, clean: Row, where: str) -> None:
+    """Copy the annotation fields of :data:`EXTRA_FIELDS` that ``row`` has into ``clean``."""
+    for name, types in EXTRA_FIELDS.items():
+        if name not in row:
+            continue
+        value = row[name]
+        if not isinstance(value, types) or isinstance(value, bool):
+            kind = "/".join("object" if t is dict else t.__name__ for t in types)
+            raise DataError(f"{where}: field '{name}' must be {kind}, got {value!r}.")
+        if name == "model_probabilities" and not all(
+            isinstance(k, str) and isinstance(v, int | float) and not isinstance(v, bool)
+            for k, v in value.items()
+        ):
+            raise DataError(f"{where}: field 'model_probabilities' must map labels to numbers.")
+        if name == "picked_by" and value not in PICKED_BY:
+            raise DataError(f"{where}: picked_by must be one of {list(PICKED_BY)}, got {value!r}.")
+        clean[name] = value
+
+
 def validate_row(row: Any, where: str) -> Row:
     """Check one parsed row against :data:`SCHEMA`; return it with optional fields filled in.
 
@@ -83,9 +115,12 @@ def validate_row(row: Any, where: str) -> Row:
     """
     if not isinstance(row, dict):
         raise DataError(f"{where}: expected a JSON object, got {type(row).__name__}.")
-    unknown = sorted(set(row) - set(SCHEMA))
+    unknown = sorted(set(row) - set(SCHEMA) - set(EXTRA_FIELDS))
     if unknown:
-        raise DataError(f"{where}: unknown field(s) {unknown}; known fields: {list(SCHEMA)}.")
+        raise DataError(
+            f"{where}: unknown field(s) {unknown}; known fields: "
+            f"{list(SCHEMA) + list(EXTRA_FIELDS)}."
+        )
     clean: Row = {}
     for name, (types, required) in SCHEMA.items():
         if name not in row:
@@ -99,6 +134,7 @@ def validate_row(row: Any, where: str) -> Row:
             names = "/".join("null" if t is type(None) else t.__name__ for t in types)
             raise DataError(f"{where}: field '{name}' must be {names}, got {value!r}.")
         clean[name] = value
+    _check_extra_fields(row, clean, where)
     if clean["label"] not in LABELS:
         raise DataError(
             f"{where}: unknown label {clean['label']!r}; labels are {', '.join(LABELS)}."
@@ -141,22 +177,25 @@ def read_split(path: str | Path) -> list[Row]:
 
 def corpus_files(paths: Iterable[str | Path]) -> list[Path]:
     """The labelled files named by ``paths``: a file as given, a folder as its ``*.jsonl`` files
-    in name order (so ``prepare.data`` can name a folder that grows batch by batch).
+    in name order (so ``prepare.data`` can name a folder that grows batch by batch). A folder
+    may be empty (``data/labels/`` before anything is annotated) as long as some file is found.
 
     Raises
     ------
     DataError
-        If a folder holds no ``.jsonl`` file.
+        If only folders are named and none holds a ``.jsonl`` file.
     """
     files: list[Path] = []
+    folders: list[Path] = []
     for path in map(Path, paths):
         if path.is_dir():
-            found = sorted(path.glob("*.jsonl"))
-            if not found:
-                raise DataError(f"{path}/ holds no .jsonl file; check prepare.data in params.yaml.")
-            files.extend(found)
+            folders.append(path)
+            files.extend(sorted(path.glob("*.jsonl")))
         else:
             files.append(path)
+    if not files and folders:
+        named = ", ".join(f"{folder}/" for folder in folders)
+        raise DataError(f"{named} hold(s) no .jsonl file; check prepare.data in params.yaml.")
     return files
 
 
@@ -216,7 +255,11 @@ def to_dataset(rows: Sequence[Row]) -> datasets.Dataset:
     """Turn validated rows into a ``datasets.Dataset`` with a ``ClassLabel`` label column."""
     import datasets
 
-    return datasets.Dataset.from_list(list(rows), features=features())
+    wanted = features()
+    # Annotation fields (EXTRA_FIELDS) are not columns of the dataset.
+    return datasets.Dataset.from_list(
+        [{name: row.get(name) for name in wanted} for row in rows], features=wanted
+    )
 
 
 def load_corpus(paths: Iterable[str | Path]) -> datasets.Dataset:

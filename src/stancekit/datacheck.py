@@ -1,7 +1,8 @@
 """Validate a labelled corpus and describe it (``stancekit data check``, ``stancekit data stats``).
 
 Errors (the corpus must not be used until they are fixed): rows that break the schema, paragraph
-indexes that are not 0..n-1 within a document, paragraphs over :data:`MAX_WORDS` words, exact or
+indexes that are not 0..n-1 within a document (annotated documents are samples: their indexes
+need only be distinct), paragraphs over :data:`MAX_WORDS` words, exact or
 near duplicate paragraphs (within the corpus, seeds included). Warnings (worth a look, not fatal):
 unbalanced stances, a genre above :data:`MAX_GENRE_SHARE` of the paragraphs, and word runs that
 recur across many documents (a writing template the model could learn instead of arguments).
@@ -88,11 +89,24 @@ def _where(row: Row) -> str:
 
 
 def check_indexes(rows: Sequence[Row], report: CheckReport) -> None:
+    """Paragraph indexes run 0..n-1 once each within a document; an annotated document
+    (every row ``origin: annotated``) is a sample of its paragraphs, so there they need only be
+    distinct."""
     by_doc: dict[str, list[int]] = defaultdict(list)
+    partial: dict[str, bool] = {}
     for row in rows:
         by_doc[row["doc_id"]].append(row["paragraph_index"])
+        annotated = row["origin"] == "annotated"
+        partial[row["doc_id"]] = partial.get(row["doc_id"], True) and annotated
     for doc_id, indexes in by_doc.items():
-        if sorted(indexes) != list(range(len(indexes))):
+        if partial[doc_id]:
+            repeated = sorted(i for i, n in Counter(indexes).items() if n > 1)
+            if repeated:
+                report.errors.append(
+                    f"{doc_id}: paragraph_index {', '.join(map(str, repeated))} labelled more "
+                    "than once; keep one row per paragraph."
+                )
+        elif sorted(indexes) != list(range(len(indexes))):
             report.errors.append(
                 f"{doc_id}: paragraph_index must run 0..{len(indexes) - 1} once each, "
                 f"got {sorted(indexes)}."

@@ -18,11 +18,11 @@ from __future__ import annotations
 import csv
 import json
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from stancekit.corpus import read_split
+from stancekit.corpus import Row, read_split
 from stancekit.errors import DataError
 from stancekit.evaluation import Evaluation
 from stancekit.files import atomic_write, sha256_file
@@ -34,6 +34,8 @@ DEFAULT_HELDOUT_MODEL_DIR = Path("models/heldout")
 DETAILS_FILE = "evaluation.json"
 PLOTS_DIR = "plots"
 REPORT_FILE = "report.html"
+#: ``evaluate --data``: one row per scored paragraph, with the model's prediction.
+PREDICTIONS_FILE = "predictions.csv"
 
 
 def _plot_tables(evaluation: Evaluation) -> dict[str, tuple[list[str], list[Sequence[Any]]]]:
@@ -69,8 +71,13 @@ def _plot_tables(evaluation: Evaluation) -> dict[str, tuple[list[str], list[Sequ
     return tables
 
 
-def write_outputs(evaluation: Evaluation, out_dir: str | Path) -> Path:
-    """metrics.json, evaluation.json, plot data under plots/ and report.html, all or nothing:
+def write_outputs(
+    evaluation: Evaluation,
+    out_dir: str | Path,
+    predictions: tuple[list[str], list[list[Any]]] | None = None,
+) -> Path:
+    """metrics.json, evaluation.json, plot data under plots/, report.html and, given
+    ``predictions`` (header, rows), predictions.csv, all or nothing:
     every file is written into a hidden folder inside ``out_dir`` first, then renamed into
     place; a failed write (a full disk) leaves ``out_dir`` as it was. Returns the report's path.
 
@@ -86,6 +93,11 @@ def write_outputs(evaluation: Evaluation, out_dir: str | Path) -> Path:
     out_dir = Path(out_dir)
     with staging_folder(out_dir, ".evaluate") as stage:
         _write_output_files(evaluation, stage)
+        if predictions is not None:
+            with atomic_write(stage / PREDICTIONS_FILE) as handle:
+                writer = csv.writer(handle, lineterminator="\n")
+                writer.writerow(predictions[0])
+                writer.writerows(predictions[1])
         for staged in sorted(stage.rglob("*")):
             if staged.is_file():
                 target = out_dir / staged.relative_to(stage)
@@ -194,15 +206,20 @@ def evaluate_file(
     label_column: str = "label",
     group_column: str | None = None,
     *,
+    doc_column: str | None = None,
+    label_map: Mapping[str, str] | None = None,
     trust_pickle: bool = False,
 ) -> Evaluation:
-    """Evaluate a trained model on a user's labelled file; write the outputs into ``out_dir``."""
+    """Evaluate a trained model on a user's labelled file; write the outputs into ``out_dir``,
+    with every scored row's prediction in ``predictions.csv`` (:data:`PREDICTIONS_FILE`)."""
     from stancekit.heldout import score_held_out
     from stancekit.labelled import read_labelled_table
     from stancekit.predictor import StancePredictor
 
     predictor = StancePredictor.load(model_dir, trust_pickle=trust_pickle)
-    rows = read_labelled_table(data, text_column, label_column, group_column)
+    rows = read_labelled_table(
+        data, text_column, label_column, group_column, doc_column=doc_column, label_map=label_map
+    )
     shares = predictor.card.training_data.get("rows_per_label", {}) if predictor.card else {}
     training_labels = [label for label, n in shares.items() for _ in range(n)] or [
         row["label"] for row in rows
@@ -212,6 +229,28 @@ def evaluate_file(
         "model": str(model_dir or "default"),
         "data": f"{data} ({sha256_file(data)[:12]})",
     }
+    if label_map:
+        provenance["label map"] = ", ".join(f"{k}={v}" for k, v in label_map.items())
     evaluation = Evaluation(held_out=held_out, provenance=provenance)
-    write_outputs(evaluation, out_dir)
+    write_outputs(evaluation, out_dir, row_predictions(predictor, rows))
     return evaluation
+
+
+def row_predictions(predictor: Any, rows: Sequence[Row]) -> tuple[list[str], list[list[Any]]]:
+    """The header and rows of ``predictions.csv``: ``doc_id, paragraph_index, text, label,
+    predicted, p_<label>..., correct`` for every row whose label the model predicts."""
+    labels = list(predictor.labels)
+    scored = [row for row in rows if row["label"] in labels]
+    proba = predictor.predict_proba([row["text"] for row in scored])
+    header = ["doc_id", "paragraph_index", "text", "label", "predicted"]
+    header += [f"p_{label}" for label in labels] + ["correct"]
+    body = []
+    for row, p in zip(scored, proba, strict=True):
+        predicted = labels[int(p.argmax())]
+        body.append(
+            [row.get("document", row["doc_id"]), row.get("paragraph_index"), row["text"]]
+            + [row["label"], predicted]
+            + [round(float(v), 6) for v in p]
+            + [predicted == row["label"]]
+        )
+    return header, body

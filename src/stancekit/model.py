@@ -103,6 +103,15 @@ def select_labels(
     return [r[0] for r in rows], [r[1] for r in rows], [r[2] for r in rows]
 
 
+def select_weights(
+    weights: Sequence[float] | None, labels: Sequence[str], keep: Sequence[str]
+) -> list[float] | None:
+    """The weights of the rows :func:`select_labels` keeps (``None`` stays ``None``)."""
+    if weights is None:
+        return None
+    return [w for w, y in zip(weights, labels, strict=True) if y in keep]
+
+
 def calibration_folds(
     labels: Sequence[str], groups: Sequence[str], params: TrainParams
 ) -> list[tuple[Any, Any]]:
@@ -139,6 +148,7 @@ def fit_pipeline(
     labels: Sequence[str],
     params: TrainParams,
     groups: Sequence[str] | None = None,
+    sample_weight: Sequence[float] | None = None,
 ) -> Pipeline:
     """Fit a model on the rows whose labels are in ``params.labels`` (other rows are ignored).
 
@@ -151,6 +161,9 @@ def fit_pipeline(
     groups : sequence of str, optional
         Document of each row: calibration folds keep a document on one side. Default: each row
         its own document.
+    sample_weight : sequence of float, optional
+        Weight of each row, passed to the logistic regression and to the calibration (its
+        out-of-fold fits and the calibrator). Default: every row weighs the same.
 
     Raises
     ------
@@ -163,6 +176,7 @@ def fit_pipeline(
 
     if groups is None:
         groups = [str(i) for i in range(len(texts))]
+    weights = select_weights(sample_weight, labels, params.labels)
     texts, labels, groups = select_labels(texts, labels, params.labels, groups)
     present = sorted(set(labels))
     if len(present) < 2:
@@ -177,7 +191,10 @@ def fit_pipeline(
         # same model bytes whatever the machine's (or a parent process's) thread settings.
         with warnings.catch_warnings(), threadpool_limits(limits=1, user_api="blas"):
             warnings.simplefilter("error", ConvergenceWarning)
-            pipeline.fit(texts, labels)
+            if weights is None:
+                pipeline.fit(texts, labels)
+            else:
+                pipeline.fit(texts, labels, clf__sample_weight=weights)
     except ConvergenceWarning:
         raise DataError(
             f"logistic regression did not converge in {params.max_iter} iterations: "

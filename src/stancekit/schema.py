@@ -29,7 +29,13 @@ TRAINING_DATA_SCHEMA: Schema = {
     "rows": ((int,), None),
     "documents": ((int,), None),
     "rows_per_label": (("dict[str,int]",), None),
+    "corpus_files": (("dict[str,str]",), None),
+    "corpus_rows": ((int,), None),
+    "weight": ((float,), None),
+    "label_map": (("dict[str,str]",), None),
 }
+#: Recorded only when a user's data were trained with the corpus, or with a label map.
+TRAINING_DATA_OPTIONAL = frozenset({"corpus_files", "corpus_rows", "weight", "label_map"})
 
 
 def _is_int(value: Any) -> bool:
@@ -131,6 +137,12 @@ def check_card(raw: Any, where: str) -> None:
     """
     try:
         check_keys(raw, CARD_SCHEMA, where, optional=CARD_OPTIONAL)
-        check_keys(raw["training_data"], TRAINING_DATA_SCHEMA, where, "training_data.")
+        check_keys(
+            raw["training_data"],
+            TRAINING_DATA_SCHEMA,
+            where,
+            "training_data.",
+            optional=TRAINING_DATA_OPTIONAL,
+        )
     except ModelLoadError as exc:
         raise ModelLoadError(f"{exc} Retrain with `stancekit train`.") from None

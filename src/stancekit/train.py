@@ -2,23 +2,29 @@
 
 The pipeline trains twice with the same settings: on the training split only (``models/heldout``,
 the model the held-out evaluation scores), and then on every labelled document (``models/``, the
-shipped model), whose card links the evaluation it inherits.
+shipped model), whose card links the evaluation it inherits. Both pass ``--without-corpus``:
+the prepared splits already hold the corpus.
+
+A user's own labelled tables train the same way (``stancekit train --data mine.csv``), by default
+together with the corpus (``prepare.data``), their rows weighted by ``--weight``.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict
 from pathlib import Path
 
-from stancekit.corpus import read_split
+from stancekit.corpus import Row
 from stancekit.errors import DataError
 from stancekit.files import sha256_file
 from stancekit.params import TrainParams
 from stancekit.persist import DEFAULT_MODEL_DIR, ModelCard, save_model
+from stancekit.userlabels import Columns, read_user_labels
 
 DEFAULT_TRAIN_PATH = Path("data/prepared/train.jsonl")
+SPLIT_NAMES = ("train.jsonl", "test.jsonl")
 
 
 def evaluation_link(metrics_path: str | Path, model_dir: str | Path) -> dict[str, str]:
@@ -40,29 +46,96 @@ def evaluation_link(metrics_path: str | Path, model_dir: str | Path) -> dict[str
     return {"metrics": shown, "sha256": sha256_file(metrics_path)}
 
 
+def _read_data(paths: Sequence[Path], columns: Columns, label_map: Mapping[str, str]) -> list[Row]:
+    for path in paths:
+        if not path.is_file() and not path.is_dir():
+            hint = ": run `stancekit prepare` first" if path.name in SPLIT_NAMES else ""
+            raise DataError(f"{path} not found{hint}.")
+    return read_user_labels(list(paths), columns, label_map)
+
+
+def corpus_rows(
+    data_rows: Sequence[Row],
+    data_paths: Sequence[Path],
+    corpus: Sequence[str | Path],
+    with_corpus: bool | None,
+) -> tuple[list[Row], list[Path]]:
+    """The corpus rows to add to the user's rows, and their files.
+
+    ``with_corpus`` ``False``: none. Otherwise the rows of the files in ``corpus``
+    (``prepare.data``), leaving out files also given as data; but when a data file already holds
+    a corpus document (a prepared split, or a copy of a corpus file), adding the corpus would
+    count those documents twice and put the held-out split into training: then ``None`` (the
+    default) adds nothing, and ``True`` is an error.
+
+    Raises
+    ------
+    DataError
+        ``with_corpus`` is ``True`` and the data hold corpus documents, or a corpus file is bad.
+    """
+    from stancekit.corpus import corpus_files, read_corpus
+
+    if with_corpus is False or not corpus:
+        return [], []
+    given = {path.resolve() for path in data_paths}
+    files = [path for path in corpus_files(corpus) if path.resolve() not in given]
+    if not files:
+        return [], []
+    rows = read_corpus(files)
+    shared = sorted({row["doc_id"] for row in data_rows} & {row["doc_id"] for row in rows})
+    if not shared:
+        return rows, files
+    if with_corpus:
+        raise DataError(
+            f"the training data already hold corpus document(s) ({', '.join(shared[:3])}"
+            f"{', ...' if len(shared) > 3 else ''}): a prepared split or a corpus file, so adding "
+            "the corpus would train on them twice (and on held-out documents); drop --with-corpus."
+        )
+    return [], []
+
+
 def train(
     params: TrainParams,
     data: str | Path | Sequence[str | Path] = DEFAULT_TRAIN_PATH,
     model_dir: str | Path = DEFAULT_MODEL_DIR,
     evaluation: str | Path | None = None,
+    *,
+    columns: Columns | None = None,
+    label_map: Mapping[str, str] | None = None,
+    corpus: Sequence[str | Path] = (),
+    with_corpus: bool | None = None,
+    weight: float = 1.0,
 ) -> ModelCard:
-    """Fit the model on the labelled JSONL file(s) ``data`` and save it in ``model_dir``.
+    """Fit the model on the labelled file(s) ``data`` (and the corpus) and save it in
+    ``model_dir``.
 
     Parameters
     ----------
     params : TrainParams
         Model settings.
     data : path or sequence of paths
-        Labelled JSON Lines files (prepared splits or corpus files).
+        Labelled tables: prepared splits, corpus files, or the user's own JSONL/CSV/TSV/Parquet
+        (read by :func:`stancekit.userlabels.read_user_labels`).
     model_dir : path
         Where ``model.joblib`` and ``model_card.json`` go.
     evaluation : path, optional
         The ``metrics.json`` of the evaluation that measured this method; the card links it.
+    columns : Columns, optional
+        Text, label, document and paragraph-index columns of ``data`` (default: ``text``,
+        ``label``, ``doc_id`` if present, ``paragraph_index`` if present).
+    label_map : mapping, optional
+        The user's labels -> stancekit labels (:func:`stancekit.userlabels.parse_label_map`).
+    corpus : sequence of paths
+        The corpus (``prepare.data``) to add, as :func:`corpus_rows` decides with ``with_corpus``.
+    weight : float
+        Sample weight of the rows of ``data`` when the corpus is added (corpus rows weigh 1).
 
     Returns
     -------
     ModelCard
-        The card written beside the model.
+        The card written beside the model. ``training_data.files`` are the ``data`` files;
+        ``corpus_files`` and ``weight`` are recorded when the corpus was added, ``label_map``
+        when one was given.
     """
     from stancekit.corpus import to_dataset
     from stancekit.model import fit_pipeline
@@ -70,26 +143,48 @@ def train(
     paths = [Path(data)] if isinstance(data, str | Path) else [Path(p) for p in data]
     if not paths:
         raise DataError("no training data: give at least one labelled file.")
-    rows = [row for path in paths for row in read_split(path)]
-    if not rows:
-        raise DataError(f"{', '.join(map(str, paths))}: no labelled rows to train on.")
+    if not weight > 0:
+        raise DataError(f"--weight must be above 0, got {weight}.")
+    label_map = dict(label_map or {})
+    rows = _read_data(paths, columns or Columns(), label_map)
+    extra, extra_files = corpus_rows(rows, paths, corpus, with_corpus)
+    if not extra and weight != 1:
+        import warnings
+
+        from stancekit.errors import StancekitWarning
+
+        warnings.warn(
+            f"--weight {weight:g} has no effect: the corpus was not added, so every row "
+            "weighs the same.",
+            StancekitWarning,
+            stacklevel=2,
+        )
+    weights = [float(weight)] * len(rows) + [1.0] * len(extra) if extra else None
+    rows = rows + extra
     dataset = to_dataset(rows)
     names = dataset.features["label"].names
     labels = [names[i] for i in dataset["label"]]
-    pipeline = fit_pipeline(dataset["text"], labels, params, dataset["doc_id"])
+    pipeline = fit_pipeline(dataset["text"], labels, params, dataset["doc_id"], weights)
     used = [label for label in labels if label in params.labels]
     doc_ids = {
         doc for doc, label in zip(dataset["doc_id"], labels, strict=True) if label in params.labels
     }
+    training_data: dict = {
+        "files": {str(path): sha256_file(path) for path in paths},
+        "rows": len(used),
+        "documents": len(doc_ids),
+        "rows_per_label": dict(sorted(Counter(used).items())),
+    }
+    if extra:
+        training_data["corpus_files"] = {str(path): sha256_file(path) for path in extra_files}
+        training_data["corpus_rows"] = sum(row["label"] in params.labels for row in extra)
+        training_data["weight"] = float(weight)
+    if label_map:
+        training_data["label_map"] = label_map
     card = ModelCard(
         labels=[str(c) for c in pipeline.classes_],
         params=asdict(params),
-        training_data={
-            "files": {str(path): sha256_file(path) for path in paths},
-            "rows": len(used),
-            "documents": len(doc_ids),
-            "rows_per_label": dict(sorted(Counter(used).items())),
-        },
+        training_data=training_data,
         evaluation=None if evaluation is None else evaluation_link(evaluation, model_dir),
     )
     return save_model(pipeline, card, model_dir)

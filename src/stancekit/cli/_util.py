@@ -44,6 +44,25 @@ TrustPickleOption = Annotated[
     ),
 ]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of files and stdin.")]
+#: The columns of a user's labelled table (see :mod:`stancekit.userlabels`).
+TextColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' text.")]
+LabelColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' label.")]
+DocColumnOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Column of the document id [default: doc_id if present, else each row is its own "
+        "document, id FILE:ROW].",
+        show_default=False,
+    ),
+]
+LabelMapOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Your labels as stancekit labels: 'pro=decriminalisation,anti=abolitionist,"
+        "other=neutral' (labels are matched in any case, -isation or -ization).",
+        show_default=False,
+    ),
+]
 QuietOption = Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")]
 MaxCharsOption = Annotated[
     int,

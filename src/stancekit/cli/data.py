@@ -7,10 +7,20 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_params
+from stancekit.cli._util import (
+    DEFAULT_PARAMS,
+    DocColumnOption,
+    LabelColumnOption,
+    LabelMapOption,
+    ParamsOption,
+    TextColumnOption,
+    fail_cleanly,
+    load_params,
+)
 
 data_app = typer.Typer(
-    help="Check and describe the labelled corpus.\n\nExample: stancekit data check",
+    help="Check and describe the labelled corpus; agreement of two annotators.\n\n"
+    "Example: stancekit data check",
     no_args_is_help=True,
     rich_markup_mode=None,
 )
@@ -68,3 +78,45 @@ def stats_cli(
         return
     update_data_card(write_card, stats)
     typer.echo(f"updated the counts in {write_card}", err=True)
+
+
+@data_app.command("agreement")
+@fail_cleanly
+def agreement_cli(
+    a: Annotated[Path, typer.Argument(help="Annotator A's labels (JSONL/CSV/TSV/Parquet).")],
+    b: Annotated[Path, typer.Argument(help="Annotator B's labels, same format options.")],
+    text_column: TextColumnOption = "text",
+    label_column: LabelColumnOption = "label",
+    doc_column: DocColumnOption = None,
+    label_map: LabelMapOption = None,
+    resamples: Annotated[
+        int, typer.Option(min=1, help="Bootstrap resamples for the kappa interval.")
+    ] = 1000,
+    seed: Annotated[int, typer.Option(help="Seed of the bootstrap.")] = 0,
+    output_format: Annotated[
+        str,
+        typer.Option("--format", help="text (readable) or json.", show_default=True),
+    ] = "text",
+) -> None:
+    """Agreement of two annotators on the paragraphs both labelled: observed agreement, Cohen's
+    kappa with a 95% bootstrap interval (resampling documents), the confusion matrix (rows A,
+    columns B) and every disagreement. Rows are paired by document and paragraph index when
+    both files name documents, else (and for rows left over) by exact text.
+
+    Example: stancekit data agreement ana.csv ben.csv --label-column code --label-map other=neutral
+    """
+    import json
+
+    from stancekit.agreement import agreement, describe
+    from stancekit.userlabels import Columns, parse_label_map, read_table
+
+    if output_format not in ("text", "json"):
+        raise typer.BadParameter(f"{output_format!r}: use text or json.", param_hint="--format")
+    columns = Columns(text=text_column, label=label_column, doc=doc_column)
+    mapping = parse_label_map(label_map)
+    tables = [read_table(path, columns, mapping) for path in (a, b)]
+    result = agreement(*tables, resamples=resamples, seed=seed)
+    if output_format == "json":
+        typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(describe(result))

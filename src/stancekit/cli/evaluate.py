@@ -9,6 +9,8 @@ import typer
 
 from stancekit.cli._util import (
     DEFAULT_PARAMS,
+    DocColumnOption,
+    LabelMapOption,
     ParamsOption,
     TrustPickleOption,
     fail_cleanly,
@@ -30,8 +32,9 @@ def evaluate_cli(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="Evaluate on this labelled JSONL/CSV/TSV file instead of the held-out split "
-            "(no cross-validation; outputs go to --out).",
+            help="Evaluate on this labelled JSONL/CSV/TSV/Parquet file instead of the held-out "
+            "split (no cross-validation; outputs go to --out, with predictions.csv: every row's "
+            "prediction).",
         ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="With --data: the text column.")] = "text",
@@ -43,6 +46,8 @@ def evaluate_cli(
             "bootstrap [default: doc_id if present, else each row alone]."
         ),
     ] = None,
+    doc_column: DocColumnOption = None,
+    label_map: LabelMapOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -67,10 +72,12 @@ def evaluate_cli(
     Examples:
       stancekit evaluate                  # the pipeline stage: outputs in models/
       stancekit evaluate --data mine.csv --text-column body --label-column stance
+      stancekit evaluate --data ana.csv --label-column code --label-map other=neutral
     """
     from stancekit.evaluate import DEFAULT_HELDOUT_MODEL_DIR, evaluate, evaluate_file
     from stancekit.persist import resolve_model_dir
     from stancekit.summary import summary
+    from stancekit.userlabels import parse_label_map
 
     # With --data only the evaluate settings are read: the project's, or the defaults.
     settings = load_params(params, anywhere=data is not None)
@@ -96,11 +103,12 @@ def evaluate_cli(
             text_column,
             label_column,
             group_column,
+            doc_column=doc_column,
+            label_map=parse_label_map(label_map),
             trust_pickle=trust_pickle,
         )
     typer.echo(summary(result))
-    typer.echo(
-        f"\nwrote {where}/metrics.json, {where}/evaluation.json, {where}/plots/ and "
-        f"{where}/report.html",
-        err=True,
-    )
+    written = f"{where}/metrics.json, {where}/evaluation.json, {where}/plots/"
+    if data is not None:
+        written += f", {where}/predictions.csv"
+    typer.echo(f"\nwrote {written} and {where}/report.html", err=True)

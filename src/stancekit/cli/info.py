@@ -37,6 +37,7 @@ def info_cli(
         f"({', '.join(f'{k} {v}' for k, v in data['rows_per_label'].items())})",
         "data         "
         + ", ".join(f"{p} (sha256 {h[:12]})" for p, h in (data.get("files") or {}).items()),
+        *_user_data_lines(data),
         "params       " + ", ".join(f"{k}={v}" for k, v in card.params.items()),
         "libraries    " + ", ".join(f"{k} {v}" for k, v in card.libraries.items()),
     ]
@@ -53,6 +54,21 @@ def info_cli(
     else:
         lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
     typer.echo("\n".join(lines))
+
+
+def _user_data_lines(data: dict) -> list[str]:
+    """How a model trained on a user's labels mixed them (``stancekit train --data``)."""
+    lines = []
+    if data.get("corpus_files"):
+        files = ", ".join(f"{p} (sha256 {h[:12]})" for p, h in data["corpus_files"].items())
+        lines.append(
+            f"+ corpus     {files}: {data['corpus_rows']} paragraphs; the data's rows weigh "
+            f"{data['weight']:g}"
+        )
+    if data.get("label_map"):
+        mapped = ", ".join(f"{k}={v}" for k, v in data["label_map"].items())
+        lines.append(f"label map    {mapped}")
+    return lines
 
 
 def _model_format(model_dir: Path) -> str:

@@ -1,4 +1,4 @@
-"""``stancekit train``: the pipeline's second stage."""
+"""``stancekit train``: the pipeline's second stage, or a model on your own labels."""
 
 from __future__ import annotations
 
@@ -7,7 +7,32 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_params
+from stancekit.cli._util import (
+    DEFAULT_PARAMS,
+    DocColumnOption,
+    LabelColumnOption,
+    LabelMapOption,
+    ParamsOption,
+    TextColumnOption,
+    fail_cleanly,
+    load_params,
+)
+from stancekit.errors import DataError
+
+
+def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path]:
+    """``prepare.data`` as paths: as written (relative to the current folder, as ``prepare``
+    reads them), or, when the default params.yaml is the project's above the current folder,
+    relative to that project; none outside a project."""
+    paths = [Path(p) for p in data]
+    if params != DEFAULT_PARAMS or params.is_file():
+        return paths
+    from stancekit.persist import find_project_root
+
+    root = find_project_root()
+    if root is None or not (root / DEFAULT_PARAMS).is_file():
+        return []
+    return [path if path.is_absolute() else root / path for path in paths]
 
 
 @fail_cleanly
@@ -16,9 +41,32 @@ def train_cli(
     data: Annotated[
         list[Path] | None,
         typer.Option(
-            help="Labelled JSONL file; repeat for several [default: data/prepared/train.jsonl]."
+            help="Labelled JSONL/CSV/TSV/Parquet file; repeat for several "
+            "[default: data/prepared/train.jsonl]."
         ),
     ] = None,
+    text_column: TextColumnOption = "text",
+    label_column: LabelColumnOption = "label",
+    doc_column: DocColumnOption = None,
+    label_map: LabelMapOption = None,
+    with_corpus: Annotated[
+        bool | None,
+        typer.Option(
+            "--with-corpus/--without-corpus",
+            help="Add the corpus (prepare.data in --params) to the --data rows. Default: add "
+            "it, unless a --data file already holds a corpus document (a prepared split, a "
+            "corpus file): then the data are trained on as they are, so held-out rows never "
+            "leak in. --with-corpus makes that case an error.",
+            show_default=False,
+        ),
+    ] = None,
+    weight: Annotated[
+        float,
+        typer.Option(
+            help="Sample weight of the --data rows against the corpus rows (weight 1); used "
+            "only when the corpus is added.",
+        ),
+    ] = 1.0,
     model: Annotated[Path, typer.Option("--model", "-m", help="Where to save the model.")] = Path(
         "models"
     ),
@@ -29,16 +77,47 @@ def train_cli(
 ) -> None:
     """Fit TF-IDF + logistic regression (calibrated) and save it with its model card.
 
+    Your own labels: --data reads JSONL/CSV/TSV/Parquet; labels match in any case and with
+    -isation or -ization (`Decriminalization`); --label-map maps your own scheme. Without
+    --doc-column (and no doc_id column) each row is its own document, id FILE:ROW.
+
     \b
     Examples:
       stancekit train --data data/prepared/train.jsonl --model models/heldout
       stancekit train --data data/prepared/train.jsonl --data data/prepared/test.jsonl
+      stancekit train --data ana.csv --label-column code --label-map other=neutral --weight 2
     """
     from stancekit.train import DEFAULT_TRAIN_PATH, train
+    from stancekit.userlabels import Columns, parse_label_map
 
-    card = train(load_params(params).train, data or [DEFAULT_TRAIN_PATH], model, evaluation)
+    # From a subfolder of the project (examples/, say) the project's params.yaml and corpus.
+    settings = load_params(params, anywhere=True)
+    corpus = _corpus_paths(params, settings.prepare.data)
+    if with_corpus and not corpus:
+        raise DataError(
+            "--with-corpus: no params.yaml here or in a folder above, so no corpus to add; run "
+            "inside a stancekit project, or leave --with-corpus out."
+        )
+    mapping = parse_label_map(label_map)
+    card = train(
+        settings.train,
+        data or [DEFAULT_TRAIN_PATH],
+        model,
+        evaluation,
+        columns=Columns(text=text_column, label=label_column, doc=doc_column),
+        label_map=mapping,
+        corpus=corpus,
+        with_corpus=with_corpus,
+        weight=weight,
+    )
     rows = card.training_data
+    added = ""
+    if "corpus_rows" in rows:
+        added = (
+            f": {rows['rows'] - rows['corpus_rows']} of yours (weight {rows['weight']:g}) and "
+            f"{rows['corpus_rows']} from the corpus"
+        )
     typer.echo(
         f"trained on {rows['rows']} paragraphs from {rows['documents']} documents "
-        f"({', '.join(card.labels)}) -> {model}/"
+        f"({', '.join(card.labels)}){added} -> {model}/"
     )

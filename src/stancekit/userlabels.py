@@ -1,0 +1,319 @@
+"""A user's own labelled table (JSONL, CSV, TSV or Parquet) read into corpus rows.
+
+Labels are matched leniently by :func:`label_key`: case, surrounding space, hyphens, spaces
+and underscores do not count, and ``-ization`` is ``-isation`` (``decriminalization``,
+``Decriminalisation``, ``DE-CRIMINALISATION`` are all ``decriminalisation``). Anything else is
+an error unless a label map (``pro=decriminalisation,anti=abolitionist``) names it.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from stancekit.corpus import EXTRA_FIELDS, ORIGINS, SCHEMA, Row, validate_row
+from stancekit.errors import DataError, InputError, StancekitError
+from stancekit.labels import LABELS
+
+#: The formats :func:`read_user_labels` reads, by file ending.
+FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
+#: Schema fields copied from a table when it has them (the rest are set by the reader).
+_KEPT = ("source", "origin", "date", "genre", "voice", "country", "year", "hard", "boilerplate")
+_TRUE = ("true", "1", "yes", "y")
+_FALSE = ("false", "0", "no", "n", "")
+#: Line breaks inside a cell (a row is one labelled unit): read as one space.
+_BREAKS = re.compile(r"\s*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
+
+
+def label_key(value: str) -> str:
+    """The spelling-insensitive key of a label: casefolded, without spaces, hyphens and
+    underscores, ``isation`` read as ``ization``.
+
+    Examples
+    --------
+    >>> label_key(" De-criminalisation ") == label_key("decriminalization")
+    True
+    """
+    key = value.casefold().strip()
+    for mark in (" ", "-", "_"):
+        key = key.replace(mark, "")
+    return key.replace("isation", "ization")
+
+
+_CANONICAL = {label_key(label): label for label in LABELS}
+
+
+def canonical_label(value: str) -> str | None:
+    """The stancekit label that ``value`` spells (see :func:`label_key`), or ``None``."""
+    return _CANONICAL.get(label_key(value))
+
+
+def parse_label_map(spec: str | None) -> dict[str, str]:
+    """Parse ``--label-map 'pro=decriminalisation,anti=abolitionist,other=neutral'``.
+
+    Keys are the user's labels (matched by :func:`label_key`); values must be stancekit labels
+    (spelt leniently too). An empty or missing spec is no map.
+
+    Raises
+    ------
+    InputError
+        One line naming the bad entry.
+    """
+    if spec is None or not spec.strip():
+        return {}
+    mapping: dict[str, str] = {}
+    for entry in spec.split(","):
+        name, sep, target = entry.partition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise InputError(
+                f"--label-map: {entry.strip()!r} is not YOURS=LABEL; write e.g. "
+                "'pro=decriminalisation,anti=abolitionist,other=neutral'."
+            )
+        label = canonical_label(target)
+        if label is None:
+            raise InputError(
+                f"--label-map: {target.strip()!r} (for {name.strip()!r}) is not a stancekit "
+                f"label; map to {', '.join(LABELS)}."
+            )
+        key = label_key(name)
+        if key in mapping and mapping[key] != label:
+            raise InputError(f"--label-map: {name.strip()!r} is mapped twice.")
+        mapping[key] = label
+    return {key: mapping[key] for key in sorted(mapping)}
+
+
+def resolve_label(
+    value: Any,
+    label_map: Mapping[str, str],
+    where: str,
+    error: type[StancekitError] = DataError,
+) -> str:
+    """The stancekit label of a table's label cell: the label map first, then the lenient
+    spelling of a stancekit label.
+
+    Raises
+    ------
+    DataError
+        (or ``error``) Naming the value, ``where`` (file and line) and ``--label-map``.
+    """
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    label = label_map.get(label_key(text)) or canonical_label(text)
+    if label is None:
+        mapped = f" or {', '.join(sorted(label_map))}" if label_map else ""
+        raise error(
+            f"{where}: unknown label {text!r}; labels are {', '.join(LABELS)}{mapped} (any case, "
+            "-isation or -ization): map your own with --label-map 'yours=decriminalisation,...'."
+        )
+    return label
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Which columns of a table hold what. ``doc`` ``None``: ``doc_id`` if the table has it,
+    else each row is its own document (id ``<file name>:<row>``)."""
+
+    text: str = "text"
+    label: str = "label"
+    doc: str | None = None
+    index: str = "paragraph_index"
+
+
+@dataclass(frozen=True)
+class LabelledTable:
+    """The rows of one table, and whether their documents came from a column."""
+
+    path: Path
+    rows: list[Row]
+    has_documents: bool
+
+
+def iter_table_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, record)`` for every row: ``file:line`` for JSON Lines, ``file: row N`` else."""
+    from stancekit.jsonl import read_jsonl
+
+    suffix = path.suffix.lower()
+    if suffix in (".jsonl", ".ndjson"):
+        yield from read_jsonl(path, error=InputError, unique_keys=True)
+        return
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        try:
+            parquet = pq.ParquetFile(path)
+        except Exception as exc:  # pyarrow raises several types for a bad file
+            raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
+        number = 0
+        for batch in parquet.iter_batches(batch_size=4096):
+            for record in batch.to_pylist():
+                number += 1
+                yield f"{path}: row {number}", record
+        return
+    from stancekit.sources import open_table
+
+    for number, record in enumerate(open_table(path), start=1):
+        yield f"{path}: row {number}", record
+
+
+def _index(value: Any, where: str, column: str) -> int:
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if isinstance(value, str) and value.strip().isdigit():
+        return int(value.strip())
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    raise DataError(f"{where}: {column!r} must be a whole number, got {value!r}.")
+
+
+def _kept(record: Mapping[str, Any], name: str, where: str) -> Any:
+    """A schema field from a table cell, with CSV's strings read as the schema's types."""
+    value = record[name]
+    types = SCHEMA[name][0]
+    if isinstance(value, str) and bool in types:
+        if value.strip().lower() not in _TRUE + _FALSE:
+            raise DataError(f"{where}: {name!r} must be true or false, got {value!r}.")
+        return value.strip().lower() in _TRUE
+    if value == "" or (isinstance(value, float) and value != value):
+        return None
+    if name == "date" and not isinstance(value, str):
+        from stancekit.cells import cell_date
+
+        return cell_date(value)  # a Parquet date or timestamp
+    if name == "year" and isinstance(value, str | float):
+        return _index(value, where, name)
+    return value
+
+
+def read_table(
+    path: str | Path,
+    columns: Columns = Columns(),
+    label_map: Mapping[str, str] | None = None,
+    origin: str = "external",
+) -> LabelledTable:
+    """Read a labelled table into validated corpus rows (:func:`stancekit.corpus.validate_row`).
+
+    Parameters
+    ----------
+    path : path
+        A ``.jsonl``/``.ndjson``, ``.csv``, ``.tsv`` or ``.parquet`` file.
+    columns : Columns
+        Text, label, document and paragraph-index columns.
+    label_map : mapping, optional
+        The user's labels (keys as :func:`label_key` gives them) -> stancekit labels.
+    origin : str
+        ``origin`` of rows whose table has no ``origin`` column.
+
+    Returns
+    -------
+    LabelledTable
+        Rows in the corpus schema (annotation fields of an annotate file kept); ``source`` is the
+        table's column if present, else the file name; ``paragraph_index`` is the column's value if
+        present, else the row's position within its document. Line breaks inside a text cell
+        become one space (a row is one labelled unit).
+
+    Raises
+    ------
+    InputError
+        Unreadable or unknown file, a missing column (naming the option).
+    DataError
+        A bad row: unknown label, empty text, a value of the wrong type (naming file and line).
+    """
+    from stancekit.cells import cell_text
+    from stancekit.sources import check_columns
+
+    path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder; give a labelled {'/'.join(FORMATS)} file.")
+    if path.suffix.lower() not in FORMATS:
+        raise InputError(
+            f"{path}: unknown format {path.suffix!r}; use {', '.join(FORMATS)} for labelled data."
+        )
+    if origin not in ORIGINS:
+        raise InputError(f"origin must be one of {list(ORIGINS)}, got {origin!r}.")
+    label_map = dict(label_map or {})
+    rows: list[Row] = []
+    doc_column = columns.doc
+    has_documents = doc_column is not None
+    seen_in_doc: dict[str, int] = {}
+    for number, (where, record) in enumerate(iter_table_records(path), start=1):
+        if number == 1:
+            check_columns(
+                path,
+                list(record),
+                {
+                    "--text-column": columns.text,
+                    "--label-column": columns.label,
+                    "--doc-column": doc_column,
+                },
+            )
+            if doc_column is None and "doc_id" in record:
+                doc_column, has_documents = "doc_id", True
+        for column in (columns.text, columns.label, doc_column):
+            if column is not None and column not in record:
+                raise DataError(f"{where}: no {column!r} field.")
+        text = _BREAKS.sub(" ", cell_text(record[columns.text], path, number, columns.text))
+        if not text.strip():
+            raise DataError(f"{where}: {columns.text!r} is empty; a labelled row needs text.")
+        if doc_column is not None and record[doc_column] not in (None, ""):
+            doc_id = str(record[doc_column])
+        elif doc_column is not None:
+            raise DataError(f"{where}: {doc_column!r} is empty; give every row a document.")
+        else:
+            doc_id = f"{path.name}:{number}"
+        if columns.index in record and record[columns.index] not in (None, ""):
+            index = _index(record[columns.index], where, columns.index)
+        else:
+            index = seen_in_doc.get(doc_id, 0)
+        seen_in_doc[doc_id] = max(seen_in_doc.get(doc_id, 0), index + 1)
+        row: Row = {
+            "doc_id": doc_id,
+            "paragraph_index": index,
+            "text": text,
+            "label": resolve_label(record[columns.label], label_map, where),
+            "source": path.name,
+            "origin": origin,
+        }
+        for name in _KEPT:
+            if name in record and record[name] is not None:
+                value = _kept(record, name, where)
+                if value is not None or name not in ("source", "origin"):
+                    row[name] = value
+        for name in EXTRA_FIELDS:
+            if name in record and record[name] is not None:
+                row[name] = record[name]
+        rows.append(validate_row(row, where))
+    if not rows:
+        raise InputError(f"{path}: no rows.")
+    return LabelledTable(path=path, rows=rows, has_documents=has_documents)
+
+
+def read_user_labels(
+    paths: str | Path | list[str | Path] | tuple[str | Path, ...],
+    columns: Columns = Columns(),
+    label_map: Mapping[str, str] | None = None,
+    origin: str = "external",
+) -> list[Row]:
+    """Read one or several labelled tables (see :func:`read_table`) into one list of rows; a
+    document may live in one file only.
+
+    Raises
+    ------
+    InputError, DataError
+        As :func:`read_table`; or a document id found in two files.
+    """
+    paths = [paths] if isinstance(paths, str | Path) else list(paths)
+    rows: list[Row] = []
+    owner: dict[str, Path] = {}
+    for path in map(Path, paths):
+        table = read_table(path, columns, label_map, origin)
+        for doc_id in sorted({row["doc_id"] for row in table.rows}):
+            if doc_id in owner:
+                raise DataError(
+                    f"{path}: document {doc_id!r} is also in {owner[doc_id]}; "
+                    "give each document one id in one file."
+                )
+            owner[doc_id] = path
+        rows.extend(table.rows)
+    return rows
