@@ -140,41 +140,17 @@ def read_piece(piece: Piece) -> pd.DataFrame:
         except Exception as exc:
             raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
         frame = object_frame({n: table.column(n).to_pylist() for n in table.column_names}, 0)
-    elif piece.kind == "jsonl":
+    else:  # CSV, TSV and JSONL through predict's own readers: the same values and errors
         from stancekit.sources import open_table
 
         rows = list(open_table(path, piece.encoding))
-        frame = pd.DataFrame(rows, dtype=object) if rows else pd.DataFrame()
-    else:
-        frame = _read_csv(path, piece)
+        if rows:
+            frame = pd.DataFrame(rows, dtype=object)
+        else:
+            frame = object_frame({n: [] for n in piece_columns(piece)}, 0)
     frame[SOURCE_COLUMN] = piece.path
     frame[ROW_COLUMN] = range(piece.first_row, piece.first_row + len(frame))
     return frame
-
-
-def _read_csv(path: Path, piece: Piece) -> pd.DataFrame:
-    import pandas as pd
-
-    from stancekit.sources import _decode_error, _file_encoding
-
-    try:
-        frame = pd.read_csv(
-            path,
-            sep="\t" if piece.kind == "tsv" else ",",
-            dtype=str,
-            keep_default_na=False,
-            encoding=_file_encoding(piece.encoding),
-        )
-    except UnicodeDecodeError as exc:
-        raise _decode_error(path, exc, piece.encoding) from None
-    except pd.errors.EmptyDataError:
-        raise InputError(f"{path}: empty file, no header row.") from None
-    except (pd.errors.ParserError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[-1]
-        raise InputError(f"{path}: not valid CSV ({reason}); check the quoting.") from None
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror or exc}).") from None
-    return frame.astype(object)
 
 
 def piece_columns(piece: Piece) -> list[str]:
