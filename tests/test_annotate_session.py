@@ -12,9 +12,9 @@ import pytest
 
 from conftest import ABOL, DECRIM, NEUTRAL, tiny_rows
 from stancekit.annotate.items import neighbours, read_items
-from stancekit.annotate.retrain import cross_validate, read_corpus_rows
+from stancekit.annotate.retrain import Corpus, cross_validate, read_corpus_rows
 from stancekit.annotate.run import annotate, corpus_paths
-from stancekit.annotate.session import AnnotationSession, Corpus
+from stancekit.annotate.session import AnnotationSession
 from stancekit.annotate.store import AnswerStore
 from stancekit.errors import DataError, InputError, StancekitError, UsageError
 from stancekit.labels import LABELS

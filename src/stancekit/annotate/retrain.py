@@ -5,15 +5,24 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
-    from stancekit.annotate.session import Corpus
     from stancekit.params import TrainParams
 
 #: Prefix of the user's document ids in the fit, so they never share a group with the corpus.
 _GROUP = "annotated:"
+
+
+@dataclass
+class Corpus:
+    """Labelled rows the background retrain starts from: texts, labels, document ids."""
+
+    texts: list[str] = field(default_factory=list)
+    labels: list[str] = field(default_factory=list)
+    groups: list[str] = field(default_factory=list)
 
 
 def read_corpus_rows(paths: Iterable[str | Path], leave_out: Path | None = None) -> Corpus:
@@ -27,7 +36,6 @@ def read_corpus_rows(paths: Iterable[str | Path], leave_out: Path | None = None)
     DataError
         A file that breaks the corpus schema.
     """
-    from stancekit.annotate.session import Corpus
     from stancekit.corpus import read_rows
 
     files: list[Path] = []

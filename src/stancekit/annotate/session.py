@@ -13,7 +13,6 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stancekit.annotate.items import Item, neighbours
@@ -22,6 +21,7 @@ from stancekit.errors import StancekitError, UsageError
 from stancekit.labels import LABELS
 
 if TYPE_CHECKING:
+    from stancekit.annotate.retrain import Corpus
     from stancekit.params import TrainParams
     from stancekit.predictor import StancePredictor
 
@@ -30,15 +30,6 @@ CV_MIN_LABELS = 20
 CV_MIN_DOCUMENTS = 4
 CV_FOLDS = 5
 STRATEGIES = ("margin", "entropy")
-
-
-@dataclass
-class Corpus:
-    """Labelled rows the background retrain starts from: texts, labels, document ids."""
-
-    texts: list[str] = field(default_factory=list)
-    labels: list[str] = field(default_factory=list)
-    groups: list[str] = field(default_factory=list)
 
 
 class AnnotationSession:
