@@ -11,8 +11,10 @@ The rule for which examples run:
 * skipped: the pipeline's commands (``prepare``, ``train``, ``tune``, ``data``, and ``evaluate``
   without ``--data``), which read params.yaml and data/ in the repository root and write into
   models/ (tests/test_pipeline_e2e.py runs the pipeline in a copy of the repository), any
-  line that names ``../shared`` (data outside the repository), and lines with ``--scheduler``
-  (they need a running Dask cluster; tests/test_distributed.py starts one).
+  line that names ``../shared`` (data outside the repository), lines with ``--scheduler``
+  (they need a running Dask cluster; tests/test_distributed.py starts one), and ``annotate``,
+  a server that runs until it is stopped (tests/test_annotate_browser.py drives it);
+* every line has 300 s: an example that waits for input fails instead of hanging the suite.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from conftest import REPO
 pytestmark = pytest.mark.e2e
 BIN = Path(sys.executable).parent
 PIPELINE = ("prepare", "train", "tune", "data")
+SERVERS = ("annotate",)
 COMMANDS = (
     (),
     ("predict",),
@@ -53,7 +56,7 @@ def runs_here(line: str) -> bool:
     if not command.startswith("stancekit ") or "../shared" in line or "--scheduler" in line:
         return False
     words = command.split()
-    if len(words) > 1 and words[1] in PIPELINE:
+    if len(words) > 1 and (words[1] in PIPELINE or words[1] in SERVERS):
         return False
     return not (words[1:2] == ["evaluate"] and "--data" not in words)
 
@@ -85,6 +88,7 @@ def test_the_rule_picks_what_it_says() -> None:
     assert not runs_here("stancekit prepare && stancekit train && stancekit evaluate")
     assert not runs_here("stancekit evaluate --data ../shared/realworld-dev/paragraphs.jsonl")
     assert not runs_here("dvc exp run -S train.C=1")
+    assert not runs_here("stancekit annotate texts/ --out data/labels/mine.jsonl")
 
 
 def test_every_readme_and_help_example_runs(tiny_model: Path, tmp_path: Path) -> None:
@@ -99,7 +103,13 @@ def test_every_readme_and_help_example_runs(tiny_model: Path, tmp_path: Path) ->
     assert len(ran) >= 15  # the README's and every scoring command's examples
     for line in ran:
         done = subprocess.run(
-            ["bash", "-c", line], cwd=examples, env=env, capture_output=True, text=True
+            ["bash", "-c", line],
+            cwd=examples,
+            env=env,
+            capture_output=True,
+            text=True,
+            stdin=subprocess.DEVNULL,
+            timeout=300,
         )
         assert done.returncode == 0, f"{line}\n{done.stderr}"
         assert "Traceback" not in done.stderr
