@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends bench-annotate realworld clean help
+.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends bench-annotate bench-label-weight realworld clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -19,6 +19,7 @@ help:
 	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
 	@echo "make bench-trends - stancekit trends at scale: wall time, peak RSS (TRENDS_N=10000000 rows)"
 	@echo "make bench-annotate - simulated annotator: annotate queue vs random labels on ../shared/realworld-dev (~10 min)"
+	@echo "make bench-label-weight - weight of your own labels vs the corpus, simulated on the corpus alone (LABEL_WEIGHT_ARGS)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -99,6 +100,15 @@ ANNOTATE_ARGS ?=
 bench-annotate: $(VENV)/.dev
 	@test -f $(ORACLE) || { echo "$(ORACLE) not found: give a labelled file, make bench-annotate ORACLE=FILE"; exit 1; }
 	$(BIN)/python benchmarks/bench_annotate.py --oracle $(ORACLE) $(ANNOTATE_ARGS)
+
+# How much a user's own labels should weigh against the corpus (stancekit.model.USER_LABEL_WEIGHT),
+# simulated on the corpus alone: whole genres and whole voices held out, k of their paragraphs
+# labelled (queue and random) at weights 1, 3, 10, 30. Cost: ~25 uncalibrated fits per group, 34
+# groups, ~20 min with 2 processes; LABEL_WEIGHT_ARGS="--groups 6 --jobs 2" keeps the 6 largest
+# genres and voices.
+LABEL_WEIGHT_ARGS ?= --jobs 2
+bench-label-weight: $(VENV)/.dev
+	$(BIN)/python benchmarks/bench_label_weight.py $(LABEL_WEIGHT_ARGS)
 
 clean:
 	rm -rf $(VENV) data/prepared models/heldout models/model.joblib models/model.json \

@@ -25,8 +25,12 @@ hold (queue >= random at every point; queue >= +0.03 over the 0-label model at t
 point), and writes bench_annotate.json and bench_annotate.png to ``--out`` (default: a new
 temporary folder, so git stays clean).
 
+The drawn labels weigh ``--weight`` against the corpus rows (default
+:data:`stancekit.model.USER_LABEL_WEIGHT`, the weight `stancekit train` and `stancekit annotate`
+give a user's labels; chosen on the corpus alone by benchmarks/bench_label_weight.py).
+
 Usage: python benchmarks/bench_annotate.py [--oracle FILE] [--repeats 5] [--points 0,10,25,50,100]
-       [--out DIR] [--uncalibrated]
+       [--out DIR] [--uncalibrated] [--weight W]
 """
 
 from __future__ import annotations
@@ -61,9 +65,22 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--random-share", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--uncalibrated", action="store_true")
+    parser.add_argument(
+        "--weight",
+        type=float,
+        default=None,
+        help="sample weight of the drawn labels against the corpus rows (weight 1); default "
+        "stancekit.model.USER_LABEL_WEIGHT, as stancekit train and annotate",
+    )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     args.points = sorted({0, *(int(p) for p in args.points.split(","))})
+    if args.weight is None:
+        from stancekit.model import USER_LABEL_WEIGHT
+
+        args.weight = USER_LABEL_WEIGHT
+    if not args.weight > 0:
+        parser.error(f"--weight must be above 0, got {args.weight}")
     return args
 
 
@@ -108,8 +125,11 @@ def read_oracle(path: Path, group_column: str | None) -> tuple[list[dict[str, An
 class Lab:
     """Fits on the corpus plus some oracle rows, cached by the set of rows."""
 
-    def __init__(self, params: Any, corpus: list[dict[str, Any]], calibrated: bool) -> None:
+    def __init__(
+        self, params: Any, corpus: list[dict[str, Any]], calibrated: bool, weight: float = 1.0
+    ) -> None:
         self.train = params.train
+        self.weight = weight
         self.fast = dataclasses.replace(params.train, calibration=None)
         self.calibrated = calibrated
         self.texts = [r["text"] for r in corpus]
@@ -132,6 +152,7 @@ class Lab:
                 self.labels + [r["label"] for r in extra],
                 params,
                 self.groups + [r["doc"] for r in extra],
+                [1.0] * len(self.texts) + [self.weight] * len(extra) if extra else None,
             )
             self.seconds += time.perf_counter() - started
             self.fits[kind] += 1
@@ -301,13 +322,13 @@ def main(argv: list[str] | None = None) -> int:
     oracle, args.group_column = read_oracle(args.oracle, args.group_column)
     out = args.out or Path(tempfile.mkdtemp(prefix="bench-annotate-"))
     out.mkdir(parents=True, exist_ok=True)
-    lab = Lab(params, corpus, calibrated=not args.uncalibrated)
+    lab = Lab(params, corpus, calibrated=not args.uncalibrated, weight=args.weight)
     print(
         f"oracle {args.oracle} ({len(oracle)} rows, "
         f"{len({r['group'] for r in oracle})} {args.group_column} groups); corpus {len(corpus)} "
         f"rows; {args.repeats} repeats; points {args.points}; strategy {args.strategy}, random "
-        f"share {args.random_share}, retrain every {args.retrain_every}"
-        + ("; uncalibrated evaluation fits" if args.uncalibrated else "")
+        f"share {args.random_share}, retrain every {args.retrain_every}; labels at weight "
+        f"{args.weight:g}" + ("; uncalibrated evaluation fits" if args.uncalibrated else "")
     )
     started = time.perf_counter()
     repeats = []
@@ -343,7 +364,15 @@ def main(argv: list[str] | None = None) -> int:
         "group_column": args.group_column,
         "settings": {
             key: getattr(args, key)
-            for key in ("repeats", "points", "retrain_every", "strategy", "random_share", "seed")
+            for key in (
+                "repeats",
+                "points",
+                "retrain_every",
+                "strategy",
+                "random_share",
+                "seed",
+                "weight",
+            )
         }
         | {"evaluation_fits": "uncalibrated" if args.uncalibrated else "as shipped"},
         "corpus_rows": len(corpus),

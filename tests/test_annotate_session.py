@@ -170,6 +170,30 @@ def test_cross_validation_on_the_labels_is_grouped_by_document(tiny_corpus: Path
     assert cross_validate(corpus, labels[:10], params, 20, 4, 4) is None  # too few labels
 
 
+def test_the_retrain_weighs_the_labels_by_the_shared_default(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """fit_with_labels gives the corpus rows weight 1 and the user's rows
+    stancekit.model.USER_LABEL_WEIGHT (or the weight asked for)."""
+    import stancekit.model
+    from stancekit.annotate.retrain import fit_with_labels
+
+    calls: list[tuple] = []
+    monkeypatch.setattr(stancekit.model, "fit_pipeline", lambda *a: calls.append(a))
+    monkeypatch.setattr(stancekit.model, "USER_LABEL_WEIGHT", 5.0)
+    corpus = Corpus(["Sex work is work.", "Buyers exploit."], ["decriminalisation", "abolitionist"])
+    corpus.groups = ["x", "y"]
+    labels = [dict(r) for r in tiny_rows()[:3]]
+    fit_with_labels(corpus, labels, None)  # type: ignore[arg-type]
+    fit_with_labels(corpus, labels, None, weight=2)  # type: ignore[arg-type]
+    texts, _, _, groups, weights = calls[0]
+    assert len(texts) == 5 and groups[:2] == ["x", "y"] and groups[2].startswith("annotated:")
+    assert weights == [1.0, 1.0, 5.0, 5.0, 5.0]
+    assert calls[1][4] == [1.0, 1.0, 2.0, 2.0, 2.0]
+    with pytest.raises(DataError, match="above 0"):
+        fit_with_labels(corpus, labels, None, weight=0)  # type: ignore[arg-type]
+
+
 def test_corpus_defaults_to_the_projects_prepare_data(
     tmp_path: Path, tiny_params_file: Path, tiny_corpus: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from conftest import assert_one_error_line
 from conftest import run_cli as run
+from stancekit.model import USER_LABEL_WEIGHT
 
 
 def test_train_saves_the_model_and_its_card(tmp_path: Path, tiny_params_file: Path) -> None:
@@ -103,7 +104,7 @@ def test_from_a_subfolder_the_projects_corpus_is_added(
     assert result.exit_code == 0, result.output
     assert result.stdout == (
         "trained on 27 paragraphs from 11 documents (abolitionist, decriminalisation, neutral): "
-        "3 of yours (weight 1) and 24 from the corpus -> m/\n"
+        f"3 of yours (weight {USER_LABEL_WEIGHT:g}) and 24 from the corpus -> m/\n"
     )
 
 
@@ -112,3 +113,10 @@ def test_outside_a_project_with_corpus_is_an_error(tmp_path: Path, monkeypatch) 
     _mine(tmp_path)
     result = run("train", "--data", "mine.csv", "--text-column", "body", "--with-corpus")
     assert_one_error_line(result, "--with-corpus: no params.yaml here or in a folder above")
+
+
+def test_the_help_gives_the_shared_default_weight() -> None:
+    result = run("train", "--help")
+    assert result.exit_code == 0
+    text = " ".join(result.stdout.split())
+    assert f"[default: {USER_LABEL_WEIGHT:g}, chosen by simulation on the corpus" in text

@@ -165,6 +165,28 @@ def test_without_corpus_only_the_users_rows(
     assert data["rows"] == 3 and "corpus_files" not in data and "weight" not in data
 
 
+def test_the_default_weight_is_the_shared_constant(
+    tmp_path: Path,
+    tiny_corpus: Path,
+    tiny_train_params: TrainParams,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """No --weight: the user's rows weigh stancekit.model.USER_LABEL_WEIGHT; without the corpus
+    that default is no reason to warn (only a weight the user gave is)."""
+    import warnings
+    from dataclasses import replace
+
+    import stancekit.model
+
+    monkeypatch.setattr(stancekit.model, "USER_LABEL_WEIGHT", 7.0)
+    assert _train_user(tmp_path, tiny_train_params, tiny_corpus, "m")["weight"] == 7.0
+    params = replace(tiny_train_params, calibration=None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        data = _train_user(tmp_path, params, tiny_corpus, "m2", with_corpus=False)
+    assert "weight" not in data
+
+
 def test_the_weight_changes_the_model(
     tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams
 ) -> None:

@@ -104,7 +104,7 @@ def train(
     label_map: Mapping[str, str] | None = None,
     corpus: Sequence[str | Path] = (),
     with_corpus: bool | None = None,
-    weight: float = 1.0,
+    weight: float | None = None,
 ) -> ModelCard:
     """Fit the model on the labelled file(s) ``data`` (and the corpus) and save it in
     ``model_dir``.
@@ -127,8 +127,9 @@ def train(
         The user's labels -> stancekit labels (:func:`stancekit.userlabels.parse_label_map`).
     corpus : sequence of paths
         The corpus (``prepare.data``) to add, as :func:`corpus_rows` decides with ``with_corpus``.
-    weight : float
+    weight : float, optional
         Sample weight of the rows of ``data`` when the corpus is added (corpus rows weigh 1).
+        Default: :data:`stancekit.model.USER_LABEL_WEIGHT`.
 
     Returns
     -------
@@ -138,17 +139,19 @@ def train(
         when one was given.
     """
     from stancekit.corpus import to_dataset
-    from stancekit.model import fit_pipeline
+    from stancekit.model import USER_LABEL_WEIGHT, fit_pipeline
 
     paths = [Path(data)] if isinstance(data, str | Path) else [Path(p) for p in data]
     if not paths:
         raise DataError("no training data: give at least one labelled file.")
+    given = weight is not None
+    weight = USER_LABEL_WEIGHT if weight is None else weight
     if not weight > 0:
         raise DataError(f"--weight must be above 0, got {weight}.")
     label_map = dict(label_map or {})
     rows = _read_data(paths, columns or Columns(), label_map)
     extra, extra_files = corpus_rows(rows, paths, corpus, with_corpus)
-    if not extra and weight != 1:
+    if not extra and given and weight != 1:
         import warnings
 
         from stancekit.errors import StancekitWarning

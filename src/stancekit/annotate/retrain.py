@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stancekit.errors import DataError
+
 if TYPE_CHECKING:
     from stancekit.params import TrainParams
 
@@ -59,15 +61,32 @@ def _same(a: Path, b: Path) -> bool:
         return False
 
 
-def fit_with_labels(corpus: Corpus, rows: Sequence[dict[str, Any]], params: TrainParams) -> Any:
-    """A pipeline fitted on ``corpus`` plus ``rows`` (annotation rows), with ``params``."""
-    from stancekit.model import fit_pipeline
+def fit_with_labels(
+    corpus: Corpus,
+    rows: Sequence[dict[str, Any]],
+    params: TrainParams,
+    weight: float | None = None,
+) -> Any:
+    """A pipeline fitted on ``corpus`` plus ``rows`` (annotation rows), with ``params``.
 
+    Parameters
+    ----------
+    weight : float, optional
+        Sample weight of ``rows`` (corpus rows weigh 1). Default:
+        :data:`stancekit.model.USER_LABEL_WEIGHT`, as `stancekit train --weight`.
+    """
+    from stancekit.model import USER_LABEL_WEIGHT, fit_pipeline
+
+    weight = USER_LABEL_WEIGHT if weight is None else weight
+    if not weight > 0:
+        raise DataError(f"the weight of your labels must be above 0, got {weight}.")
+    sample_weight = [1.0] * len(corpus.texts) + [float(weight)] * len(rows)
     return fit_pipeline(
         corpus.texts + [r["text"] for r in rows],
         corpus.labels + [r["label"] for r in rows],
         params,
         corpus.groups + [_GROUP + r["doc_id"] for r in rows],
+        sample_weight if rows and weight != 1 else None,
     )
 
 

@@ -105,8 +105,10 @@ class AnnotationSession:
     def _score(self, predictor: StancePredictor) -> Any:
         return predictor.predict_proba([item.text for item in self.items])
 
-    def _use(self, predictor: StancePredictor, probabilities: Any) -> None:
-        """Switch to ``predictor`` (its scores given) and rank the queue again."""
+    def _use(self, predictor: StancePredictor, probabilities: Any, model_round: int = 0) -> None:
+        """Switch to ``predictor`` (its scores given, its retrain round) and rank the queue
+        again. ``model_round`` changes last, so whoever sees the new round (without the lock)
+        sees the new model and scores too."""
         from stancekit.annotate.queue import rank
 
         done = [i for i, item in enumerate(self.items) if self.store.answered(item.key)]
@@ -115,7 +117,7 @@ class AnnotationSession:
             [item.doc_id for item in self.items],
             strategy=self.strategy,
             random_share=self.random_share,
-            seed=self.seed + self.model_round,
+            seed=self.seed + model_round,
             exclude=done,
         )
         with self._lock:
@@ -123,6 +125,7 @@ class AnnotationSession:
             self.probabilities = probabilities
             self.order = order
             self._shown.clear()
+            self.model_round = model_round
 
     def current(self) -> dict[str, Any] | None:
         """The paragraph to show next (with context, the model's guess and the terms behind
@@ -288,8 +291,7 @@ class AnnotationSession:
             predictor = StancePredictor(pipeline)
             probabilities = self._score(predictor)
             with self._lock:
-                self.model_round += 1
-                self._use(predictor, probabilities)
+                self._use(predictor, probabilities, self.model_round + 1)
                 self.retrain_error = None
             cv = cross_validate(
                 self.corpus,

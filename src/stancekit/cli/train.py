@@ -18,6 +18,7 @@ from stancekit.cli._util import (
     load_params,
 )
 from stancekit.errors import DataError
+from stancekit.model import USER_LABEL_WEIGHT
 
 
 def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path]:
@@ -61,12 +62,14 @@ def train_cli(
         ),
     ] = None,
     weight: Annotated[
-        float,
+        float | None,
         typer.Option(
             help="Sample weight of the --data rows against the corpus rows (weight 1); used "
-            "only when the corpus is added.",
+            f"only when the corpus is added [default: {USER_LABEL_WEIGHT:g}, chosen by "
+            "simulation on the corpus: README, 'How the weight of your labels was chosen'].",
+            show_default=False,
         ),
-    ] = 1.0,
+    ] = None,
     model: Annotated[Path, typer.Option("--model", "-m", help="Where to save the model.")] = Path(
         "models"
     ),
