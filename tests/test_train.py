@@ -240,3 +240,27 @@ def test_the_user_reader_gives_the_splits_rows(tmp_path: Path) -> None:
 def test_a_weight_must_be_positive(tmp_path: Path, tiny_corpus: Path) -> None:
     with pytest.raises(DataError, match="--weight must be above 0"):
         train(TrainParams(), tiny_corpus, tmp_path / "m", weight=0)
+
+
+def test_annotated_rows_in_a_prepared_split_weigh_the_user_weight(
+    tmp_path: Path, tiny_train_params: TrainParams
+) -> None:
+    """The DVC pipeline's case: data/labels rows reach train inside the prepared split; they
+    weigh the user weight there too, and a split of corpus rows alone trains unweighted."""
+    from stancekit.train import row_weights
+
+    rows = tiny_rows()
+    for row in rows[:3]:
+        row["origin"] = "annotated"
+    assert row_weights(rows, 3.0) == [3.0] * 3 + [1.0] * (len(rows) - 3)
+    assert row_weights(tiny_rows(), 3.0) is None  # the shipped corpus: no weights at all
+    assert row_weights(rows[:3], 3.0) is None  # all yours: uniform weights would only rescale C
+    split = write_jsonl(tmp_path / "train.jsonl", rows)
+    card = train(tiny_train_params, split, tmp_path / "m", with_corpus=False, weight=3.0)
+    assert card.training_data["weight"] == 3.0 and card.training_data["weighted_rows"] == 3
+    plain = train(tiny_train_params, split, tmp_path / "p", with_corpus=False, weight=1.0)
+    assert "weight" not in plain.training_data
+    texts = [row["text"] for row in rows]
+    weighted = StancePredictor.load(tmp_path / "m").predict_proba(texts)
+    unweighted = StancePredictor.load(tmp_path / "p").predict_proba(texts)
+    assert not np.allclose(weighted, unweighted)  # the weight reached the fit

@@ -32,10 +32,14 @@ TRAINING_DATA_SCHEMA: Schema = {
     "corpus_files": (("dict[str,str]",), None),
     "corpus_rows": ((int,), None),
     "weight": ((float,), None),
+    "weighted_rows": ((int,), None),
     "label_map": (("dict[str,str]",), None),
 }
-#: Recorded only when a user's data were trained with the corpus, or with a label map.
-TRAINING_DATA_OPTIONAL = frozenset({"corpus_files", "corpus_rows", "weight", "label_map"})
+#: Recorded only when a user's data were trained with the corpus, when the user's rows weighed
+#: more than the corpus's, or with a label map.
+TRAINING_DATA_OPTIONAL = frozenset(
+    {"corpus_files", "corpus_rows", "weight", "weighted_rows", "label_map"}
+)
 
 
 def _is_int(value: Any) -> bool:

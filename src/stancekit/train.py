@@ -94,6 +94,18 @@ def corpus_rows(
     return [], []
 
 
+#: Origins of the user's own rows (their tables, ``stancekit annotate`` files in data/labels).
+USER_ORIGINS = ("annotated", "external")
+
+
+def row_weights(rows: Sequence[Row], weight: float) -> list[float] | None:
+    """Sample weights: ``weight`` for the user's rows (origin in :data:`USER_ORIGINS`), 1 for
+    the corpus's; ``None`` when every row would weigh the same (uniform weights would only
+    rescale the regularisation), so a corpus without labels of yours trains as it always did."""
+    weights = [float(weight) if row.get("origin") in USER_ORIGINS else 1.0 for row in rows]
+    return None if len(set(weights)) <= 1 else weights
+
+
 def train(
     params: TrainParams,
     data: str | Path | Sequence[str | Path] = DEFAULT_TRAIN_PATH,
@@ -128,8 +140,9 @@ def train(
     corpus : sequence of paths
         The corpus (``prepare.data``) to add, as :func:`corpus_rows` decides with ``with_corpus``.
     weight : float, optional
-        Sample weight of the rows of ``data`` when the corpus is added (corpus rows weigh 1).
-        Default: :data:`stancekit.model.USER_LABEL_WEIGHT`.
+        Sample weight of the user's rows (:func:`row_weights`: origin ``annotated`` or
+        ``external``, as the user's tables and ``data/labels`` files are) against the corpus's
+        (``seed``, ``authored``: weight 1). Default: :data:`stancekit.model.USER_LABEL_WEIGHT`.
 
     Returns
     -------
@@ -151,19 +164,19 @@ def train(
     label_map = dict(label_map or {})
     rows = _read_data(paths, columns or Columns(), label_map)
     extra, extra_files = corpus_rows(rows, paths, corpus, with_corpus)
-    if not extra and given and weight != 1:
+    rows = rows + extra
+    weights = row_weights(rows, weight)
+    if weights is None and given and weight != 1:
         import warnings
 
         from stancekit.errors import StancekitWarning
 
         warnings.warn(
-            f"--weight {weight:g} has no effect: the corpus was not added, so every row "
-            "weighs the same.",
+            f"--weight {weight:g} has no effect: the rows are all yours or all the corpus's, "
+            "so every row weighs the same.",
             StancekitWarning,
             stacklevel=2,
         )
-    weights = [float(weight)] * len(rows) + [1.0] * len(extra) if extra else None
-    rows = rows + extra
     dataset = to_dataset(rows)
     names = dataset.features["label"].names
     labels = [names[i] for i in dataset["label"]]
@@ -181,7 +194,11 @@ def train(
     if extra:
         training_data["corpus_files"] = {str(path): sha256_file(path) for path in extra_files}
         training_data["corpus_rows"] = sum(row["label"] in params.labels for row in extra)
+    if weights is not None:
         training_data["weight"] = float(weight)
+        training_data["weighted_rows"] = sum(
+            w != 1.0 and label in params.labels for w, label in zip(weights, labels, strict=True)
+        )
     if label_map:
         training_data["label_map"] = label_map
     card = ModelCard(

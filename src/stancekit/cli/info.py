@@ -63,7 +63,12 @@ def _user_data_lines(data: dict) -> list[str]:
         files = ", ".join(f"{p} (sha256 {h[:12]})" for p, h in data["corpus_files"].items())
         lines.append(
             f"+ corpus     {files}: {data['corpus_rows']} paragraphs; the data's rows weigh "
-            f"{data['weight']:g}"
+            f"{data.get('weight', 1):g}"
+        )
+    elif data.get("weighted_rows"):
+        lines.append(
+            f"your labels  {data['weighted_rows']} paragraphs (origin annotated or external) "
+            f"weigh {data['weight']:g}"
         )
     if data.get("label_map"):
         mapped = ", ".join(f"{k}={v}" for k, v in data["label_map"].items())

@@ -64,8 +64,9 @@ def train_cli(
     weight: Annotated[
         float | None,
         typer.Option(
-            help="Sample weight of the --data rows against the corpus rows (weight 1); used "
-            f"only when the corpus is added [default: {USER_LABEL_WEIGHT:g}, chosen by "
+            help="Sample weight of your rows (origin annotated or external: your tables, "
+            "data/labels files) against the corpus's (weight 1), in the DVC pipeline too "
+            f"[default: {USER_LABEL_WEIGHT:g}, chosen by "
             "simulation on the corpus: README, 'How the weight of your labels was chosen'].",
             show_default=False,
         ),
@@ -117,9 +118,11 @@ def train_cli(
     added = ""
     if "corpus_rows" in rows:
         added = (
-            f": {rows['rows'] - rows['corpus_rows']} of yours (weight {rows['weight']:g}) and "
-            f"{rows['corpus_rows']} from the corpus"
+            f": {rows['rows'] - rows['corpus_rows']} of yours (weight {rows.get('weight', 1):g})"
+            f" and {rows['corpus_rows']} from the corpus"
         )
+    elif "weighted_rows" in rows:
+        added = f": {rows['weighted_rows']} of yours (weight {rows['weight']:g})"
     typer.echo(
         f"trained on {rows['rows']} paragraphs from {rows['documents']} documents "
         f"({', '.join(card.labels)}){added} -> {model}/"
