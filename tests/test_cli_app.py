@@ -51,3 +51,20 @@ def test_corrupt_model_is_one_line(tiny_model: Path) -> None:
 def test_bad_params_file(tmp_path: Path) -> None:
     result = run("train", "--params", tmp_path / "nope.yaml")
     assert result.exit_code == 1 and "not found" in result.stderr
+
+
+def test_help_loads_no_model_or_scoring_code() -> None:
+    """`stancekit --help` stays instant: the CLI's modules import typer and their options only;
+    the public names of ``stancekit`` load on first use."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, stancekit.cli\n"
+        "heavy = ('stancekit.predictor', 'stancekit.model', 'stancekit.scoring', 'numpy')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+        "from stancekit import StancePredictor\n"
+        "print(StancePredictor.__module__)\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert done.stdout.splitlines() == ["[]", "stancekit.predictor"]

@@ -8,9 +8,36 @@ from __future__ import annotations
 
 __version__ = "0.1.0"
 
+from typing import TYPE_CHECKING, Any
+
 from stancekit.errors import StancekitError
-from stancekit.predictor import DocumentScore, StancePrediction, StancePredictor
-from stancekit.segment import segment_paragraphs
+
+if TYPE_CHECKING:
+    from stancekit.predictor import DocumentScore, StancePrediction, StancePredictor
+    from stancekit.segment import segment_paragraphs
+
+#: Public names imported on first use (PEP 562), so ``stancekit --help`` loads none of them.
+_LAZY = {
+    "DocumentScore": "stancekit.predictor",
+    "StancePrediction": "stancekit.predictor",
+    "StancePredictor": "stancekit.predictor",
+    "segment_paragraphs": "stancekit.segment",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        import importlib
+
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+        globals()[name] = value
+        return value
+    raise AttributeError(f"module 'stancekit' has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
 
 __all__ = [
     "DocumentScore",

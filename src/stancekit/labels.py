@@ -16,6 +16,16 @@ STANCES: tuple[str, ...] = (DECRIMINALISATION, ABOLITIONIST)
 #: probable enough. Never a training label.
 UNCERTAIN = "uncertain"
 
+#: Sample weight of a user's own labelled rows when they are trained on together with the
+#: corpus (corpus rows weigh 1): the default of `stancekit train --weight`, of the annotate
+#: tool's background retrain and of benchmarks/bench_annotate.py. Chosen by a simulation on the
+#: corpus alone (benchmarks/bench_label_weight.py: whole genres and voices held out, their own
+#: labels added at weights 1, 3, 10, 30), by a rule fixed before it ran
+#: (:func:`stancekit.annotate.labelweight.choose_weight`): mean macro-F1 gain at 100 labels,
+#: w=1 +0.011, w=3 +0.014, w=10 +0.013, w=30 +0.009 (2026-11-30; table in README). It lives
+#: here, not in :mod:`stancekit.model` (which re-exports it), so the CLI's help needs no model code.
+USER_LABEL_WEIGHT = 3.0
+
 
 def short_names(labels: tuple[str, ...] | list[str], least: int = 4) -> dict[str, str]:
     """The shortest prefix of each label, at least ``least`` characters, that no other label

@@ -15,19 +15,12 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import DataError
+from stancekit.labels import USER_LABEL_WEIGHT as USER_LABEL_WEIGHT
 from stancekit.params import TrainParams
 
 if TYPE_CHECKING:
     from sklearn.pipeline import Pipeline
 
-#: Sample weight of a user's own labelled rows when they are trained on together with the
-#: corpus (corpus rows weigh 1): the default of `stancekit train --weight`, of the annotate
-#: tool's background retrain and of benchmarks/bench_annotate.py. Chosen by a simulation on the
-#: corpus alone (benchmarks/bench_label_weight.py: whole genres and voices held out, their own
-#: labels added at weights 1, 3, 10, 30), by a rule fixed before it ran
-#: (:func:`stancekit.annotate.labelweight.choose_weight`): mean macro-F1 gain at 100 labels,
-#: w=1 +0.011, w=3 +0.014, w=10 +0.013, w=30 +0.009 (2026-11-30; table in README).
-USER_LABEL_WEIGHT = 3.0
 
 #: English function words left out with ``train.stop_words: function``: scikit-learn's English
 #: stop-word list without the words that carry stance (negations, "against", "without", ...).

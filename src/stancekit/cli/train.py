@@ -18,7 +18,7 @@ from stancekit.cli._util import (
     load_params,
 )
 from stancekit.errors import DataError
-from stancekit.model import USER_LABEL_WEIGHT
+from stancekit.labels import USER_LABEL_WEIGHT
 
 
 def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path]:
