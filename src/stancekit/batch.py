@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from stancekit.engines import Engine, resolve_engine
+from stancekit.engines import Engine, LocalEngine, resolve_engine
 from stancekit.errors import InputError, OutputError, UsageError
 from stancekit.scoring import (
     DEFAULT_BATCH_SIZE,
@@ -199,7 +199,6 @@ def predict_inputs(
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
     predictor = _model(model, trust_pickle)
-    from stancekit.engines import LocalEngine
     from stancekit.table_scoring import table_inputs
 
     tables = table_inputs(
