@@ -153,3 +153,66 @@ class StreamingEngine:
     def map(self, function, tasks):
         for args in tasks:
             yield function(*args)
+
+
+DECRIM_FR = [
+    "Le travail du sexe est un travail : elles veulent des droits et la sécurité.",
+    "La pénalisation des clients pousse les travailleuses vers des lieux isolés et dangereux.",
+    "Nous demandons l'abrogation de la loi de 2016 et la décriminalisation totale.",
+    "Rien sur nous sans nous : les travailleuses doivent écrire les lois qui les concernent.",
+    "Les associations de santé communautaire constatent moins de dépistages depuis la répression.",
+    "La traite est un crime, mais la confondre avec le travail du sexe consenti nuit à toutes.",
+    "Les travailleuses migrantes craignent l'expulsion quand la police contrôle les camionnettes.",
+    "Le droit du travail protège mieux les travailleuses du sexe que le code pénal.",
+]
+ABOL_FR = [
+    "La prostitution est une violence faite aux femmes et le client prostitueur doit être puni.",
+    "Le système prostitutionnel repose sur les proxénètes et sur la demande des acheteurs.",
+    "Les personnes prostituées ont besoin d'un parcours de sortie, d'un logement et de soutien.",
+    "La traite alimente la prostitution ; le consentement ne s'achète pas.",
+    "Les survivantes de la prostitution disent que chaque achat d'acte sexuel est une violence.",
+    "Dépénalisons les personnes prostituées, pénalisons les clients et les proxénètes.",
+    "Les sites qui profitent de la vente des femmes sont des proxénètes à poursuivre.",
+    "Une société d'égalité ne peut pas laisser des hommes acheter l'accès au corps des femmes.",
+]
+NEUTRAL_FR = [
+    "Le Sénat a examiné la proposition de loi en deuxième lecture mardi après-midi.",
+    "Le tribunal a renvoyé l'audience au mois de mars prochain.",
+    "Contact presse : service communication, numéro communiqué sur demande.",
+    "La loi est entrée en vigueur le premier avril de cette année-là.",
+    "Fin du communiqué.",
+    "La police a indiqué que trois personnes avaient été interpellées.",
+    "Le rapport a été publié en français et en anglais.",
+    "La commission entendra onze témoins au cours de la semaine.",
+]
+
+
+def tiny_rows_fr() -> list[dict]:
+    """The tiny corpus's French counterpart (written in French, not translated row by row)."""
+    rows = []
+    for d, (dec, abo, neu) in enumerate(zip(DECRIM_FR, ABOL_FR, NEUTRAL_FR, strict=True)):
+        for i, (text, label) in enumerate(
+            [(dec, "decriminalisation"), (abo, "abolitionist"), (neu, "neutral")]
+        ):
+            rows.append(
+                {
+                    "doc_id": f"fr-doc-{d}",
+                    "paragraph_index": i,
+                    "text": text,
+                    "label": label,
+                    "source": "Source de test",
+                    "origin": "authored",
+                    "language": "fr",
+                }
+            )
+    return rows
+
+
+@pytest.fixture
+def tiny_bundle(tiny_model: Path, tiny_train_params: TrainParams) -> Path:
+    """The tiny English model with a French model in its fr/ subfolder."""
+    from stancekit.train import train
+
+    corpus = write_jsonl(tiny_model.parent / "corpus-fr.jsonl", tiny_rows_fr())
+    train(tiny_train_params, corpus, tiny_model / "fr", language="fr")
+    return tiny_model

@@ -64,6 +64,149 @@ LEXICON: dict[str, tuple[str, ...]] = {
         "brothel",
     ),
 }
+#: The same kind of list for each language the project reads, written here from each debate's
+#: own vocabulary (not translated from the English list).
+LEXICONS: dict[str, dict[str, tuple[str, ...]]] = {
+    "en": LEXICON,
+    "fr": {
+        DECRIMINALISATION: (
+            "travail du sexe",
+            "travailleuses du sexe",
+            "travailleurs du sexe",
+            "travailleur du sexe",
+            "travailleuse du sexe",
+            "droits des travailleuses",
+            "décriminalisation",
+            "santé communautaire",
+            "stigmatisation",
+            "autonomie",
+            "pénalisation des clients",
+            "répression",
+            "précarité",
+            "droit du travail",
+            "putes",
+        ),
+        ABOLITIONIST: (
+            "système prostitutionnel",
+            "prostituées",
+            "personnes prostituées",
+            "situation de prostitution",
+            "proxénètes",
+            "proxénétisme",
+            "clients-prostitueurs",
+            "prostitueurs",
+            "abolition",
+            "abolitionniste",
+            "parcours de sortie",
+            "exploitation sexuelle",
+            "violences faites aux femmes",
+            "achat d'actes sexuels",
+            "marchandisation",
+            "traite",
+        ),
+    },
+    "de": {
+        DECRIMINALISATION: (
+            "sexarbeit",
+            "sexarbeiterinnen",
+            "sexarbeitende",
+            "sexarbeiter",
+            "sexuelle dienstleistungen",
+            "entkriminalisierung",
+            "selbstbestimmung",
+            "stigmatisierung",
+            "arbeitsrechte",
+            "beratungsstellen",
+            "verdrängung",
+            "kriminalisierung",
+            "sexarbeit ist arbeit",
+        ),
+        ABOLITIONIST: (
+            "prostitution",
+            "prostituierte",
+            "prostituierten",
+            "sexkaufverbot",
+            "freier",
+            "zuhälter",
+            "zuhälterei",
+            "nordisches modell",
+            "nordischen modell",
+            "ausstieg",
+            "ausstiegshilfen",
+            "menschenhandel",
+            "zwangsprostitution",
+            "sexuelle ausbeutung",
+            "gewalt gegen frauen",
+            "menschenwürde",
+            "bordell",
+        ),
+    },
+    "es": {
+        DECRIMINALISATION: (
+            "trabajo sexual",
+            "trabajadoras sexuales",
+            "trabajadores sexuales",
+            "trabajadora sexual",
+            "derechos laborales",
+            "despenalización del trabajo sexual",
+            "sindicato",
+            "autonomía",
+            "estigma",
+            "persecución",
+            "criminalización",
+            "ordenanza",
+            "putas",
+        ),
+        ABOLITIONIST: (
+            "prostitución",
+            "prostituidas",
+            "mujeres en situación de prostitución",
+            "proxenetas",
+            "proxenetismo",
+            "puteros",
+            "abolición",
+            "abolicionista",
+            "explotación sexual",
+            "trata",
+            "tercería locativa",
+            "violencia contra las mujeres",
+            "víctimas",
+            "salida de la prostitución",
+        ),
+    },
+    "sv": {
+        DECRIMINALISATION: (
+            "sexarbete",
+            "sexarbetare",
+            "sexarbetarnas",
+            "avkriminalisering",
+            "stigma",
+            "självbestämmande",
+            "rättigheter",
+            "säkerhet",
+            "skademinimering",
+            "sexsäljare",
+            "kriminalisering",
+        ),
+        ABOLITIONIST: (
+            "prostitution",
+            "prostituerade",
+            "personer i prostitution",
+            "sexköp",
+            "sexköpare",
+            "sexköpslagen",
+            "torsk",
+            "torskar",
+            "koppleri",
+            "hallick",
+            "människohandel",
+            "exploatering",
+            "mäns våld mot kvinnor",
+            "utträde",
+            "jämställdhet",
+        ),
+    },
+}
 _NEUTRAL_LOGIT = 0.5
 
 
@@ -101,8 +244,11 @@ class LexiconBaseline:
     the data but the label set.
     """
 
-    def __init__(self, lexicon: dict[str, tuple[str, ...]] | None = None) -> None:
-        self.lexicon = lexicon if lexicon is not None else LEXICON
+    def __init__(
+        self, lexicon: dict[str, tuple[str, ...]] | None = None, language: str = "en"
+    ) -> None:
+        self.language = language
+        self.lexicon = lexicon if lexicon is not None else LEXICONS.get(language, LEXICON)
 
     def fit(self, texts: Sequence[str], labels: Sequence[str]) -> LexiconBaseline:
         import numpy as np

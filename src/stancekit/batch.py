@@ -59,13 +59,17 @@ class PredictRun:
 
 
 def _model(
-    model: str | Path | StancePredictor | None, trust_pickle: bool = False
+    model: str | Path | StancePredictor | None,
+    trust_pickle: bool = False,
+    language: str | None = None,
 ) -> StancePredictor:
     from stancekit.predictor import StancePredictor
 
     if isinstance(model, StancePredictor):
+        if language is not None:
+            model.router = model.router.forced(language)
         return model
-    return StancePredictor.load(model, trust_pickle=trust_pickle)
+    return StancePredictor.load(model, trust_pickle=trust_pickle, language=language)
 
 
 def _output_path(output: str | Path | None, inputs: Sequence[str] = ()) -> Path | None:
@@ -124,6 +128,7 @@ def predict_inputs(
     stdout: TextIO | None = None,
     trust_pickle: bool = False,
     max_chars: int = DEFAULT_MAX_CHARS,
+    language: str | None = None,
 ) -> PredictRun:
     """Score every paragraph (or document) of ``inputs`` and write the rows.
 
@@ -198,7 +203,7 @@ def predict_inputs(
     )
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
-    predictor = _model(model, trust_pickle)
+    predictor = _model(model, trust_pickle, language)
     from stancekit.table_scoring import table_inputs
 
     tables = table_inputs(
@@ -224,7 +229,7 @@ def predict_inputs(
     stats = ScoringStats()
     records = iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin)
     scored = score_units(
-        predictor.pipeline,
+        predictor.router,
         iter_units(records, unit, stats, max_chars),
         batch_size=batch_size,
         threshold=threshold,
@@ -233,7 +238,6 @@ def predict_inputs(
         engine=runner,
         on_progress=on_progress,
         stats=stats,
-        features=predictor.features,
     )
     from stancekit.writers import write_results
 

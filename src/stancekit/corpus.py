@@ -40,6 +40,8 @@ SCHEMA: dict[str, tuple[tuple[type, ...], bool]] = {
     "year": ((int, type(None)), False),
     "hard": ((bool,), False),
     "boilerplate": ((bool,), False),
+    "language": ((str, type(None)), False),
+    "register": ((str, type(None)), False),
 }
 
 #: Optional fields that ``stancekit annotate`` adds to a row: kept (and checked) when present,

@@ -153,7 +153,7 @@ def cross_validate_method(
         return lambda x, y, d: fit_pipeline(x, y, settings, d)
 
     baseline_fits: dict[str, Fit] = {
-        "lexicon": lambda x, y, d: LexiconBaseline().fit(x, y),
+        "lexicon": lambda x, y, d: LexiconBaseline(language=params.language).fit(x, y),
         "majority": lambda x, y, d: MajorityBaseline().fit(x, y),
     }
     result = {grouping: run(model(train), grouping) for grouping in params.cv_groupings}

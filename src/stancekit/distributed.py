@@ -76,30 +76,31 @@ class ModelRef:
     path: str
     sha256: str
     labels: tuple[str, ...]
+    language: str | None = None
 
 
-def model_ref(model: str | Path | None) -> ModelRef:
+def model_ref(model: str | Path | None, language: str | None = None) -> ModelRef:
     """The reference to ``model`` (a folder, ``$STANCEKIT_MODEL`` or ``models/``), read from its
-    card without loading it."""
+    card without loading it; ``language`` forces every text's language."""
     from stancekit.persist import read_card, resolve_model_dir
 
     folder = resolve_model_dir(model).resolve()
     card = read_card(folder)
-    return ModelRef(str(folder), card.model_sha256, tuple(card.labels))
+    return ModelRef(str(folder), card.model_sha256, tuple(card.labels), language)
 
 
-_PREDICTORS: dict[tuple[str, str], StancePredictor] = {}
+_PREDICTORS: dict[tuple[str, str, str | None], StancePredictor] = {}
 _LOCK = threading.Lock()
 
 
 def worker_predictor(ref: ModelRef) -> StancePredictor:
     """The model of ``ref``, loaded once per process (each Dask worker keeps its own)."""
-    key = (ref.path, ref.sha256)
+    key = (ref.path, ref.sha256, ref.language)
     with _LOCK:
         if key not in _PREDICTORS:
             from stancekit.predictor import StancePredictor
 
-            _PREDICTORS[key] = StancePredictor.load(ref.path)
+            _PREDICTORS[key] = StancePredictor.load(ref.path, language=ref.language)
         return _PREDICTORS[key]
 
 
@@ -281,6 +282,7 @@ def predict_dataset(
     encoding: str = "utf-8",
     scheduler: Any = None,
     on_submit: Callable[[list[Any], str | None], None] | None = None,
+    language: str | None = None,
 ) -> DaskRun:
     """Score the tables ``inputs`` name on a Dask cluster into the Parquet dataset ``output``.
 
@@ -301,6 +303,8 @@ def predict_dataset(
     on_submit : callable, optional
         Called with the futures and the dashboard link once the work is submitted (the CLI shows
         Dask's progress bar there).
+    language : str, optional
+        Score every text as this language instead of identifying it.
 
     Raises
     ------
@@ -312,7 +316,7 @@ def predict_dataset(
     check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
     output = Path(output)
     _check_output(output)
-    ref = model_ref(model)
+    ref = model_ref(model, language)
     files = table_files(inputs)
     pieces = pieces_of(files, encoding)
     first_columns = piece_columns(pieces[0])

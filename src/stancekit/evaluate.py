@@ -160,6 +160,8 @@ def evaluate(
     from stancekit.predictor import StancePredictor
 
     predictor = StancePredictor.load(model_dir, trust_pickle=trust_pickle)
+    # The split is in the model's language: measure the model, not language identification.
+    predictor.router = predictor.router.forced(predictor.router.main_language)
     split_dir = Path(split_dir)
     paths = {name: split_dir / f"{name}.jsonl" for name in ("train", "test")}
     train_rows, test_rows = read_split(paths["train"]), read_split(paths["test"])
@@ -209,17 +211,33 @@ def evaluate_file(
     doc_column: str | None = None,
     label_map: Mapping[str, str] | None = None,
     trust_pickle: bool = False,
+    language: str | None = None,
 ) -> Evaluation:
     """Evaluate a trained model on a user's labelled file; write the outputs into ``out_dir``,
-    with every scored row's prediction in ``predictions.csv`` (:data:`PREDICTIONS_FILE`)."""
+    with every scored row's prediction in ``predictions.csv`` (:data:`PREDICTIONS_FILE`).
+
+    Each row is scored as ``stancekit predict`` scores it: by the model of its identified
+    language, or of ``language`` when given. A row in a language the model does not read gets
+    equal probabilities (so it counts as an error, never as a side), and the provenance says how
+    many. The lexicon baseline is that of ``language``, else of the rows' most common language.
+    """
+    from collections import Counter
+    from dataclasses import replace
+
     from stancekit.heldout import score_held_out
     from stancekit.labelled import read_labelled_table
     from stancekit.predictor import StancePredictor
 
-    predictor = StancePredictor.load(model_dir, trust_pickle=trust_pickle)
+    loaded = StancePredictor.load(model_dir, trust_pickle=trust_pickle, language=language)
     rows = read_labelled_table(
         data, text_column, label_column, group_column, doc_column=doc_column, label_map=label_map
     )
+    identified = loaded.identify([row["text"] for row in rows])
+    if language is None and identified:
+        language = Counter(identified).most_common(1)[0][0]
+    params = replace(params, language=language or params.language)
+    unsupported = sum(code not in loaded.languages for code in identified)
+    predictor = _Unsupported(loaded)
     shares = predictor.card.training_data.get("rows_per_label", {}) if predictor.card else {}
     training_labels = [label for label, n in shares.items() for _ in range(n)] or [
         row["label"] for row in rows
@@ -231,9 +249,35 @@ def evaluate_file(
     }
     if label_map:
         provenance["label map"] = ", ".join(f"{k}={v}" for k, v in label_map.items())
+    languages = Counter(identified)
+    provenance["languages"] = ", ".join(f"{code} {n}" for code, n in languages.most_common())
+    if unsupported:
+        provenance["unsupported"] = (
+            f"{unsupported} row(s) in a language the model does not read, scored as equal "
+            "probabilities (counted as errors)"
+        )
     evaluation = Evaluation(held_out=held_out, provenance=provenance)
     write_outputs(evaluation, out_dir, row_predictions(predictor, rows))
     return evaluation
+
+
+class _Unsupported:
+    """A predictor whose rows in a language it does not read get equal probabilities, not NaN
+    (for metrics: an error, never a side)."""
+
+    def __init__(self, predictor: Any) -> None:
+        self._predictor = predictor
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._predictor, name)
+
+    def predict_proba(self, texts: Sequence[str]) -> Any:
+        import numpy as np
+
+        proba = self._predictor.predict_proba(texts)
+        missing = np.isnan(proba).any(axis=1)
+        proba[missing] = 1.0 / proba.shape[1]
+        return proba
 
 
 def row_predictions(predictor: Any, rows: Sequence[Row]) -> tuple[list[str], list[list[Any]]]:

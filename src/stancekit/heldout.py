@@ -169,7 +169,8 @@ def score_held_out(
     y_pred = [labels[i] for i in proba.argmax(axis=1)]
     correct = np.array(y_true) == np.array(y_pred)
 
-    lexicon_proba = LexiconBaseline().fit(labels, labels).predict_proba(texts)
+    lexicon = LexiconBaseline(language=params.language).fit(labels, labels)
+    lexicon_proba = lexicon.predict_proba(texts)
     # The majority baseline learns the training label shares (the evaluated rows' if unknown).
     majority = MajorityBaseline().fit([], [y for y in training_labels if y in labels] or y_true)
     lexicon = classification_metrics(y_true, lexicon_proba, labels)

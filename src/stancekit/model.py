@@ -29,16 +29,30 @@ KEEP_FROM_STOP_WORDS = frozenset(
 )
 
 
-def stop_word_list(setting: str | None) -> list[str] | None:
-    """The stop words of a ``train.stop_words`` setting (``None``, ``english``, ``function``)."""
+def stop_word_list(setting: str | None, strip_accents: str | None = "unicode") -> list[str] | None:
+    """The stop words of a ``train.stop_words`` setting: ``None``, ``english``, ``function``, or
+    a language's list from the ``stop-words`` package (``french``, ...), given as the tokens the
+    vectorizer makes of them (accents stripped as ``strip_accents`` strips them), so that the
+    list matches the text it filters."""
     if setting is None:
         return None
     from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-    words = (
-        ENGLISH_STOP_WORDS if setting == "english" else ENGLISH_STOP_WORDS - KEEP_FROM_STOP_WORDS
+    if setting in ("english", "function"):
+        words = (
+            ENGLISH_STOP_WORDS
+            if setting == "english"
+            else ENGLISH_STOP_WORDS - KEEP_FROM_STOP_WORDS
+        )
+        return sorted(words)
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from stop_words import get_stop_words
+
+    vectorizer = TfidfVectorizer(strip_accents=strip_accents)
+    preprocess, tokenize = vectorizer.build_preprocessor(), vectorizer.build_tokenizer()
+    return sorted(
+        {token for word in get_stop_words(setting) for token in tokenize(preprocess(word))}
     )
-    return sorted(words)
 
 
 def build_pipeline(params: TrainParams, calibration_cv: Any = None) -> Pipeline:
@@ -79,8 +93,8 @@ def build_pipeline(params: TrainParams, calibration_cv: Any = None) -> Pipeline:
                     min_df=params.min_df,
                     max_df=params.max_df,
                     sublinear_tf=params.sublinear_tf,
-                    strip_accents="unicode",
-                    stop_words=stop_word_list(params.stop_words)
+                    strip_accents=params.strip_accents,
+                    stop_words=stop_word_list(params.stop_words, params.strip_accents)
                     if params.analyzer == "word"
                     else None,
                 ),

@@ -25,11 +25,15 @@ class PrepareParams:
         Share of documents held out for testing, in (0, 1).
     seed : int
         Seed of the document-grouped split.
+    language : str
+        The language of the split: rows whose ``language`` is another are left out (a row
+        without one is English).
     """
 
     data: tuple[str, ...] = ("data/corpus",)
     test_fraction: float = 0.2
     seed: int = 42
+    language: str = "en"
 
     def __post_init__(self) -> None:
         if not self.data:
@@ -48,9 +52,11 @@ class TrainParams:
     ``sublinear_tf``, ``stop_words``) and ``LogisticRegression`` (``C``, ``class_weight``,
     ``max_iter``, ``solver``); ``seed`` is the ``random_state``. ``stop_words`` is ``None``,
     ``"english"`` (scikit-learn's list) or ``"function"`` (that list without negations such as
-    "not", "against"). ``calibration`` is ``"sigmoid"`` (Platt), ``"isotonic"`` or ``None``: the
-    probabilities are recalibrated on out-of-fold scores from ``calibration_folds``
-    document-grouped folds (see :mod:`stancekit.model`).
+    "not", "against"), or a language's list from the ``stop-words`` package (``"french"``,
+    ``"german"``, ``"spanish"``, ``"swedish"``, ...). ``strip_accents`` is ``"unicode"``,
+    ``"ascii"`` or ``None`` (keep accents). ``calibration`` is ``"sigmoid"`` (Platt),
+    ``"isotonic"`` or ``None``: the probabilities are recalibrated on out-of-fold scores from
+    ``calibration_folds`` document-grouped folds (see :mod:`stancekit.model`).
     """
 
     labels: tuple[str, ...] = LABELS
@@ -64,6 +70,7 @@ class TrainParams:
     max_iter: int = 2000
     solver: str = "newton-cg"
     stop_words: str | None = None
+    strip_accents: str | None = "unicode"
     calibration: str | None = "sigmoid"
     calibration_folds: int = 5
     seed: int = 42
@@ -93,7 +100,8 @@ class TrainParams:
         for name, allowed in (
             ("analyzer", ("word", "char_wb")),
             ("solver", ("lbfgs", "newton-cg", "saga")),
-            ("stop_words", (None, "english", "function")),
+            ("stop_words", STOP_WORD_SETTINGS),
+            ("strip_accents", (None, "unicode", "ascii")),
             ("calibration", (None, "sigmoid", "isotonic")),
         ):
             if getattr(self, name) not in allowed:
@@ -106,6 +114,25 @@ class TrainParams:
                 f"train.calibration_folds must be at least 2, got {self.calibration_folds}."
             )
 
+
+#: ``train.stop_words`` values: none, scikit-learn's English list (``function``: without the
+#: negations), or a language's list from the maintained ``stop-words`` package.
+STOP_WORD_SETTINGS = (
+    None,
+    "english",
+    "function",
+    "french",
+    "german",
+    "spanish",
+    "swedish",
+    "dutch",
+    "italian",
+    "portuguese",
+    "danish",
+    "norwegian",
+    "finnish",
+    "catalan",
+)
 
 DEFAULT_MASK_TERMS = (
     "sex work",
@@ -153,6 +180,8 @@ class EvaluateParams:
         Cross-validation folds fitted at once in worker processes (results do not depend on it).
     seed : int
         Seed of folds, bootstrap and learning-curve draws.
+    language : str
+        The language evaluated: its lexicon baseline (:data:`stancekit.baselines.LEXICONS`).
     """
 
     cv_folds: int = 5
@@ -165,6 +194,7 @@ class EvaluateParams:
     compare_groupings: tuple[str, ...] = ("voice", "genre")
     jobs: int = 1
     seed: int = 42
+    language: str = "en"
 
     def __post_init__(self) -> None:
         if self.cv_folds < 2:
@@ -234,6 +264,33 @@ class Params:
     train: TrainParams = field(default_factory=TrainParams)
     evaluate: EvaluateParams = field(default_factory=EvaluateParams)
     tune: TuneParams = field(default_factory=TuneParams)
+    #: The languages read besides the main one (English): code -> overrides of the ``prepare``,
+    #: ``train`` and ``evaluate`` groups for that language's corpus, model and evaluation.
+    languages: dict[str, dict[str, Any]] = field(default_factory=dict)
+
+    @property
+    def main_language(self) -> str:
+        """The language of the top-level groups (English)."""
+        return self.prepare.language
+
+    def for_language(self, code: str) -> Params:
+        """The parameters of ``code``'s corpus, model and evaluation: the top-level groups with
+        ``languages.<code>`` applied (the main language: these parameters themselves).
+
+        Raises
+        ------
+        ParamsError
+            If params.yaml has no ``languages.<code>`` group.
+        """
+        if code == self.main_language:
+            return self
+        if code not in self.languages:
+            known = ", ".join([self.main_language, *sorted(self.languages)])
+            raise ParamsError(
+                f"params.yaml has no language {code!r} (languages: {known}): add a "
+                f"languages.{code} group naming its corpus."
+            )
+        return _language_params(self, code, self.languages[code])
 
 
 def _tuple_lists(value: Any) -> Any:
@@ -263,18 +320,61 @@ def _build(cls: type, group: str, values: Any) -> Any:
         raise ParamsError(f"invalid value in params group '{group}': {exc}") from exc
 
 
+_LANGUAGE_GROUPS = {"prepare": PrepareParams, "train": TrainParams, "evaluate": EvaluateParams}
+
+
+def _language_params(base: Params, code: str, overrides: dict[str, Any]) -> Params:
+    """``base`` with ``languages.<code>``'s overrides applied to each group."""
+    from dataclasses import asdict
+
+    built: dict[str, Any] = {}
+    for group, cls in _LANGUAGE_GROUPS.items():
+        values = {**asdict(getattr(base, group)), **(overrides.get(group) or {})}
+        if group in ("prepare", "evaluate"):
+            values["language"] = code
+        built[group] = _build(cls, f"languages.{code}.{group}", values)
+    return Params(built["prepare"], built["train"], built["evaluate"], base.tune, base.languages)
+
+
+def _check_languages(raw: Any) -> dict[str, dict[str, Any]]:
+    if raw is None:
+        return {}
+    if not isinstance(raw, dict):
+        raise ParamsError("params group 'languages' must map language codes to settings.")
+    for code, groups in raw.items():
+        if not (isinstance(code, str) and len(code) == 2 and code.isalpha() and code.islower()):
+            raise ParamsError(f"languages: {code!r} is not a two-letter ISO 639-1 code.")
+        if code == "en":
+            raise ParamsError("languages: en is the main language: set it in the top groups.")
+        if not isinstance(groups, dict) or not isinstance(groups.get("prepare"), dict):
+            raise ParamsError(f"languages.{code} must hold a prepare group naming its data.")
+        unknown = sorted(set(groups) - set(_LANGUAGE_GROUPS))
+        if unknown:
+            raise ParamsError(
+                f"languages.{code}: unknown group(s) {unknown}; use {sorted(_LANGUAGE_GROUPS)}."
+            )
+        for group in ("prepare", "evaluate"):
+            if "language" in (groups.get(group) or {}):
+                raise ParamsError(f"languages.{code}.{group}: the language is the group's name.")
+    return dict(raw)
+
+
 def params_from_dict(raw: dict[str, Any]) -> Params:
     """Build validated :class:`Params` from a parsed params.yaml mapping."""
     groups = {f.name: f.type for f in fields(Params)}
     unknown = sorted(set(raw) - set(groups))
     if unknown:
         raise ParamsError(f"unknown params group(s) {unknown}: known groups are {sorted(groups)}.")
-    return Params(
+    params = Params(
         prepare=_build(PrepareParams, "prepare", raw.get("prepare")),
         train=_build(TrainParams, "train", raw.get("train")),
         evaluate=_build(EvaluateParams, "evaluate", raw.get("evaluate")),
         tune=_build(TuneParams, "tune", raw.get("tune")),
+        languages=_check_languages(raw.get("languages")),
     )
+    for code in params.languages:
+        params.for_language(code)  # every language's groups are checked on load
+    return params
 
 
 def load_params(path: str | Path = DEFAULT_PARAMS_PATH) -> Params:

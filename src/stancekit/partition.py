@@ -17,9 +17,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
+from stancekit.batchscore import decide, predict_batch
 from stancekit.errors import InputError
-from stancekit.labels import UNCERTAIN
-from stancekit.scoring import ScoringStats, Tally, check_options, predict_batch
+from stancekit.language import UNSUPPORTED
+from stancekit.scoring import ScoringStats, Tally, check_options
 from stancekit.segment import DEFAULT_MAX_CHARS, segment_document
 
 if TYPE_CHECKING:
@@ -65,6 +66,8 @@ class PartitionStats:
     unknown_examples: tuple[str, ...] = field(default=(), compare=False)
     split: int = 0
     split_examples: tuple[str, ...] = field(default=(), compare=False)
+    #: Units in a language the model has no model for, per language code.
+    unsupported: dict[str, int] = field(default_factory=dict)
 
     def __add__(self, other: PartitionStats) -> PartitionStats:
         if not isinstance(other, PartitionStats):
@@ -78,6 +81,10 @@ class PartitionStats:
             (self.unknown_examples + other.unknown_examples)[:_EXAMPLES],
             self.split + other.split,
             (self.split_examples + other.split_examples)[:_EXAMPLES],
+            {
+                code: self.unsupported.get(code, 0) + other.unsupported.get(code, 0)
+                for code in sorted({*self.unsupported, *other.unsupported})
+            },
         )
 
     def __radd__(self, other: Any) -> PartitionStats:
@@ -91,6 +98,7 @@ class PartitionStats:
             empty=Tally(self.empty, list(self.empty_examples)),
             unknown=Tally(self.unknown, list(self.unknown_examples)),
             split=Tally(self.split, list(self.split_examples)),
+            unsupported=dict(self.unsupported),
         )
 
 
@@ -125,6 +133,7 @@ def output_columns(
         "label",
         *[f"p_{label}" for label in labels],
         "margin",
+        "language",
         "date",
     ]
     tail = [f"explain_{label}" for label in labels] if explain else []
@@ -278,7 +287,7 @@ def score_partition(
     """
     import numpy as np
 
-    from stancekit.writers import output_name
+    from stancekit.writers import output_name, output_number
 
     check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
     if not hasattr(frame, "iloc"):  # an Arrow table
@@ -304,14 +313,11 @@ def score_partition(
     )
     if not units:
         return PartitionResult(empty_frame(names), stats)
-    result = predict_batch(predictor.pipeline, units, explain, predictor.features)
-    proba = result.proba
-    ordered = np.sort(proba, axis=1)
-    best = proba.argmax(axis=1)
-    label_names = np.asarray(labels, dtype=object)[best]
-    if threshold is not None:
-        label_names[ordered[:, -1] < threshold] = UNCERTAIN
     taken = np.asarray(rows, dtype=np.int64)
+    groups = np.asarray(ids, dtype=object)[taken].tolist()
+    result = predict_batch(predictor.router, units, explain, None, groups)
+    proba = result.proba
+    label_names, margins = decide(proba, labels, threshold)
     doc_ids = np.asarray(ids, dtype=object)[taken]
     out: dict[str, Any] = {
         "doc_id": doc_ids,
@@ -319,8 +325,9 @@ def score_partition(
         "label": label_names,
     }
     for column, label in enumerate(labels):
-        out[f"p_{label}"] = [round(v, 6) for v in proba[:, column].tolist()]
-    out["margin"] = [round(v, 6) for v in (ordered[:, -1] - ordered[:, -2]).tolist()]
+        out[f"p_{label}"] = [output_number(v) for v in proba[:, column].tolist()]
+    out["margin"] = [output_number(v) for v in margins]
+    out["language"] = result.languages
     if DATE_COLUMN in columns and text_column != DATE_COLUMN:
         from stancekit.cells import cell_date
 
@@ -356,8 +363,20 @@ def score_partition(
         tuple(unknown),
         stats.split,
         stats.split_examples,
+        unsupported_counts(result.languages, label_names),
     )
     return PartitionResult(scored, stats)
+
+
+def unsupported_counts(languages: list[str] | None, names: list[str]) -> dict[str, int]:
+    """Units labelled ``unsupported``, per language."""
+    counts: dict[str, int] = {}
+    if languages is None:
+        return counts
+    for code, name in zip(languages, names, strict=True):
+        if name == UNSUPPORTED:
+            counts[code] = counts.get(code, 0) + 1
+    return dict(sorted(counts.items()))
 
 
 def _typed(values: Any, name: str) -> Any:

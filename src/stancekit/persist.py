@@ -69,6 +69,9 @@ class ModelCard:
     portable : dict or None
         SHA-256 of the portable files (``model.json``, ``model.npz``), checked on load; absent
         in cards written before the portable format.
+    language : str
+        The ISO 639-1 code of the language the model reads (``"en"`` in cards written before
+        models per language).
     """
 
     labels: list[str]
@@ -79,6 +82,7 @@ class ModelCard:
     model_sha256: str = ""
     evaluation: dict[str, str] | None = None
     portable: dict[str, str] | None = None
+    language: str = "en"
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -14,9 +14,9 @@ from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stancekit.batchscore import decide
 from stancekit.checks import checked_documents, checked_texts
 from stancekit.errors import InputError
-from stancekit.labels import UNCERTAIN
 from stancekit.scoring import (
     DEFAULT_BATCH_SIZE,
     ScoredParagraph,
@@ -27,7 +27,7 @@ from stancekit.scoring import (
     summarise_paragraphs,
 )
 from stancekit.sources import SourceRecord
-from stancekit.vectorize import fast_features, predict_proba
+from stancekit.vectorize import fast_features
 
 if TYPE_CHECKING:
     import numpy as np
@@ -43,14 +43,18 @@ class StancePrediction:
     Attributes
     ----------
     label : str
-        The most probable label, or ``"uncertain"`` when a threshold was given and no label
-        reaches it.
+        The most probable label, ``"uncertain"`` when a threshold was given and no label
+        reaches it, or ``"unsupported"`` when the text is in a language the model has no model
+        for.
     probabilities : dict of str to float
-        The probability of every label, in the model's label order.
+        The probability of every label, in the model's label order (NaN when unsupported).
+    language : str
+        The language the text was scored as (ISO 639-1).
     """
 
     label: str
     probabilities: dict[str, float]
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,7 +94,19 @@ class StancePredictor:
         The model: a :class:`~stancekit.portable.PortableModel` or a fitted pipeline, anything
         with ``predict_proba`` and ``classes_``.
     card : ModelCard, optional
-        The model's card, when it was loaded from disk.
+        The model's card, when it was loaded from disk. Its ``language`` is the language of
+        ``pipeline`` (English without a card).
+    languages : dict of str to Path, optional
+        Models of further languages: code -> model folder, loaded when a text needs one.
+    language : str, optional
+        Score every text as this language instead of identifying each text's language.
+    trust_pickle : bool
+        Load the further languages' pickled pipelines, as ``pipeline`` was.
+
+    Every text is scored by the model of its language, identified per text
+    (:mod:`stancekit.language`). A text in a language with no model gets NaN probabilities from
+    :meth:`predict_proba` and the label ``"unsupported"`` from :meth:`predict`: never a side,
+    never a confident neutral.
 
     Attributes
     ----------
@@ -99,6 +115,8 @@ class StancePredictor:
     features : FastWordFeatures or None
         The exact, faster vectorizer path for this pipeline (see :mod:`stancekit.vectorize`), or
         ``None`` when the pipeline's vectorizer is not one it covers.
+    router : LanguageRouter
+        Scores each text with its language's model (:mod:`stancekit.bundle`).
 
     Examples
     --------
@@ -107,16 +125,38 @@ class StancePredictor:
     'decriminalisation'
     """
 
-    def __init__(self, pipeline: Any, card: ModelCard | None = None) -> None:
+    def __init__(
+        self,
+        pipeline: Any,
+        card: ModelCard | None = None,
+        *,
+        languages: dict[str, Path] | None = None,
+        language: str | None = None,
+        trust_pickle: bool = False,
+    ) -> None:
+        from stancekit.bundle import LanguageRouter
+
         if not hasattr(pipeline, "predict_proba") or not hasattr(pipeline, "classes_"):
             raise TypeError("pipeline must be a fitted classifier with predict_proba and classes_")
         self.pipeline = pipeline
         self.card = card
         # The same numbers as pipeline.predict_proba, faster (see stancekit.vectorize).
         self.features = fast_features(pipeline)
+        self.router = LanguageRouter(
+            card.language if card is not None else "en",
+            pipeline,
+            languages,
+            language=language,
+            trust_pickle=trust_pickle,
+        )
 
     @classmethod
-    def load(cls, path: str | Path | None = None, trust_pickle: bool = False) -> StancePredictor:
+    def load(
+        cls,
+        path: str | Path | None = None,
+        trust_pickle: bool = False,
+        language: str | None = None,
+    ) -> StancePredictor:
         """Load a saved model: a model directory (or a file in it), by default ``models/`` (or
         ``$STANCEKIT_MODEL``).
 
@@ -127,6 +167,9 @@ class StancePredictor:
             Load the pickled scikit-learn pipeline (``model.joblib``) instead of the portable
             files. Unpickling runs any code the file holds: only for models from a source you
             trust. Without it nothing is unpickled and scikit-learn is not imported.
+        language : str, optional
+            Score every text as this language (ISO 639-1 code) instead of identifying it; the
+            model must read it.
 
         Raises
         ------
@@ -135,23 +178,46 @@ class StancePredictor:
         UntrustedModelError
             The model has no portable form and ``trust_pickle`` is not set.
         """
-        from stancekit.persist import load_model, load_portable_model
+        from stancekit.bundle import language_folders
+        from stancekit.persist import load_model, load_portable_model, resolve_model_dir
 
         if trust_pickle:
-            return cls(*load_model(path, trust_pickle=True))
-        return cls(*load_portable_model(path))
+            pipeline, card = load_model(path, trust_pickle=True)
+        else:
+            pipeline, card = load_portable_model(path)
+        return cls(
+            pipeline,
+            card,
+            languages=language_folders(resolve_model_dir(path)),
+            language=language,
+            trust_pickle=trust_pickle,
+        )
 
     @property
     def labels(self) -> tuple[str, ...]:
         """The labels, in the column order of :meth:`predict_proba`."""
         return tuple(str(label) for label in self.pipeline.classes_)
 
+    @property
+    def languages(self) -> tuple[str, ...]:
+        """The languages the model reads (ISO 639-1 codes), its main language first."""
+        return self.router.languages
+
+    def identify(self, texts: Sequence[str]) -> list[str]:
+        """The language each text is scored as (forced, or identified: see
+        :mod:`stancekit.language`)."""
+        return self.router.languages_of(list(_checked(texts)))
+
     def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
-        """Probabilities, shape ``(len(texts), len(self.labels))``, columns in ``labels`` order."""
+        """Probabilities, shape ``(len(texts), len(self.labels))``, columns in ``labels`` order.
+
+        A text in a language the model has no model for gets a row of NaN (see
+        :attr:`languages`; :meth:`predict` labels it ``"unsupported"``).
+        """
         texts = list(_checked(texts))
         if not texts:
             raise InputError("no texts to score: pass at least one non-empty text.")
-        return predict_proba(self.pipeline, texts, self.features)
+        return self.router.predict_proba(texts)
 
     def predict(
         self, texts: Sequence[str], threshold: float | None = None
@@ -188,12 +254,14 @@ class StancePredictor:
         labels = self.labels
         stream = _checked(texts)
         while batch := list(islice(stream, batch_size)):
-            for row in predict_proba(self.pipeline, batch, self.features):
-                best = int(row.argmax())
-                sure = threshold is None or row[best] >= threshold
+            languages = self.router.languages_of(batch)
+            proba, _ = self.router.score(batch, languages)
+            names, _ = decide(proba, labels, threshold)
+            for name, row, language in zip(names, proba.tolist(), languages, strict=True):
                 yield StancePrediction(
-                    label=labels[best] if sure else UNCERTAIN,
-                    probabilities=dict(zip(labels, row.tolist(), strict=True)),
+                    label=name,
+                    probabilities=dict(zip(labels, row, strict=True)),
+                    language=language,
                 )
 
     def explain(self, texts: Sequence[str]) -> list[Explanation]:
@@ -223,10 +291,10 @@ class StancePredictor:
         records = (SourceRecord(doc_id, text) for doc_id, text in checked_documents(documents))
         scored = list(
             score_units(
-                self.pipeline,
+                self.router,
                 iter_units(records, unit, stats),
                 threshold=threshold,
-                features=self.features,
+                features=None,
             )
         )
         if stats.empty.count:

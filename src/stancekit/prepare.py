@@ -92,6 +92,12 @@ def prepare(params: PrepareParams, out_dir: str | Path = DEFAULT_PREPARED_DIR) -
             report.errors[0]
             + (f" (and {more} more error(s): run `stancekit data check`)" if more else "")
         )
+    rows = [row for row in rows if (row.get("language") or "en") == params.language]
+    if not rows:
+        raise DataError(
+            f"no {params.language} rows in {', '.join(params.data)}: check prepare.data "
+            "(languages.<code>.prepare.data) in params.yaml."
+        )
     train, test = split_by_document(rows, params.test_fraction, params.seed)
     out_dir = Path(out_dir)
     train_path, test_path = out_dir / "train.jsonl", out_dir / "test.jsonl"

@@ -21,9 +21,11 @@ CARD_SCHEMA: Schema = {
     "model_sha256": ((str,), None),
     "evaluation": (("dict[str,str]", None), None),
     "portable": (("dict[str,str]", None), None),
+    "language": ((str,), None),
 }
-#: Keys a card may lack: cards written before the portable format have no ``portable``.
-CARD_OPTIONAL = frozenset({"portable"})
+#: Keys a card may lack: cards written before the portable format have no ``portable``, and
+#: cards written before models per language no ``language`` (they are English).
+CARD_OPTIONAL = frozenset({"portable", "language"})
 TRAINING_DATA_SCHEMA: Schema = {
     "files": (("dict[str,str]",), None),
     "rows": ((int,), None),

@@ -16,12 +16,14 @@ from dataclasses import dataclass, field
 from itertools import chain, islice
 from typing import Any, NamedTuple
 
+from stancekit.batchscore import BatchResult, count_unsupported, decide, predict_batch
 from stancekit.engines import Engine, LocalEngine, check_jobs, resolve_engine
 from stancekit.errors import UsageError
 from stancekit.labels import NEUTRAL, STANCES, UNCERTAIN
+from stancekit.language import UNSUPPORTED
 from stancekit.segment import DEFAULT_MAX_CHARS, segment_document
 from stancekit.sources import SourceRecord
-from stancekit.vectorize import FastWordFeatures, fast_features, predict_proba_and_coverage
+from stancekit.vectorize import FastWordFeatures, fast_features
 
 UNITS = ("paragraph", "document")
 DEFAULT_BATCH_SIZE = 5000
@@ -75,7 +77,9 @@ class ScoredParagraph(NamedTuple):
     """One scored unit (an immutable NamedTuple).
 
     ``margin`` is the gap between the two highest probabilities (how decided the model is);
-    ``explanation`` maps each label to its top ``(term, contribution)`` pairs when asked for.
+    ``explanation`` maps each label to its top ``(term, contribution)`` pairs when asked for;
+    ``language`` is the language the unit was scored as. A unit in a language the model has no
+    model for has the label ``unsupported`` and NaN probabilities and margin.
     """
 
     doc_id: str
@@ -87,11 +91,13 @@ class ScoredParagraph(NamedTuple):
     margin: float
     extra: dict[str, Any]
     explanation: dict[str, list[tuple[str, float]]] | None = None
+    language: str | None = None
 
 
 @dataclass(frozen=True)
 class DocumentSummary:
-    """Per-document aggregate: label (:func:`document_label`), shares, means."""
+    """Per-document aggregate: label (:func:`document_label`), shares, means (over the
+    paragraphs in a language the model reads), and the language most of its paragraphs are in."""
 
     doc_id: str
     date: str | None
@@ -100,6 +106,7 @@ class DocumentSummary:
     label_shares: dict[str, float]
     mean_probabilities: dict[str, float]
     extra: dict[str, Any]
+    language: str | None = None
 
 
 @dataclass
@@ -132,6 +139,8 @@ class ScoringStats:
     unknown: Tally = field(default_factory=Tally)
     split: Tally = field(default_factory=Tally)
     max_chars: int = DEFAULT_MAX_CHARS
+    #: Units in a language the model has no model for, per language code.
+    unsupported: dict[str, int] = field(default_factory=dict)
 
 
 def _unit_name(unit: Unit) -> str:
@@ -199,35 +208,6 @@ def _chunks(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> I
         yield batch
 
 
-class BatchResult(NamedTuple):
-    """What scoring one batch gives: probabilities, each label's top terms (with ``explain``),
-    and the rows in which the model knows no word (their label is only its prior)."""
-
-    proba: Any
-    tops: list | None
-    unknown_rows: list[int]
-
-
-def predict_batch(
-    pipeline: Any, texts: list[str], explain: int, features: FastWordFeatures | None = None
-) -> BatchResult:
-    """Score ``texts`` (through ``features`` when given: same numbers, faster).
-
-    A module-level function so that joblib workers can run it.
-    """
-    proba, known = predict_proba_and_coverage(pipeline, texts, features)
-    unknown = [] if known is None else (known == 0).nonzero()[0].tolist()
-    if not explain:
-        return BatchResult(proba, None, unknown)
-    from stancekit.explain import explain_texts
-
-    tops = [
-        {label: e.top(label, explain) for label in e.contributions}
-        for e in explain_texts(pipeline, texts)
-    ]
-    return BatchResult(proba, tops, unknown)
-
-
 def _to_scored(
     batch: list[Unit],
     result: BatchResult,
@@ -235,20 +215,12 @@ def _to_scored(
     threshold: float | None,
     stats: ScoringStats | None,
 ) -> Iterator[ScoredParagraph]:
-    import numpy as np
-
-    proba, tops, unknown = result
+    proba, tops, unknown, languages = result
     if stats is not None:
         for row in unknown:
             stats.unknown.add(_unit_name(batch[row]))
-    best = proba.argmax(axis=1)
-    ordered = np.sort(proba, axis=1)
-    top, margins = ordered[:, -1], (ordered[:, -1] - ordered[:, -2]).tolist()
-    names = [labels[i] for i in best.tolist()]
-    if threshold is not None:
-        names = [
-            UNCERTAIN if p < threshold else n for n, p in zip(names, top.tolist(), strict=True)
-        ]
+        count_unsupported(languages, proba, stats.unsupported)
+    names, margins = decide(proba, labels, threshold)
     for row, (unit, values) in enumerate(zip(batch, proba.tolist(), strict=True)):
         yield ScoredParagraph(
             unit.doc_id,
@@ -260,6 +232,7 @@ def _to_scored(
             margins[row],
             unit.extra,
             None if tops is None else tops[row],
+            None if languages is None else languages[row],
         )
 
 
@@ -321,7 +294,7 @@ def score_units(
     def tasks() -> Iterator[tuple]:
         for batch in _chunks(chain(head, units), batch_size):
             pending.append(batch)
-            yield (pipeline, [u.text for u in batch], explain, features)
+            yield (pipeline, [u.text for u in batch], explain, features, [u.doc_id for u in batch])
 
     done = 0
     for result in runner.map(predict_batch, tasks()):
@@ -356,17 +329,23 @@ def summarise_paragraphs(
     """Summarise one document's scored paragraphs: its label (:func:`document_label`), the share
     of paragraphs per label (``uncertain`` too if ``abstains``), the mean probabilities."""
     n = len(paragraphs)
-    means = {label: sum(p.probabilities[label] for p in paragraphs) / n for label in labels}
+    scored = [p for p in paragraphs if p.label != UNSUPPORTED]
+    means = {
+        label: sum(p.probabilities[label] for p in scored) / len(scored) if scored else float("nan")
+        for label in labels
+    }
     shown = labels + ((UNCERTAIN,) if abstains else ())
     shares = {label: sum(p.label == label for p in paragraphs) / n for label in shown}
+    languages = [p.language for p in paragraphs if p.language is not None]
     return DocumentSummary(
         doc_id=paragraphs[0].doc_id,
         date=paragraphs[0].date,
         paragraphs=n,
-        label=document_label(shares, means, labels),
+        label=document_label(shares, means, labels) if scored else UNSUPPORTED,
         label_shares=shares,
         mean_probabilities=means,
         extra=paragraphs[0].extra,
+        language=max(set(languages), key=languages.count) if languages else None,
     )
 
 

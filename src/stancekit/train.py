@@ -117,6 +117,7 @@ def train(
     corpus: Sequence[str | Path] = (),
     with_corpus: bool | None = None,
     weight: float | None = None,
+    language: str = "en",
 ) -> ModelCard:
     """Fit the model on the labelled file(s) ``data`` (and the corpus) and save it in
     ``model_dir``.
@@ -143,6 +144,8 @@ def train(
         Sample weight of the user's rows (:func:`row_weights`: origin ``annotated`` or
         ``external``, as the user's tables and ``data/labels`` files are) against the corpus's
         (``seed``, ``authored``: weight 1). Default: :data:`stancekit.model.USER_LABEL_WEIGHT`.
+    language : str
+        The language the model reads (ISO 639-1), recorded in the card.
 
     Returns
     -------
@@ -206,5 +209,6 @@ def train(
         params=asdict(params),
         training_data=training_data,
         evaluation=None if evaluation is None else evaluation_link(evaluation, model_dir),
+        language=language,
     )
     return save_model(pipeline, card, model_dir)

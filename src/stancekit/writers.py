@@ -26,7 +26,16 @@ from stancekit.terminal import TableWriter
 FORMATS = ("table", "jsonl", "csv", "tsv", "parquet", "xlsx", "csv-excel")
 #: Formats written as bytes: they need ``-o FILE``.
 BINARY_FORMATS = ("parquet", "xlsx")
-_RESERVED = {"doc_id", "paragraph_index", "label", "margin", "text", "date", "paragraphs"}
+_RESERVED = {
+    "doc_id",
+    "paragraph_index",
+    "label",
+    "margin",
+    "language",
+    "text",
+    "date",
+    "paragraphs",
+}
 _RESERVED_PREFIXES = ("p_", "explain_", "share_", "mean_p_", "input_")
 _PARQUET_BATCH = 5000
 #: The format a file ending implies (``format="auto"``).
@@ -93,6 +102,12 @@ def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
         record[output_name(key)] = value
 
 
+def output_number(value: float) -> float | None:
+    """A probability or margin for output: 6 decimals; ``None`` (empty) for NaN, a paragraph in
+    a language the model does not read."""
+    return None if value != value else round(value, 6)
+
+
 def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
     """The flat output row of one scored paragraph."""
     record: dict[str, Any] = {
@@ -101,8 +116,9 @@ def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
         "label": p.label,
     }
     for label, value in p.probabilities.items():
-        record[f"p_{label}"] = round(value, 6)
-    record["margin"] = round(p.margin, 6)
+        record[f"p_{label}"] = output_number(value)
+    record["margin"] = output_number(p.margin)
+    record["language"] = p.language
     record["date"] = p.date
     _extra(record, p.extra)
     record["text"] = p.text
@@ -121,7 +137,8 @@ def document_record(d: DocumentSummary) -> dict[str, Any]:
         "label": d.label,
     }
     record.update({f"share_{k}": round(v, 6) for k, v in d.label_shares.items()})
-    record.update({f"mean_p_{k}": round(v, 6) for k, v in d.mean_probabilities.items()})
+    record.update({f"mean_p_{k}": output_number(v) for k, v in d.mean_probabilities.items()})
+    record["language"] = d.language
     _extra(record, d.extra)
     return record
 

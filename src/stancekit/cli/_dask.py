@@ -50,6 +50,7 @@ def predict_on_dask(
     date_column: str | None,
     scheduler: str | None,
     quiet: bool,
+    language: str | None = None,
 ) -> None:
     """Score ``inputs`` with :func:`stancekit.distributed.predict_dataset`; Dask's progress bar
     on a terminal, the dashboard link and the run's stats on stderr."""
@@ -89,6 +90,7 @@ def predict_on_dask(
             encoding=encoding,
             scheduler=scheduler,
             on_submit=on_submit,
+            language=language,
         )
     finally:
         logger.setLevel(level)

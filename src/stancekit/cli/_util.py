@@ -44,6 +44,29 @@ TrustPickleOption = Annotated[
     ),
 ]
 EncodingOption = Annotated[str, typer.Option(help="Encoding of files and stdin.")]
+
+
+def language_code(value: str | None) -> str | None:
+    """``--language``'s check: a two-letter ISO 639-1 code, lower case."""
+    if value is None:
+        return None
+    from stancekit.language import check_language
+
+    try:
+        return check_language(value)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+LanguageOption = Annotated[
+    str | None,
+    typer.Option(
+        "--language",
+        help="Score every paragraph as this language (en, fr, de, es, sv...) instead of "
+        "identifying each paragraph's language.",
+        callback=language_code,
+    ),
+]
 #: The columns of a user's labelled table (see :mod:`stancekit.userlabels`).
 TextColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' text.")]
 LabelColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' label.")]
@@ -247,6 +270,15 @@ def warn_skipped(stats: ScoringStats) -> None:
             f"warning: {stats.unknown.count:,} paragraph(s) hold no word the model knows, so "
             f"their label is only its prior (--threshold marks them uncertain): "
             f"{stats.unknown.describe()}",
+            err=True,
+        )
+    if stats.unsupported:
+        total = sum(stats.unsupported.values())
+        per_language = ", ".join(f"{code} {n:,}" for code, n in sorted(stats.unsupported.items()))
+        typer.echo(
+            f"warning: {total:,} paragraph(s) are in a language the model does not read "
+            f"({per_language}): labelled unsupported, with no probabilities. "
+            "`stancekit info` lists the languages it reads; --language forces one.",
             err=True,
         )
 

@@ -14,6 +14,7 @@ from stancekit.cli._util import (
     ParamsOption,
     TrustPickleOption,
     fail_cleanly,
+    language_code,
     load_params,
 )
 
@@ -55,13 +56,29 @@ def evaluate_cli(
         ),
     ] = None,
     split_dir: Annotated[
-        Path, typer.Option(help="Without --data: folder of train.jsonl and test.jsonl.")
-    ] = Path("data/prepared"),
+        Path | None,
+        typer.Option(
+            help="Without --data: folder of train.jsonl and test.jsonl [default: data/prepared, "
+            "with --language xx: data/prepared/xx].",
+            show_default=False,
+        ),
+    ] = None,
     params: ParamsOption = DEFAULT_PARAMS,
     no_cv: Annotated[
         bool, typer.Option("--no-cv", help="Skip the grouped cross-validation (faster).")
     ] = False,
     trust_pickle: TrustPickleOption = False,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="Without --data: evaluate that language's model (languages.<code> in "
+            "params.yaml; defaults models/<code>/heldout, data/prepared/<code>, out "
+            "models/<code>). With --data: score every row as that language, and use its "
+            "lexicon [default: identify each row's language].",
+            callback=language_code,
+        ),
+    ] = None,
 ) -> None:
     """Evaluate a trained model: held-out scores with 95% intervals, stance-only and hard-case
     scores, baselines, calibration before and after, coverage, masked-vocabulary robustness;
@@ -84,11 +101,16 @@ def evaluate_cli(
     if data is None:
         # The held-out split is only honest for the model fitted without it: models/heldout,
         # not the shipped model that $STANCEKIT_MODEL names.
-        where = out if out is not None else Path("models")
+        base = Path("models")
+        default_split = Path("data/prepared")
+        if language is not None and language != settings.main_language:
+            settings = settings.for_language(language)
+            base, default_split = base / language, default_split / language
+        where = out if out is not None else base
         result = evaluate(
             settings,
-            model or DEFAULT_HELDOUT_MODEL_DIR,
-            split_dir,
+            model or (base / DEFAULT_HELDOUT_MODEL_DIR.name),
+            split_dir or default_split,
             where,
             not no_cv,
             trust_pickle=trust_pickle,
@@ -106,6 +128,7 @@ def evaluate_cli(
             doc_column=doc_column,
             label_map=parse_label_map(label_map),
             trust_pickle=trust_pickle,
+            language=language,
         )
     typer.echo(summary(result))
     written = f"{where}/metrics.json, {where}/evaluation.json, {where}/plots/"

@@ -11,6 +11,7 @@ import typer
 from stancekit.cli._util import (
     EncodingOption,
     InputsArgument,
+    LanguageOption,
     MaxCharsOption,
     ModelOption,
     QuietOption,
@@ -108,8 +109,13 @@ def predict_cli(
     quiet: QuietOption = False,
     trust_pickle: TrustPickleOption = False,
     max_chars: MaxCharsOption = 20_000,
+    language: LanguageOption = None,
 ) -> None:
     """Label every paragraph with its stance, the probability of every label and the margin.
+
+    Each paragraph is scored by the model of its language (identified per paragraph; a short one
+    takes its document's). A paragraph in a language the model does not read is labelled
+    'unsupported', with empty probabilities (`stancekit info` lists the languages).
 
     \b
     Examples:
@@ -143,6 +149,7 @@ def predict_cli(
             date_column=date_column,
             scheduler=scheduler,
             quiet=quiet,
+            language=language,
         )
         return
     if scheduler is not None:
@@ -166,6 +173,7 @@ def predict_cli(
             on_progress=on_progress,
             trust_pickle=trust_pickle,
             max_chars=max_chars,
+            language=language,
         )
     warn_skipped(run.stats)
     if run.output is not None:

@@ -7,20 +7,39 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_params
+from stancekit.cli._util import (
+    DEFAULT_PARAMS,
+    LanguageOption,
+    ParamsOption,
+    fail_cleanly,
+    load_params,
+)
 
 
 @fail_cleanly
 def prepare_cli(
     params: ParamsOption = DEFAULT_PARAMS,
-    out: Annotated[Path, typer.Option(help="Folder for train.jsonl and test.jsonl.")] = Path(
-        "data/prepared"
-    ),
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for train.jsonl and test.jsonl [default: data/prepared, with "
+            "--language xx: data/prepared/xx].",
+            show_default=False,
+        ),
+    ] = None,
+    language: LanguageOption = None,
 ) -> None:
     """Validate the labelled corpus and split it into train/test by document.
 
-    Example: stancekit prepare --params params.yaml
+    With --language, that language's corpus (languages.<code>.prepare in params.yaml); rows of
+    another language (their `language` field; none means English) are left out.
+
+    Example: stancekit prepare --params params.yaml --language fr
     """
     from stancekit.prepare import prepare
 
-    typer.echo(prepare(load_params(params).prepare, out).describe())
+    settings = load_params(params)
+    default = Path("data/prepared")
+    if language is not None and language != settings.main_language:
+        settings, default = settings.for_language(language), default / language
+    typer.echo(prepare(settings.prepare, out or default).describe())

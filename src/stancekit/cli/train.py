@@ -15,6 +15,7 @@ from stancekit.cli._util import (
     ParamsOption,
     TextColumnOption,
     fail_cleanly,
+    language_code,
     load_params,
 )
 from stancekit.errors import DataError
@@ -78,6 +79,16 @@ def train_cli(
         Path | None,
         typer.Option(help="The metrics.json of the evaluation this model inherits (card link)."),
     ] = None,
+    language: Annotated[
+        str | None,
+        typer.Option(
+            "--language",
+            help="The language of the model: its settings (languages.<code> in params.yaml) "
+            "and corpus, recorded in the card [default: en]. A model for another language "
+            "goes in a subfolder of the model folder named by its code (models/fr).",
+            callback=language_code,
+        ),
+    ] = None,
 ) -> None:
     """Fit TF-IDF + logistic regression (calibrated) and save it with its model card.
 
@@ -96,6 +107,8 @@ def train_cli(
 
     # From a subfolder of the project (examples/, say) the project's params.yaml and corpus.
     settings = load_params(params, anywhere=True)
+    if language is not None:
+        settings = settings.for_language(language)
     corpus = _corpus_paths(params, settings.prepare.data)
     if with_corpus and not corpus:
         raise DataError(
@@ -113,6 +126,7 @@ def train_cli(
         corpus=corpus,
         with_corpus=with_corpus,
         weight=weight,
+        language=settings.main_language if language is None else language,
     )
     rows = card.training_data
     added = ""
