@@ -14,7 +14,7 @@ help:
 	@echo "make test-quick - the test suite without the slow end-to-end and model tests"
 	@echo "make lint  - ruff"
 	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
-	@echo "make realworld - final check of the shipped model on ../shared/realworld-dev (never tune on it)"
+	@echo "make realworld - final check of the shipped model on ../shared/realworld-dev, English and every language (never tune on it)"
 	@echo "make bench-startup - one-text stancekit predict against a bare sklearn import (seconds)"
 	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
 	@echo "make bench-trends - stancekit trends at scale: wall time, peak RSS (TRENDS_N=10000000 rows)"
@@ -71,7 +71,7 @@ REALWORLD ?= ../shared/realworld-dev/paragraphs.jsonl
 realworld: $(VENV)/.pipeline
 	@test -f $(REALWORLD) || { echo "$(REALWORLD) not found: the real-world check needs ../shared"; exit 1; }
 	$(BIN)/dvc repro
-	$(BIN)/stancekit evaluate --data $(REALWORLD) --group-column org --out reports/realworld
+	$(BIN)/python benchmarks/realworld.py --dev $(dir $(REALWORLD))
 	$(BIN)/stancekit predict --format jsonl "The weather was mild on Tuesday." "Donate now to support our work."
 
 # One-text `stancekit predict` (portable model, no scikit-learn import) against a bare

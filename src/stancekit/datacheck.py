@@ -30,7 +30,9 @@ TEMPLATE_MIN_DOCUMENTS = 3
 MAX_GENRE_SHARE = 0.20
 MIN_STANCE_RATIO = 0.8
 
-_WORD = re.compile(r"[a-z0-9]+(?:['\u2019][a-z]+)?")
+#: Letters of any language (``[^\W_]``: word characters but the underscore), so that accented
+#: words ("européenne", "Straße", "sexköp") stay whole.
+_WORD = re.compile(r"[^\W_]+(?:['\u2019][^\W_]+)?")
 
 
 def words(text: str) -> list[str]:

@@ -18,6 +18,11 @@ def printable(text: str) -> str:
     return text.translate(_CONTROLS) if not text.isprintable() else text
 
 
+def _number(value: float) -> str:
+    """A probability or margin, two decimals; "-" for none (a language the model does not read)."""
+    return "-" if value != value else f"{value:.2f}"
+
+
 class TableWriter:
     """A readable table that fits ``width`` columns (default: the terminal's): paragraphs under
     a header per document, then the document's summary; with ``aggregate`` only the documents.
@@ -34,12 +39,13 @@ class TableWriter:
         aggregate: bool = False,
     ) -> None:
         from stancekit.labels import UNCERTAIN, short_names
+        from stancekit.language import UNSUPPORTED
         from stancekit.termtable import terminal_width
 
         self.handle, self.labels, self.aggregate = handle, labels, aggregate
         self.width = max(40, terminal_width() if width is None else width)
         self.short = short_names((*labels, UNCERTAIN))
-        self.label_width = max(len(label) for label in (*labels, UNCERTAIN))
+        self.label_width = max(len(label) for label in (*labels, UNCERTAIN, UNSUPPORTED))
         heads = "".join(f"{'p_' + self.short[label]:>7}" for label in labels)
         head = f"{'para':>4}  {'label':<{self.label_width}}{heads}{'margin':>8}  "
         self.text_width = max(1, self.width - len(head))
@@ -54,10 +60,10 @@ class TableWriter:
             self._line(f"── {printable(p.doc_id)}" + (f"  ({printable(p.date)})" if p.date else ""))
         if self.aggregate:
             return
-        probs = "".join(f"{p.probabilities[label]:>7.2f}" for label in self.labels)
+        probs = "".join(f"{_number(p.probabilities[label]):>7}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
         self.handle.write(
-            f"{index:>4}  {p.label:<{self.label_width}}{probs}{p.margin:>8.2f}  "
+            f"{index:>4}  {p.label:<{self.label_width}}{probs}{_number(p.margin):>8}  "
             f"{clip(printable(p.text), self.text_width)}\n"
         )
         if p.explanation:
@@ -71,9 +77,9 @@ class TableWriter:
             for label, share in d.label_shares.items()
         )
         means = ", ".join(
-            f"{self.short[label]} {d.mean_probabilities[label]:.2f}" for label in self.labels
+            f"{self.short[label]} {_number(d.mean_probabilities[label])}" for label in self.labels
         )
-        self._line(f"   => {d.label}")
+        self._line(f"   => {d.label}" + (f" ({d.language})" if d.language else ""))
         self._line(f"      paragraphs: {shares}")
         self._line(f"      mean p: {means}")
         self.handle.write("\n")

@@ -38,6 +38,24 @@ def _corpus_files(files: list[Path] | None, params: Path) -> list[Path]:
     return list(files) if files else [Path(p) for p in load_params(params).prepare.data]
 
 
+#: Names of the languages the data card shows.
+LANGUAGE_NAMES = {"en": "English", "fr": "French", "de": "German", "es": "Spanish", "sv": "Swedish"}
+
+
+def _language_sets(files: list[Path] | None, params: Path) -> list[tuple[str | None, list[Path]]]:
+    """The files to check or count: those given (one set), or every language's corpus of
+    params.yaml (``prepare.data`` for English, then ``languages.<code>.prepare.data``)."""
+    if files:
+        return [(None, list(files))]
+    settings = load_params(params)
+    codes = [settings.main_language, *settings.languages]
+    return [(c, [Path(p) for p in settings.for_language(c).prepare.data]) for c in codes]
+
+
+def _title(code: str) -> str:
+    return f"{LANGUAGE_NAMES.get(code, code)} ({code})"
+
+
 @data_app.command("check")
 @fail_cleanly
 def check_cli(files: DataFiles = None, params: ParamsOption = DEFAULT_PARAMS) -> None:
@@ -48,9 +66,12 @@ def check_cli(files: DataFiles = None, params: ParamsOption = DEFAULT_PARAMS) ->
     """
     from stancekit.datacheck import check_corpus
 
-    _, report = check_corpus(_corpus_files(files, params))
-    typer.echo(report.describe())
-    if not report.ok:
+    failed = False
+    for code, paths in _language_sets(files, params):
+        _, report = check_corpus(paths)
+        typer.echo(report.describe() if code is None else f"{_title(code)}: {report.describe()}")
+        failed = failed or not report.ok
+    if failed:
         raise typer.Exit(1)
 
 
@@ -72,7 +93,13 @@ def stats_cli(
     """
     from stancekit.datacheck import corpus_stats, update_data_card
 
-    stats = corpus_stats(_corpus_files(files, params))
+    sets = _language_sets(files, params)
+    if len(sets) == 1:
+        stats = corpus_stats(sets[0][1])
+    else:
+        stats = "\n".join(
+            f"### {_title(code)}\n\n{corpus_stats(paths)}" for code, paths in sets if code
+        )
     if write_card is None:
         typer.echo(stats, nl=False)
         return

@@ -21,13 +21,21 @@ def info_cli(
     """
     import json
 
+    from stancekit.bundle import language_folders
     from stancekit.persist import read_card, read_metrics, resolve_model_dir
 
     model_dir = resolve_model_dir(model)
     card = read_card(model_dir)
     metrics = read_metrics(model_dir)
+    others = language_folders(model_dir)
     if as_json:
-        typer.echo(json.dumps({**card.to_dict(), "metrics": metrics}, indent=2))
+        languages = {
+            code: {**read_card(folder).to_dict(), "metrics": read_metrics(folder)}
+            for code, folder in others.items()
+        }
+        typer.echo(
+            json.dumps({**card.to_dict(), "metrics": metrics, "languages": languages}, indent=2)
+        )
         return
     data = card.training_data
     lines = [
@@ -53,7 +61,29 @@ def info_cli(
         lines += headline_lines(metrics)
     else:
         lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
+    lines += _language_lines(card.language, others)
     typer.echo("\n".join(lines))
+
+
+def _language_lines(main: str, others: dict[str, Path]) -> list[str]:
+    """The languages the model reads, and each further language's model and figures."""
+    from stancekit.metrics_file import headline_lines
+    from stancekit.persist import read_card, read_metrics
+
+    lines = [
+        f"languages    {', '.join([main, *others])} (a paragraph in any other language is "
+        "labelled unsupported)"
+    ]
+    for code, folder in others.items():
+        card = read_card(folder)
+        data = card.training_data
+        lines.append(
+            f"[{code}]         {folder}/: trained on {data['rows']} paragraphs, "
+            f"{data['documents']} documents"
+        )
+        metrics = read_metrics(folder)
+        lines += ["  " + line for line in headline_lines(metrics)] if metrics else []
+    return lines
 
 
 def _user_data_lines(data: dict) -> list[str]:
