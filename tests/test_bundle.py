@@ -121,3 +121,31 @@ def test_a_document_of_unsupported_paragraphs_is_unsupported(tiny_bundle: Path) 
     assert mixed.mean_probabilities["decriminalisation"] == pytest.approx(
         predictor.predict_proba([ENGLISH])[0][list(predictor.labels).index("decriminalisation")]
     )
+
+
+def test_trends_leave_unsupported_paragraphs_out_and_say_so(tiny_bundle: Path, tmp_path) -> None:
+    scored = tmp_path / "scored.jsonl"
+    rows = [
+        {"org": "A", "date": "2020-01-01", "text": ENGLISH},
+        {"org": "A", "date": "2020-02-01", "text": ITALIAN},
+        {"org": "B", "date": "2020-03-01", "text": FRENCH},
+    ]
+    source = tmp_path / "in.jsonl"
+    source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    result = run_cli("predict", source, "-m", tiny_bundle, "-o", scored)
+    assert result.exit_code == 0, result.output
+    import csv
+
+    trends = run_cli("trends", scored, "--by", "org", "--min-docs", "1", "-o", tmp_path / "t")
+    assert trends.exit_code == 0, trends.output
+    assert (
+        "left out 1 paragraph(s) with no stance: a language the model does not read "
+        "(unsupported)." in trends.stderr
+    )
+    with (tmp_path / "t" / "trends.csv").open(encoding="utf-8") as handle:
+        cells = list(csv.DictReader(handle))
+    assert {c["org"]: c["paragraphs"] for c in cells} == {"A": "1", "B": "1"}
+    by_language = run_cli("trends", scored, "--by", "language", "-o", tmp_path / "l")
+    assert by_language.exit_code == 0, by_language.output
+    with (tmp_path / "l" / "trends.csv").open(encoding="utf-8") as handle:
+        assert {c["language"] for c in csv.DictReader(handle)} == {"en", "fr"}

@@ -21,7 +21,22 @@ def test_info_before_evaluation(tiny_model: Path) -> None:
         "trained on   24 paragraphs, 8 documents (abolitionist 8, decriminalisation 8, neutral 8)"
     )
     assert lines[3].startswith("data         ") and "corpus.jsonl (sha256 " in lines[3]
-    assert lines[-1] == "held-out     not evaluated yet: run `stancekit evaluate`"
+    assert lines[-2] == "held-out     not evaluated yet: run `stancekit evaluate`"
+    assert lines[-1] == (
+        "languages    en (a paragraph in any other language is labelled unsupported)"
+    )
+
+
+def test_info_lists_every_language_of_a_bundle(tiny_bundle: Path) -> None:
+    result = run("info", "--model", tiny_bundle)
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert lines[-2] == (
+        "languages    en, fr (a paragraph in any other language is labelled unsupported)"
+    )
+    assert lines[-1] == f"[fr]         {tiny_bundle / 'fr'}/: trained on 24 paragraphs, 8 documents"
+    card = json.loads(run("info", "--model", tiny_bundle, "--json").stdout)
+    assert card["language"] == "en" and card["languages"]["fr"]["language"] == "fr"
 
 
 def test_info_json_and_the_environment(tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -331,3 +331,37 @@ def test_cli_refuses_options_the_dask_engine_cannot_honour(
     assert result.exit_code != 0 and not out.exists()
     (line,) = result.stderr.strip().splitlines()
     assert line.startswith("error: ") and message in line
+
+
+@pytest.mark.e2e
+def test_every_route_labels_a_language_without_a_model_unsupported(
+    client, tiny_bundle: Path, tmp_path: Path
+) -> None:
+    """Dask, the whole-table Parquet route and the record stream give the same rows: each text
+    in its language's model, a language with no model 'unsupported' with empty probabilities."""
+    import pyarrow.parquet as pq
+
+    from stancekit.distributed import predict_dataset
+
+    rows = [
+        {"id": "en", "text": "Criminalising clients pushes sex workers into danger."},
+        {
+            "id": "fr",
+            "text": "La pénalisation des clients met les travailleuses du sexe en danger.",
+        },
+        {
+            "id": "it",
+            "text": "Chiediamo la depenalizzazione completa del lavoro sessuale per tutte.",
+        },
+    ]
+    source = _write(tmp_path / "in.parquet", rows)
+    out = tmp_path / "out"
+    run = predict_dataset([str(source)], out, model=tiny_bundle, scheduler=client)
+    dask_rows = _dataset(out)
+    assert [r["language"] for r in dask_rows] == ["en", "fr", "it"]
+    assert dask_rows[2]["label"] == "unsupported" and dask_rows[2]["p_neutral"] is None
+    assert run.stats.scoring_stats().unsupported == {"it": 1}
+    assert dask_rows == _single_process([source], tiny_bundle, tmp_path)
+    table = tmp_path / "table.parquet"
+    predict_inputs([str(source)], model=tiny_bundle, output=table)  # the whole-table route
+    assert pq.read_table(table).to_pylist() == dask_rows

@@ -77,6 +77,10 @@ class HeldOutResult:
     breakdown : dict
         ``field -> value -> {"rows", "documents", "accuracy", "macro_f1"}`` for the rows' genre
         and region (fields the rows lack are left out); macro-F1 over the labels present.
+    neutral_line : dict
+        Neutral precision and recall, neutral given a side and stance called neutral, overall,
+        by genre and by voice, and the confusion by register
+        (:func:`stancekit.boundary.neutral_line`).
     """
 
     labels: list[str]
@@ -99,6 +103,7 @@ class HeldOutResult:
     unscored: dict[str, int]
     predictions: list[tuple[str, str]]
     breakdown: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    neutral_line: dict[str, Any] = field(default_factory=dict)
 
     @property
     def beats_lexicon(self) -> bool:

@@ -147,6 +147,7 @@ def score_held_out(
     import numpy as np
 
     from stancekit.baselines import LexiconBaseline, MajorityBaseline, mask_terms
+    from stancekit.boundary import neutral_line
     from stancekit.explain import top_terms
     from stancekit.metrics import (
         bootstrap_intervals,
@@ -237,4 +238,5 @@ def score_held_out(
         unscored=dict(Counter(row["label"] for row in rows if row["label"] not in labels)),
         predictions=list(zip(y_true, y_pred, strict=True)),
         breakdown=breakdown(scored, y_true, y_pred),
+        neutral_line=neutral_line(scored, y_true, y_pred),
     )

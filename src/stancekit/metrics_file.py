@@ -39,6 +39,10 @@ def headline(evaluation: Evaluation) -> dict[str, Any]:
     }
     if "neutral" in h.test["per_class"]:
         test["neutral_f1"] = _r(h.test["per_class"]["neutral"]["f1"])
+    line = h.neutral_line.get("all")
+    if line:
+        for key in ("neutral_precision", "neutral_recall", "neutral_to_side", "stance_to_neutral"):
+            test[key] = _r(line[key])
     if h.stance is not None:
         test["stance_macro_f1"] = _r(h.stance["model"]["macro_f1"])
     if h.hard is not None:
@@ -64,6 +68,13 @@ def headline(evaluation: Evaluation) -> dict[str, Any]:
             for grouping, summary in cv.baselines["lexicon"].items()
         }
     return out
+
+
+def _rounded_tree(value: Any) -> Any:
+    """Floats rounded everywhere in nested dicts."""
+    if isinstance(value, dict):
+        return {k: _rounded_tree(v) for k, v in value.items()}
+    return _r(value) if isinstance(value, float) else value
 
 
 def details(evaluation: Evaluation) -> dict[str, Any]:
@@ -105,6 +116,7 @@ def details(evaluation: Evaluation) -> dict[str, Any]:
             k: _r(v) if isinstance(v, float) else v for k, v in h.neutral.items()
         },
         "unscored_rows": h.unscored,
+        "neutral_line": _rounded_tree(h.neutral_line),
     }
     cv = evaluation.cv
     if cv is not None:

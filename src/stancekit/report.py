@@ -10,6 +10,7 @@ import io
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from stancekit.boundary import render_html as render_neutral_line
 from stancekit.evaluation import Evaluation, FoldSummary, HeldOutResult
 from stancekit.files import atomic_write
 
@@ -315,6 +316,7 @@ def render_html(evaluation: Evaluation) -> str:
             f"accuracy on the stance paragraphs answered: {n['stance_accuracy_answered']:.3f}.</p>"
         )
     parts.append(_breakdown(h))
+    parts.append(render_neutral_line(h.neutral_line, h.labels))
     parts.append(_comparison(evaluation))
     parts += ["<h2>Plots</h2><div class='grid'>", *figures, "</div>"]
     parts.append("<h2>Top terms per class</h2><div class='grid'>")

@@ -23,6 +23,7 @@ from typing import Any
 
 from stancekit.errors import InputError, UsageError
 from stancekit.labels import UNCERTAIN
+from stancekit.language import UNSUPPORTED
 
 PERIODS = ("year", "quarter", "month")
 DEFAULT_MIN_DOCS = 20
@@ -220,6 +221,7 @@ def document_summaries(
                    CAST(label AS VARCHAR) AS label,
                    {", ".join(_ident("p_" + name) for name in labels)}
             FROM {source}
+            WHERE label IS NULL OR CAST(label AS VARCHAR) <> {_sql_string(UNSUPPORTED)}
         )
         SELECT g AS "group", {_PERIOD_SQL[every]} AS period, count(*) AS paragraphs,
                {counts}, {sums}
@@ -227,14 +229,21 @@ def document_summaries(
         GROUP BY g, period, doc
         ORDER BY g, period, doc
     """
+    unsupported_query = (
+        f"SELECT count(*) FROM {source} WHERE CAST(label AS VARCHAR) = {_sql_string(UNSUPPORTED)}"
+    )
     try:
         table = con.execute(query).fetchnumpy()
+        (unsupported,) = con.execute(unsupported_query).fetchone()
     except Exception as exc:
         message = str(exc).splitlines()[0]
         raise InputError(f"{path}: cannot aggregate the scored rows ({message}).") from None
     finally:
         con.close()
-    return labels, *_drop_incomplete(table, by)
+    kept, skipped = _drop_incomplete(table, by)
+    if unsupported:
+        skipped["no stance: a language the model does not read (unsupported)"] = int(unsupported)
+    return labels, kept, skipped
 
 
 def _drop_incomplete(table: dict[str, Any], by: str) -> tuple[dict[str, Any], dict[str, int]]:
