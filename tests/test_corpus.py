@@ -12,7 +12,7 @@ from stancekit.labels import LABELS
 
 
 def test_shipped_seed_labels_load_with_a_classlabel_feature() -> None:
-    dataset = load_corpus([REPO / "data/corpus/seeds.jsonl"])
+    dataset = load_corpus([REPO / "data/corpus/en/seeds.jsonl"])
     assert dataset.features["label"].names == list(LABELS)
     assert len(dataset) == 32
     assert set(dataset["origin"]) == {"seed"}

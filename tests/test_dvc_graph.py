@@ -14,10 +14,28 @@ def _stages() -> dict:
 
 def test_every_stage_depends_on_the_package() -> None:
     stages = _stages()
-    assert list(stages) == ["prepare", "train", "evaluate", "ship"]
+    main = ["prepare", "train", "evaluate", "ship"]
+    assert list(stages) == [*main, *(f"{name}_language" for name in main)]
     for name, stage in stages.items():
+        stage = stage.get("do", stage)
+        verb = name.removesuffix("_language")
         assert "src/stancekit" in stage["deps"], name
-        assert stage["cmd"].split()[:2] == ["stancekit", "train" if name == "ship" else name]
+        assert stage["cmd"].split()[:2] == ["stancekit", "train" if verb == "ship" else verb]
+
+
+def test_every_language_of_params_has_its_stages() -> None:
+    """The foreach stages run exactly the languages params.yaml configures, each stage with that
+    language's params group, and prepare on that language's corpus folder."""
+    params = yaml.safe_load((REPO / "params.yaml").read_text(encoding="utf-8"))
+    for name, stage in _stages().items():
+        if name.endswith("_language"):
+            assert stage["foreach"] == list(params["languages"]), name
+            assert "languages.${item}" in stage["do"]["params"], name
+            assert "--language ${item}" in stage["do"]["cmd"], name
+    prepare = _stages()["prepare_language"]["do"]
+    for code, groups in params["languages"].items():
+        data = [d.replace("${item}", code) for d in prepare["deps"] if d.startswith("data/")]
+        assert data == groups["prepare"]["data"], code
 
 
 def test_the_shipped_model_follows_its_evaluation() -> None:

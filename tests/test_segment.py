@@ -58,7 +58,7 @@ def test_windows_line_endings_and_bom() -> None:
 def test_segmenting_the_seeds_reproduces_the_labelled_seed_paragraphs() -> None:
     rows = [
         json.loads(line)
-        for line in (REPO / "data/corpus/seeds.jsonl").read_text("utf-8").splitlines()
+        for line in (REPO / "data/corpus/en/seeds.jsonl").read_text("utf-8").splitlines()
     ]
     seed_files = sorted((REPO / "seeds").glob("*.txt"))
     assert [f.stem for f in seed_files] == sorted({row["doc_id"] for row in rows})

@@ -9,15 +9,29 @@ import pytest
 
 from conftest import REPO
 from stancekit.corpus import read_corpus
-from stancekit.datacheck import STATS_BEGIN, STATS_END, check_corpus, corpus_stats, words
+from stancekit.datacheck import STATS_BEGIN, STATS_END, check_corpus, words
 from stancekit.params import load_params
 
 REALWORLD = REPO.parent / "shared" / "realworld-dev" / "paragraphs.jsonl"
+#: Every real-text file (English, boundary, each language): none may share a run with the corpus.
+REALWORLD_FILES = [
+    REALWORLD,
+    REALWORLD.parent / "boundary.jsonl",
+    *sorted((REALWORLD.parent / "languages").glob("*.jsonl")),
+]
 
 
 @pytest.fixture(scope="module")
 def files() -> list[str]:
     return [str(REPO / p) for p in load_params(REPO / "params.yaml").prepare.data]
+
+
+@pytest.fixture(scope="module")
+def every_language() -> dict[str, list[str]]:
+    """Each language's corpus files (params.yaml)."""
+    params = load_params(REPO / "params.yaml")
+    codes = [params.main_language, *params.languages]
+    return {c: [str(REPO / p) for p in params.for_language(c).prepare.data] for c in codes}
 
 
 @pytest.fixture(scope="module")
@@ -60,23 +74,47 @@ def test_every_authored_row_records_its_voice_place_year_and_genre(rows: list[di
             assert r["genre"] and r["voice"] and r["country"] and r["year"], r["doc_id"]
 
 
-def test_data_card_counts_are_current(files: list[str]) -> None:
+def test_data_card_counts_are_current(monkeypatch: pytest.MonkeyPatch) -> None:
+    from conftest import run_cli
+
+    monkeypatch.chdir(REPO)
     card = (REPO / "data" / "corpus" / "README.md").read_text(encoding="utf-8")
     block = card[card.index(STATS_BEGIN) + len(STATS_BEGIN) + 1 : card.index(STATS_END)]
-    assert block == corpus_stats(files), (
+    assert block == run_cli("data", "stats").stdout, (
         "run: stancekit data stats --write-card data/corpus/README.md"
     )
 
 
+@pytest.mark.parametrize("code", ["fr", "de", "es", "sv"])
+def test_every_language_has_its_own_corpus(every_language: dict[str, list[str]], code: str) -> None:
+    """'Every language of the debate': >= 1,200 paragraphs in >= 150 documents per language,
+    about a third per label, hard cases >= 35% of stance paragraphs, every row in its language
+    and passing the data checks."""
+    _, report = check_corpus(every_language[code])
+    assert report.ok, report.errors[:5]
+    rows = [r for r in read_corpus(every_language[code]) if r.get("language") == code]
+    labels = Counter(r["label"] for r in rows)
+    assert len(rows) >= 1200 and len({r["doc_id"] for r in rows}) >= 150
+    assert all(0.28 <= n / len(rows) <= 0.40 for n in labels.values()), labels
+    stance = [r for r in rows if r["label"] != "neutral"]
+    assert sum(r["hard"] for r in stance) / len(stance) >= 0.35
+    assert sum(r["boilerplate"] for r in rows) >= 50
+
+
 @pytest.mark.skipif(not REALWORLD.is_file(), reason="../shared/realworld-dev not present")
-def test_no_eight_word_run_shared_with_the_realworld_dev_set(rows: list[dict]) -> None:
+def test_no_eight_word_run_shared_with_the_realworld_dev_set(
+    every_language: dict[str, list[str]],
+) -> None:
+    rows = [row for files in every_language.values() for row in read_corpus(files)]
+
     def runs(text: str) -> set[tuple[str, ...]]:
         tokens = words(text)
         return {tuple(tokens[i : i + 8]) for i in range(len(tokens) - 7)}
 
     held_out: set[tuple[str, ...]] = set()
-    for line in REALWORLD.read_text(encoding="utf-8").splitlines():
-        held_out |= runs(json.loads(line)["text"])
+    for path in REALWORLD_FILES:
+        for line in path.read_text(encoding="utf-8").splitlines():
+            held_out |= runs(json.loads(line)["text"])
     shared = {
         (r["doc_id"], " ".join(run))
         for r in rows
@@ -84,3 +122,20 @@ def test_no_eight_word_run_shared_with_the_realworld_dev_set(rows: list[dict]) -
         for run in runs(r["text"]) & held_out
     }
     assert not shared, sorted(shared)[:10]
+
+
+def test_the_boundary_corpus_covers_reporting_and_stance_in_news_registers(
+    rows: list[dict],
+) -> None:
+    """'Reporting is not advocacy': >= 1,500 paragraphs in >= 250 whole documents, about half
+    neutral, every paragraph with its register, both sides in the news-like registers."""
+    boundary = [r for r in rows if r["doc_id"].startswith("bnd-")]
+    labels = Counter(r["label"] for r in boundary)
+    assert len(boundary) >= 1500 and len({r["doc_id"] for r in boundary}) >= 250
+    assert 0.4 <= labels["neutral"] / len(boundary) <= 0.6
+    assert all(r["register"] for r in boundary)
+    for register in ("press_release", "news_quote", "resolution", "faq", "announcement"):
+        sides = {r["label"] for r in boundary if r["register"] == register}
+        assert {"decriminalisation", "abolitionist"} <= sides, register
+    for register in ("news_both_sides", "law_description", "procedure", "consultation_summary"):
+        assert sum(r["register"] == register for r in boundary) >= 25, register

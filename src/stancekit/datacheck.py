@@ -27,7 +27,7 @@ NEAR_DUPLICATE_SHINGLE = 5
 NEAR_DUPLICATE_JACCARD = 0.5
 TEMPLATE_RUN = 8
 TEMPLATE_MIN_DOCUMENTS = 3
-MAX_GENRE_SHARE = 0.20
+MAX_GENRE_SHARE = 0.25
 MIN_STANCE_RATIO = 0.8
 
 #: Letters of any language (``[^\W_]``: word characters but the underscore), so that accented

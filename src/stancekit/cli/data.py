@@ -62,7 +62,7 @@ def check_cli(files: DataFiles = None, params: ParamsOption = DEFAULT_PARAMS) ->
     """Validate the corpus: schema, labels, paragraph indexes, overlong paragraphs, exact and near
     duplicates (errors); balance, genre shares, recurring phrases (warnings). Exit 1 on errors.
 
-    Example: stancekit data check data/corpus/seeds.jsonl
+    Example: stancekit data check data/corpus/en/seeds.jsonl
     """
     from stancekit.datacheck import check_corpus
 
