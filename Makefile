@@ -6,7 +6,7 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends bench-annotate bench-label-weight realworld clean help
+.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends bench-annotate bench-label-weight bench-langid bench-context realworld clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
@@ -20,6 +20,8 @@ help:
 	@echo "make bench-trends - stancekit trends at scale: wall time, peak RSS (TRENDS_N=10000000 rows)"
 	@echo "make bench-annotate - simulated annotator: annotate queue vs random labels on ../shared/realworld-dev (~10 min)"
 	@echo "make bench-label-weight - weight of your own labels vs the corpus, simulated on the corpus alone (LABEL_WEIGHT_ARGS)"
+	@echo "make bench-langid - language identification libraries compared (installs the candidates into .venv)"
+	@echo "make bench-context - does the document around a paragraph help? grouped CV (CONTEXT_ARGS=--language fr)"
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
@@ -113,3 +115,15 @@ bench-label-weight: $(VENV)/.dev
 clean:
 	rm -rf $(VENV) data/prepared models/heldout models/model.joblib models/model.json \
 		models/model.npz models/model_card.json
+
+# Language identification candidates on the corpus's languages and their neighbours: accuracy on
+# full and 10-word paragraphs, speed, determinism, start-up, installed size (README "Languages").
+bench-langid: $(VENV)/.dev
+	$(BIN)/python -m pip install --quiet py3langid pycld2 lingua-language-detector langdetect
+	$(BIN)/python benchmarks/bench_langid.py
+
+# Document context (neighbouring paragraphs, the document's mean) against the paragraph alone,
+# grouped CV by document, voice and genre; the rule that would make it the default is in the script.
+CONTEXT_ARGS ?=
+bench-context: $(VENV)/.dev
+	$(BIN)/python benchmarks/bench_context.py $(CONTEXT_ARGS)

@@ -57,6 +57,24 @@ def make_paragraphs(n: int, seed: int = 0) -> list[str]:
     return out
 
 
+def corpus_mix(n: int, seed: int = 0) -> list[str]:
+    """``n`` corpus paragraphs, a fifth from each language's corpus folder, shuffled."""
+    import random
+
+    by_language = []
+    for code in ("en", "fr", "de", "es", "sv"):
+        texts = [
+            json.loads(line)["text"]
+            for path in sorted((REPO / "data" / "corpus" / code).glob("*.jsonl"))
+            for line in path.open(encoding="utf-8")
+        ]
+        by_language.append(texts)
+    rng = random.Random(seed)
+    mixed = [rng.choice(by_language[i % 5]) for i in range(n)]
+    rng.shuffle(mixed)
+    return mixed
+
+
 def write_inputs(texts: list[str], folder: Path, name: str) -> tuple[Path, Path]:
     jsonl, table = folder / f"{name}.jsonl", folder / f"{name}.csv"
     with jsonl.open("w", encoding="utf-8") as handle:
@@ -155,6 +173,41 @@ def main() -> None:
             f"{n / seconds / reference:.2f}x reference (target >= 0.9)",
         )
 
+        forced, _ = timed_run(
+            [
+                STANCEKIT,
+                "predict",
+                str(jsonl),
+                "-o",
+                str(folder / "forced.jsonl"),
+                "--language",
+                "en",
+                *model,
+            ]
+        )
+        from stancekit.language import identify
+
+        identify(texts[:10])  # loaded once, as in predict
+        start = time.perf_counter()
+        identify(texts[:n])
+        identification = time.perf_counter() - start
+        report(
+            "language identification of the N texts (in process)",
+            f"{n / identification:,.0f} /s",
+            f"{identification / seconds:.0%} of end-to-end JSONL time (aim <= 20%); "
+            f"predict --language en: {n / forced:,.0f} /s",
+        )
+        mixed = corpus_mix(n)
+        mixed_input, _ = write_inputs(mixed, folder, "mixed")
+        seconds_mixed, _ = timed_run(
+            [STANCEKIT, "predict", str(mixed_input), "-o", str(folder / "mixed.jsonl"), *model]
+        )
+        report(
+            "predict JSONL, corpus paragraphs in en/fr/de/es/sv",
+            f"{n / seconds_mixed:,.0f} /s",
+            "a fifth in each language, every model loaded",
+        )
+
         start = time.perf_counter()
         with jsonl.open(encoding="utf-8") as handle:
             plain = sum(len(json.loads(line)["text"]) > 0 for line in handle)
@@ -213,7 +266,23 @@ def main() -> None:
         one_text = median_wall(
             [STANCEKIT, "predict", "Sex work is work.", "--model", options.model, "-f", "jsonl"]
         )
+        one_french = median_wall(
+            [
+                STANCEKIT,
+                "predict",
+                "Le travail du sexe est un travail comme un autre, il faut abroger la loi.",
+                "--model",
+                options.model,
+                "-f",
+                "jsonl",
+            ]
+        )
         report("bare sklearn import (median of 5)", f"{bare:.3f} s")
+        report(
+            "one-text stancekit predict in French (median of 5)",
+            f"{one_french:.3f} s",
+            f"{one_french / bare:.2f}x the bare import (loads the main and the French model)",
+        )
         report(
             "one-text stancekit predict (median of 5)",
             f"{one_text:.3f} s",

@@ -62,14 +62,19 @@ def _model(
     model: str | Path | StancePredictor | None,
     trust_pickle: bool = False,
     language: str | None = None,
+    paragraph_only: bool = False,
 ) -> StancePredictor:
     from stancekit.predictor import StancePredictor
 
     if isinstance(model, StancePredictor):
         if language is not None:
             model.router = model.router.forced(language)
+        if paragraph_only:
+            model.document_prior = 0.0
         return model
-    return StancePredictor.load(model, trust_pickle=trust_pickle, language=language)
+    return StancePredictor.load(
+        model, trust_pickle=trust_pickle, language=language, paragraph_only=paragraph_only
+    )
 
 
 def _output_path(output: str | Path | None, inputs: Sequence[str] = ()) -> Path | None:
@@ -129,6 +134,7 @@ def predict_inputs(
     trust_pickle: bool = False,
     max_chars: int = DEFAULT_MAX_CHARS,
     language: str | None = None,
+    paragraph_only: bool = False,
 ) -> PredictRun:
     """Score every paragraph (or document) of ``inputs`` and write the rows.
 
@@ -203,7 +209,7 @@ def predict_inputs(
     )
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
-    predictor = _model(model, trust_pickle, language)
+    predictor = _model(model, trust_pickle, language, paragraph_only)
     from stancekit.table_scoring import table_inputs
 
     tables = table_inputs(
@@ -228,16 +234,23 @@ def predict_inputs(
         )
     stats = ScoringStats()
     records = iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin)
-    scored = score_units(
-        predictor.router,
-        iter_units(records, unit, stats, max_chars),
-        batch_size=batch_size,
-        threshold=threshold,
-        explain=explain,
-        jobs=jobs,
-        engine=runner,
-        on_progress=on_progress,
-        stats=stats,
+    from stancekit.context import with_document_prior
+
+    scored = with_document_prior(
+        score_units(
+            predictor.router,
+            iter_units(records, unit, stats, max_chars),
+            batch_size=batch_size,
+            threshold=threshold,
+            explain=explain,
+            jobs=jobs,
+            engine=runner,
+            on_progress=on_progress,
+            stats=stats,
+        ),
+        predictor.labels,
+        predictor.document_prior if unit == "paragraph" else 0.0,
+        threshold,
     )
     from stancekit.writers import write_results
 

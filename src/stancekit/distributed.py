@@ -77,30 +77,35 @@ class ModelRef:
     sha256: str
     labels: tuple[str, ...]
     language: str | None = None
+    paragraph_only: bool = False
 
 
-def model_ref(model: str | Path | None, language: str | None = None) -> ModelRef:
+def model_ref(
+    model: str | Path | None, language: str | None = None, paragraph_only: bool = False
+) -> ModelRef:
     """The reference to ``model`` (a folder, ``$STANCEKIT_MODEL`` or ``models/``), read from its
     card without loading it; ``language`` forces every text's language."""
     from stancekit.persist import read_card, resolve_model_dir
 
     folder = resolve_model_dir(model).resolve()
     card = read_card(folder)
-    return ModelRef(str(folder), card.model_sha256, tuple(card.labels), language)
+    return ModelRef(str(folder), card.model_sha256, tuple(card.labels), language, paragraph_only)
 
 
-_PREDICTORS: dict[tuple[str, str, str | None], StancePredictor] = {}
+_PREDICTORS: dict[tuple[str, str, str | None, bool], StancePredictor] = {}
 _LOCK = threading.Lock()
 
 
 def worker_predictor(ref: ModelRef) -> StancePredictor:
     """The model of ``ref``, loaded once per process (each Dask worker keeps its own)."""
-    key = (ref.path, ref.sha256, ref.language)
+    key = (ref.path, ref.sha256, ref.language, ref.paragraph_only)
     with _LOCK:
         if key not in _PREDICTORS:
             from stancekit.predictor import StancePredictor
 
-            _PREDICTORS[key] = StancePredictor.load(ref.path, language=ref.language)
+            _PREDICTORS[key] = StancePredictor.load(
+                ref.path, language=ref.language, paragraph_only=ref.paragraph_only
+            )
         return _PREDICTORS[key]
 
 
@@ -283,6 +288,7 @@ def predict_dataset(
     scheduler: Any = None,
     on_submit: Callable[[list[Any], str | None], None] | None = None,
     language: str | None = None,
+    paragraph_only: bool = False,
 ) -> DaskRun:
     """Score the tables ``inputs`` name on a Dask cluster into the Parquet dataset ``output``.
 
@@ -305,6 +311,8 @@ def predict_dataset(
         Dask's progress bar there).
     language : str, optional
         Score every text as this language instead of identifying it.
+    paragraph_only : bool
+        Score each paragraph alone, without its document's prior (:mod:`stancekit.context`).
 
     Raises
     ------
@@ -316,7 +324,7 @@ def predict_dataset(
     check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
     output = Path(output)
     _check_output(output)
-    ref = model_ref(model, language)
+    ref = model_ref(model, language, paragraph_only)
     files = table_files(inputs)
     pieces = pieces_of(files, encoding)
     first_columns = piece_columns(pieces[0])

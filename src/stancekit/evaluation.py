@@ -81,6 +81,9 @@ class HeldOutResult:
         Neutral precision and recall, neutral given a side and stance called neutral, overall,
         by genre and by voice, and the confusion by register
         (:func:`stancekit.boundary.neutral_line`).
+    paragraph_only : dict or None
+        Metrics of each paragraph scored alone, when the figures above include the document
+        prior (:mod:`stancekit.context`).
     """
 
     labels: list[str]
@@ -104,6 +107,7 @@ class HeldOutResult:
     predictions: list[tuple[str, str]]
     breakdown: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     neutral_line: dict[str, Any] = field(default_factory=dict)
+    paragraph_only: dict[str, Any] | None = None
 
     @property
     def beats_lexicon(self) -> bool:

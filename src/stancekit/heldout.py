@@ -146,7 +146,7 @@ def score_held_out(
     """
     import numpy as np
 
-    from stancekit.baselines import LexiconBaseline, MajorityBaseline, mask_terms
+    from stancekit.baselines import LexiconBaseline, MajorityBaseline
     from stancekit.boundary import neutral_line
     from stancekit.explain import top_terms
     from stancekit.metrics import (
@@ -167,6 +167,12 @@ def score_held_out(
     y_true = [row["label"] for row in scored]
     groups = [row["doc_id"] for row in scored]
     proba = predictor.predict_proba(texts)
+    paragraph_only = None
+    if predictor.document_prior:  # scored as predict scores them: with their document's prior
+        from stancekit.context import document_prior
+
+        paragraph_only = classification_metrics(y_true, proba, labels)
+        proba = document_prior(proba, groups, predictor.document_prior)
     y_pred = [labels[i] for i in proba.argmax(axis=1)]
     correct = np.array(y_true) == np.array(y_pred)
 
@@ -216,7 +222,7 @@ def score_held_out(
             y_true, proba, lexicon_proba, labels, groups, params.bootstrap_resamples, params.seed
         ),
         masked=classification_metrics(
-            y_true, predictor.predict_proba(mask_terms(texts, params.mask_terms)), labels
+            y_true, _masked_proba(predictor, texts, groups, params), labels
         ),
         uncalibrated=None if raw is None else classification_metrics(y_true, raw, labels),
         reliability=reliability,
@@ -239,4 +245,16 @@ def score_held_out(
         predictions=list(zip(y_true, y_pred, strict=True)),
         breakdown=breakdown(scored, y_true, y_pred),
         neutral_line=neutral_line(scored, y_true, y_pred),
+        paragraph_only=paragraph_only,
     )
+
+
+def _masked_proba(
+    predictor: StancePredictor, texts: list[str], groups: list[str], params: EvaluateParams
+) -> np.ndarray:
+    """The model's probabilities with the side-revealing terms masked (document prior too)."""
+    from stancekit.baselines import mask_terms
+    from stancekit.context import document_prior
+
+    proba = predictor.predict_proba(mask_terms(texts, params.mask_terms))
+    return document_prior(proba, groups, predictor.document_prior)

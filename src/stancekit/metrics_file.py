@@ -51,6 +51,10 @@ def headline(evaluation: Evaluation) -> dict[str, Any]:
     if h.uncalibrated is not None:
         test["ece_uncalibrated"] = _r(h.uncalibrated["ece"])
     test["masked_macro_f1"] = _r(h.masked["macro_f1"])
+    if h.paragraph_only is not None:
+        test["paragraph_only_macro_f1"] = _r(h.paragraph_only["macro_f1"])
+        if "neutral" in h.paragraph_only["per_class"]:
+            test["paragraph_only_neutral_f1"] = _r(h.paragraph_only["per_class"]["neutral"]["f1"])
     lexicon = {"macro_f1": _r(h.baselines["lexicon"]["macro_f1"])}
     if h.stance is not None:
         lexicon["stance_macro_f1"] = _r(h.stance["lexicon"]["macro_f1"])

@@ -56,7 +56,10 @@ class TrainParams:
     ``"german"``, ``"spanish"``, ``"swedish"``, ...). ``strip_accents`` is ``"unicode"``,
     ``"ascii"`` or ``None`` (keep accents). ``calibration`` is ``"sigmoid"`` (Platt),
     ``"isotonic"`` or ``None``: the probabilities are recalibrated on out-of-fold scores from
-    ``calibration_folds`` document-grouped folds (see :mod:`stancekit.model`).
+    ``calibration_folds`` document-grouped folds. ``document_prior`` is the weight of the other
+    paragraphs of a document on each paragraph's score when predicting (0: each paragraph
+    alone; :mod:`stancekit.context`); it does not change the fitted model
+    (see :mod:`stancekit.model`).
     """
 
     labels: tuple[str, ...] = LABELS
@@ -74,8 +77,13 @@ class TrainParams:
     calibration: str | None = "sigmoid"
     calibration_folds: int = 5
     seed: int = 42
+    document_prior: float = 0.5
 
     def __post_init__(self) -> None:
+        if not 0.0 <= self.document_prior <= 5.0:
+            raise ParamsError(
+                f"train.document_prior must be between 0 and 5, got {self.document_prior}."
+            )
         unknown = [label for label in self.labels if label not in LABELS]
         if unknown:
             raise ParamsError(

@@ -317,6 +317,10 @@ def score_partition(
     groups = np.asarray(ids, dtype=object)[taken].tolist()
     result = predict_batch(predictor.router, units, explain, None, groups)
     proba = result.proba
+    if unit == "paragraph" and predictor.document_prior:
+        from stancekit.context import document_prior
+
+        proba = document_prior(proba, rows, predictor.document_prior)
     label_names, margins = decide(proba, labels, threshold)
     doc_ids = np.asarray(ids, dtype=object)[taken]
     out: dict[str, Any] = {

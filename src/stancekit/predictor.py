@@ -117,6 +117,11 @@ class StancePredictor:
         ``None`` when the pipeline's vectorizer is not one it covers.
     router : LanguageRouter
         Scores each text with its language's model (:mod:`stancekit.bundle`).
+    document_prior : float
+        Weight of a document's other paragraphs on each paragraph's score in
+        :meth:`score_documents` and ``stancekit predict`` (:mod:`stancekit.context`; the card's
+        ``train.document_prior``, 0 for cards without one). Texts given one by one to
+        :meth:`predict` are scored alone.
 
     Examples
     --------
@@ -133,6 +138,7 @@ class StancePredictor:
         languages: dict[str, Path] | None = None,
         language: str | None = None,
         trust_pickle: bool = False,
+        document_prior: float | None = None,
     ) -> None:
         from stancekit.bundle import LanguageRouter
 
@@ -149,6 +155,10 @@ class StancePredictor:
             language=language,
             trust_pickle=trust_pickle,
         )
+        if document_prior is None:
+            params = card.params if card is not None else {}
+            document_prior = float(params.get("document_prior", 0.0))
+        self.document_prior = document_prior
 
     @classmethod
     def load(
@@ -156,6 +166,7 @@ class StancePredictor:
         path: str | Path | None = None,
         trust_pickle: bool = False,
         language: str | None = None,
+        paragraph_only: bool = False,
     ) -> StancePredictor:
         """Load a saved model: a model directory (or a file in it), by default ``models/`` (or
         ``$STANCEKIT_MODEL``).
@@ -170,6 +181,9 @@ class StancePredictor:
         language : str, optional
             Score every text as this language (ISO 639-1 code) instead of identifying it; the
             model must read it.
+        paragraph_only : bool
+            Score each paragraph of a document alone, without the document prior
+            (:mod:`stancekit.context`).
 
         Raises
         ------
@@ -191,6 +205,7 @@ class StancePredictor:
             languages=language_folders(resolve_model_dir(path)),
             language=language,
             trust_pickle=trust_pickle,
+            document_prior=0.0 if paragraph_only else None,
         )
 
     @property
@@ -289,12 +304,14 @@ class StancePredictor:
         """
         stats = ScoringStats()
         records = (SourceRecord(doc_id, text) for doc_id, text in checked_documents(documents))
+        from stancekit.context import with_document_prior
+
         scored = list(
-            score_units(
-                self.router,
-                iter_units(records, unit, stats),
-                threshold=threshold,
-                features=None,
+            with_document_prior(
+                score_units(self.router, iter_units(records, unit, stats), threshold=threshold),
+                self.labels,
+                self.document_prior if unit == "paragraph" else 0.0,
+                threshold,
             )
         )
         if stats.empty.count:

@@ -27,6 +27,14 @@ def _held_out_lines(h: HeldOutResult) -> list[str]:
     if h.hard is not None:
         lines.append(f"hard cases: accuracy {h.hard['model']:.3f} on {h.hard['rows']} paragraphs")
     lines.append(f"masked side-revealing terms (test-time): macro-F1 {h.masked['macro_f1']:.3f}")
+    if h.paragraph_only is not None:
+        alone = h.paragraph_only
+        neutral = alone["per_class"].get("neutral", {}).get("f1")
+        lines.append(
+            "scores above read each paragraph with its document (the document prior); each "
+            f"paragraph alone: macro-F1 {alone['macro_f1']:.3f}"
+            + (f", neutral F1 {neutral:.3f}" if neutral is not None else "")
+        )
     calibration = f"ECE {t['ece']:.3f}   Brier {t['brier']:.3f}   log loss {t['log_loss']:.3f}"
     if h.uncalibrated is not None:
         calibration += f"   (before calibration: ECE {h.uncalibrated['ece']:.3f})"

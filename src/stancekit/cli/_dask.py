@@ -51,6 +51,7 @@ def predict_on_dask(
     scheduler: str | None,
     quiet: bool,
     language: str | None = None,
+    paragraph_only: bool = False,
 ) -> None:
     """Score ``inputs`` with :func:`stancekit.distributed.predict_dataset`; Dask's progress bar
     on a terminal, the dashboard link and the run's stats on stderr."""
@@ -91,6 +92,7 @@ def predict_on_dask(
             scheduler=scheduler,
             on_submit=on_submit,
             language=language,
+            paragraph_only=paragraph_only,
         )
     finally:
         logger.setLevel(level)

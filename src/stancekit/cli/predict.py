@@ -110,6 +110,14 @@ def predict_cli(
     trust_pickle: TrustPickleOption = False,
     max_chars: MaxCharsOption = 20_000,
     language: LanguageOption = None,
+    paragraph_only: Annotated[
+        bool,
+        typer.Option(
+            "--paragraph-only",
+            help="Score each paragraph alone. Default: each paragraph's score also weighs the "
+            "rest of its document (train.document_prior in the model card).",
+        ),
+    ] = False,
 ) -> None:
     """Label every paragraph with its stance, the probability of every label and the margin.
 
@@ -150,6 +158,7 @@ def predict_cli(
             scheduler=scheduler,
             quiet=quiet,
             language=language,
+            paragraph_only=paragraph_only,
         )
         return
     if scheduler is not None:
@@ -174,6 +183,7 @@ def predict_cli(
             trust_pickle=trust_pickle,
             max_chars=max_chars,
             language=language,
+            paragraph_only=paragraph_only,
         )
     warn_skipped(run.stats)
     if run.output is not None:
