@@ -22,7 +22,8 @@ from stancekit.predictor import StancePredictor
 
 CONTRACT = {
     "doc_id", "paragraph_index", "text", "label", "source", "origin", "date", "genre", "voice",
-    "country", "year", "annotator", "timestamp", "model_probabilities", "picked_by", "model_round",
+    "country", "year", "language", "annotator", "timestamp", "model_probabilities", "picked_by",
+    "model_round",
 }  # fmt: skip
 
 
@@ -230,3 +231,31 @@ def test_an_empty_labels_folder_in_the_corpus_is_no_error(
     assert read_corpus_rows([labels], leave_out=out).texts == []
     with pytest.raises(DataError, match="no labelled rows"):
         annotate([str(texts)], out, model=tiny_model, corpus=[labels], open_browser=False)
+
+
+def test_a_paragraph_in_another_language_is_labelled_with_its_language(
+    tiny_bundle: Path, tmp_path: Path
+) -> None:
+    """The model's languages get their own model's guess; a language it does not read is shown
+    first (nothing is known of it) with no guess, and every row records its language, so the
+    label reaches that language's split in the pipeline."""
+    folder = tmp_path / "mixed"
+    folder.mkdir()
+    (folder / "fr.txt").write_text(
+        "La pénalisation des clients met les travailleuses du sexe en danger, abrogez la loi.",
+        encoding="utf-8",
+    )
+    (folder / "it.txt").write_text(
+        "Chiediamo la depenalizzazione completa del lavoro sessuale e diritti per tutte noi.",
+        encoding="utf-8",
+    )
+    session = session_for(folder, tiny_bundle, tmp_path / "out.jsonl", retrain_every=0)
+    first = session.current()
+    assert first["language"] == "it" and first["guess"] == "unsupported"
+    assert first["model_probabilities"] == {} and first["terms"] == {}
+    assert session.answer(first["key"], "decriminalisation")
+    second = session.current()
+    assert second["language"] == "fr" and set(second["model_probabilities"]) == set(LABELS)
+    assert session.answer(second["key"], "decriminalisation")
+    rows = [json.loads(line) for line in (tmp_path / "out.jsonl").read_text().splitlines()]
+    assert [r["language"] for r in rows] == ["it", "fr"]

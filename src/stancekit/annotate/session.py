@@ -98,22 +98,30 @@ class AnnotationSession:
         self._threads: list[threading.Thread] = []
         self._labels_at_fit = len(store.rows)
         self._shown: dict[str, dict[str, Any]] = {}
+        # Each paragraph's language, as predict identifies it; it goes into its row, so the
+        # label reaches its language's split (and model) in the pipeline.
+        self.languages = predictor.identify([item.text for item in self.items])
         self._use(predictor, self._score(predictor))
 
     # -- the model and the queue -------------------------------------------------------------
 
     def _score(self, predictor: StancePredictor) -> Any:
+        """Each paragraph's probabilities; NaN rows (a language the model does not read) stay
+        NaN for the page, and count as the most uncertain in the queue."""
         return predictor.predict_proba([item.text for item in self.items])
 
     def _use(self, predictor: StancePredictor, probabilities: Any, model_round: int = 0) -> None:
         """Switch to ``predictor`` (its scores given, its retrain round) and rank the queue
         again. ``model_round`` changes last, so whoever sees the new round (without the lock)
         sees the new model and scores too."""
+        import numpy as np
+
         from stancekit.annotate.queue import rank
 
         done = [i for i, item in enumerate(self.items) if self.store.answered(item.key)]
+        ranked = np.where(np.isnan(probabilities), 1.0 / probabilities.shape[1], probabilities)
         order = rank(
-            probabilities,
+            ranked,
             [item.doc_id for item in self.items],
             strategy=self.strategy,
             random_share=self.random_share,
@@ -138,20 +146,31 @@ class AnnotationSession:
         return None
 
     def _probabilities(self, index: int) -> dict[str, float]:
+        """The model's probabilities for paragraph ``index`` (none: a language it does not
+        read)."""
         row = self.probabilities[index]
         return {
-            label: round(float(p), 4) for label, p in zip(self.predictor.labels, row, strict=True)
+            label: round(float(p), 4)
+            for label, p in zip(self.predictor.labels, row, strict=True)
+            if p == p
         }
 
     def _describe(self, index: int, picked_by: str, position: int) -> dict[str, Any]:
-        from stancekit.explain import token_weights
+        from stancekit.explain import explain_texts, token_weights
+        from stancekit.language import UNSUPPORTED
 
         item = self.items[index]
         labels = self.predictor.labels
         probabilities = self._probabilities(index)
-        guess = max(probabilities, key=probabilities.__getitem__)
-        explanation = self.predictor.explain([item.text])[0]
-        chunks = token_weights(self.predictor.pipeline, explanation, guess)
+        language = self.languages[index]
+        if probabilities:
+            guess = max(probabilities, key=probabilities.__getitem__)
+            model = self.predictor.router.model(language)
+            explanation = explain_texts(model, [item.text])[0]
+            chunks = token_weights(model, explanation, guess)
+            terms = {label: explanation.top(label, 6) for label in labels}
+        else:  # a language the model does not read: your label is its first
+            guess, chunks, terms = UNSUPPORTED, [(item.text, 0.0)], {}
         before, after = neighbours(self.items, index)
         shown = {
             "model_probabilities": probabilities,
@@ -170,7 +189,8 @@ class AnnotationSession:
             "after": after,
             "guess": guess,
             "chunks": [[text, round(weight, 5)] for text, weight in chunks],
-            "terms": {label: explanation.top(label, 6) for label in labels},
+            "terms": terms,
+            "language": language,
             "position": position,
             **shown,
         }
@@ -201,6 +221,7 @@ class AnnotationSession:
             "voice": None,
             "country": None,
             "year": int(item.date[:4]) if item.date else None,
+            "language": self.languages[self.index[key]],
             "annotator": self.annotator,
             "timestamp": utc_now(),
             **shown,
@@ -283,12 +304,19 @@ class AnnotationSession:
         from stancekit.predictor import StancePredictor
 
         try:
-            rows = self.store.labels()
+            main = self.predictor.router.main_language
+            # the corpus is the main language's: only your labels in that language join it
+            rows = [r for r in self.store.labels() if (r.get("language") or main) == main]
             assert self.corpus is not None
             pipeline = fit_with_labels(self.corpus, rows, self.train_params)
             if self._stop.is_set():
                 return
-            predictor = StancePredictor(pipeline)
+            predictor = StancePredictor(
+                pipeline,
+                self.predictor.card,
+                languages=self.predictor.router.folders,
+                document_prior=self.predictor.document_prior,
+            )
             probabilities = self._score(predictor)
             with self._lock:
                 self._use(predictor, probabilities, self.model_round + 1)
