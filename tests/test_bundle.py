@@ -149,3 +149,30 @@ def test_trends_leave_unsupported_paragraphs_out_and_say_so(tiny_bundle: Path, t
     assert by_language.exit_code == 0, by_language.output
     with (tmp_path / "l" / "trends.csv").open(encoding="utf-8") as handle:
         assert {c["language"] for c in csv.DictReader(handle)} == {"en", "fr"}
+
+
+def test_train_data_with_a_language_column_trains_that_language_only(tmp_path, tiny_train_params):
+    import csv
+    import warnings
+
+    from conftest import tiny_rows, tiny_rows_fr
+    from stancekit.errors import StancekitWarning
+    from stancekit.train import train
+
+    table = tmp_path / "mine.csv"
+    with table.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["doc_id", "text", "label", "language"])
+        for row in tiny_rows():
+            writer.writerow([row["doc_id"], row["text"], row["label"], "en"])
+        for row in tiny_rows_fr():
+            writer.writerow([row["doc_id"], row["text"], row["label"], "fr"])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        card = train(tiny_train_params, table, tmp_path / "fr", language="fr", with_corpus=False)
+    assert card.language == "fr" and card.training_data["rows"] == 24
+    (warning,) = [w for w in caught if issubclass(w.category, StancekitWarning)]
+    assert str(warning.message) == (
+        "left out 24 row(s) in other languages (en 24): this model reads fr; train each "
+        "language with --language CODE."
+    )

@@ -106,6 +106,29 @@ def row_weights(rows: Sequence[Row], weight: float) -> list[float] | None:
     return None if len(set(weights)) <= 1 else weights
 
 
+def _in_language(rows: list[dict], language: str) -> list[dict]:
+    """The rows in ``language``: a row whose ``language`` column names another is left out, with
+    a warning (each language is its own model); a row without one counts as ``language``."""
+    kept = [row for row in rows if (row.get("language") or language) == language]
+    if len(kept) < len(rows):
+        import warnings
+        from collections import Counter
+
+        from stancekit.errors import StancekitWarning
+
+        others = Counter(
+            str(row["language"]) for row in rows if (row.get("language") or language) != language
+        )
+        named = ", ".join(f"{code} {n}" for code, n in sorted(others.items()))
+        warnings.warn(
+            f"left out {len(rows) - len(kept)} row(s) in other languages ({named}): this model "
+            f"reads {language}; train each language with --language CODE.",
+            StancekitWarning,
+            stacklevel=3,
+        )
+    return kept
+
+
 def train(
     params: TrainParams,
     data: str | Path | Sequence[str | Path] = DEFAULT_TRAIN_PATH,
@@ -166,6 +189,7 @@ def train(
         raise DataError(f"--weight must be above 0, got {weight}.")
     label_map = dict(label_map or {})
     rows = _read_data(paths, columns or Columns(), label_map)
+    rows = _in_language(rows, language)
     extra, extra_files = corpus_rows(rows, paths, corpus, with_corpus)
     rows = rows + extra
     weights = row_weights(rows, weight)

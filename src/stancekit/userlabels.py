@@ -21,7 +21,19 @@ from stancekit.labels import LABELS
 #: The formats :func:`read_user_labels` reads, by file ending.
 FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
 #: Schema fields copied from a table when it has them (the rest are set by the reader).
-_KEPT = ("source", "origin", "date", "genre", "voice", "country", "year", "hard", "boilerplate")
+_KEPT = (
+    "source",
+    "origin",
+    "date",
+    "genre",
+    "voice",
+    "country",
+    "year",
+    "hard",
+    "boilerplate",
+    "language",
+    "register",
+)
 _TRUE = ("true", "1", "yes", "y")
 _FALSE = ("false", "0", "no", "n", "")
 #: Line breaks inside a cell (a row is one labelled unit): read as one space.
