@@ -188,7 +188,10 @@ def explain_cli(
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Terms shown per label.")] = 10,
     html: Annotated[
         Path | None,
-        typer.Option("--html", help="Also write a page with every word shaded by its push."),
+        typer.Option(
+            "--html",
+            help="Also write a page with every word shaded by its push toward the predicted label.",
+        ),
     ] = None,
     trust_pickle: TrustPickleOption = False,
     max_chars: MaxCharsOption = 20_000,
