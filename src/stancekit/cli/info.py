@@ -21,17 +21,17 @@ def info_cli(
     """
     import json
 
-    from stancekit.persist import read_card, read_metrics, resolve_model_dir
+    from stancekit.persist import linked_metrics, read_card, resolve_model_dir
 
     model_dir = resolve_model_dir(model)
     card = read_card(model_dir)
-    metrics = read_metrics(model_dir)
+    metrics, source = linked_metrics(model_dir, card)
     if as_json:
         typer.echo(json.dumps({**card.to_dict(), "metrics": metrics}, indent=2))
         return
     data = card.training_data
     lines = [
-        f"model        {model_dir}/ (created {card.created_at})",
+        f"model        {model_dir}/ ({_created(card.created_at)})",
         f"labels       {', '.join(card.labels)}",
         f"trained on   {data['rows']} paragraphs, {data['documents']} documents "
         f"({', '.join(f'{k} {v}' for k, v in data['rows_per_label'].items())})",
@@ -42,18 +42,27 @@ def info_cli(
         "libraries    " + ", ".join(f"{k} {v}" for k, v in card.libraries.items()),
     ]
     lines.append("format       " + _model_format(model_dir))
-    if card.evaluation:
-        lines.append(
-            f"evaluation   inherited from {card.evaluation['metrics']}: a model fitted on the "
-            "training split only, scored on the held-out split, and grouped CV of the method"
-        )
     if metrics:
         from stancekit.metrics_file import headline_lines
 
+        lines.append(
+            f"evaluation   {source}: a model fitted on the training split only, scored on the "
+            "held-out split, and grouped CV of the method"
+        )
         lines += headline_lines(metrics)
     else:
-        lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
+        lines.append(f"evaluation   {source}")
     typer.echo("\n".join(lines))
+
+
+def _created(created_at: str) -> str:
+    """The card's creation time, or why it has none (the epoch: $SOURCE_DATE_EPOCH unset)."""
+    if created_at.startswith("1970-01-01T00:00:00"):
+        return (
+            "no creation time recorded: cards take it from $SOURCE_DATE_EPOCH, unset at "
+            "training, so that a rerun gives the same card"
+        )
+    return f"created {created_at}"
 
 
 def _user_data_lines(data: dict) -> list[str]:
