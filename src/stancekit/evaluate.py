@@ -145,10 +145,12 @@ def evaluate(
     cross_validation: bool = True,
     *,
     trust_pickle: bool = False,
+    real_text: str | Path | None = None,
 ) -> Evaluation:
     """The pipeline stage: the model in ``model_dir`` (fitted on the training split) on the
     held-out split, plus grouped CV of the method over train + test; writes the outputs into
-    ``out_dir``.
+    ``out_dir``. ``real_text``: the ``metrics.json`` of the real-text check (``make
+    realworld``), shown beside the held-out figures in the report when the file exists.
 
     Raises
     ------
@@ -192,9 +194,66 @@ def evaluate(
         if predictor.card
         else "",
     }
-    evaluation = Evaluation(held_out=held_out, cv=cv, provenance=provenance)
+    evaluation = Evaluation(
+        held_out=held_out,
+        cv=cv,
+        provenance=provenance,
+        measured_on=measured_on(test_rows),
+        real_text=read_real_text(real_text),
+    )
     write_outputs(evaluation, out_dir)
     return evaluation
+
+
+ORIGIN_WORDS = {
+    "authored": "written for this project",
+    "seed": "from the project's two seed documents",
+    "external": "labelled data of a user (data/labels)",
+    "annotated": "labelled with stancekit annotate (data/labels)",
+}
+
+
+def measured_on(rows: Sequence[Row]) -> str:
+    """What the held-out rows are, by origin, in plain words."""
+    from collections import Counter
+
+    counts = Counter(str(row.get("origin", "unknown")) for row in rows)
+    parts = [
+        f"{n / len(rows):.0%} {ORIGIN_WORDS.get(origin, f'of origin {origin}')}"
+        for origin, n in counts.most_common()
+    ]
+    return (
+        f"The held-out split is {len(rows)} paragraphs of the project's corpus: "
+        + ", ".join(parts)
+        + ". Text written for the project is not published advocacy text: these figures say how "
+        "well the model reads text like its corpus; the real-text check (`make realworld`, "
+        "published paragraphs nobody here wrote) says how it reads the real thing."
+    )
+
+
+def read_real_text(path: str | Path | None) -> dict[str, Any] | None:
+    """The headline of a real-text check's ``metrics.json`` (and the model it measured, from the
+    ``evaluation.json`` beside it), or ``None`` if it has not been run."""
+    if path is None or not Path(path).is_file():
+        return None
+    path = Path(path)
+    try:
+        test = json.loads(path.read_text(encoding="utf-8"))["test"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    model = ""
+    try:
+        details = json.loads((path.parent / DETAILS_FILE).read_text(encoding="utf-8"))
+        model = str(details.get("provenance", {}).get("model_sha256", ""))
+    except (OSError, ValueError, AttributeError):
+        pass
+    keys = ("rows", "documents", "macro_f1", "macro_f1_low", "macro_f1_high", "accuracy")
+    return {
+        "path": str(path),
+        "sha256": sha256_file(path),
+        "model_sha256": model,
+        **{key: test.get(key) for key in keys},
+    }
 
 
 def evaluate_file(

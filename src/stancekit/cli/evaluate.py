@@ -17,6 +17,9 @@ from stancekit.cli._util import (
     load_params,
 )
 
+#: The real-text check's headline (``make realworld`` writes it), shown in the report when present.
+REAL_TEXT_METRICS = Path("reports/realworld/metrics.json")
+
 
 @fail_cleanly
 def evaluate_cli(
@@ -84,6 +87,8 @@ def evaluate_cli(
     if data is None:
         # The held-out split is only honest for the model fitted without it: models/heldout,
         # not the shipped model that $STANCEKIT_MODEL names.
+        from stancekit.persist import find_project_root
+
         where = out if out is not None else Path("models")
         result = evaluate(
             settings,
@@ -92,6 +97,7 @@ def evaluate_cli(
             where,
             not no_cv,
             trust_pickle=trust_pickle,
+            real_text=(find_project_root() or Path()) / REAL_TEXT_METRICS,
         )
     else:
         where = out if out is not None else Path("reports") / data.stem
