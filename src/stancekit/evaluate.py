@@ -283,7 +283,8 @@ def evaluate_file(
     training_labels = [label for label, n in shares.items() for _ in range(n)] or [
         row["label"] for row in rows
     ]
-    held_out = score_held_out(predictor, rows, params, training_labels, str(data))
+    unit = f"'{group_column}' groups" if group_column else "documents"
+    held_out = score_held_out(predictor, rows, params, training_labels, str(data), unit)
     provenance = {
         "model": str(model_dir or "default"),
         "data": f"{data} ({sha256_file(data)[:12]})",
@@ -297,12 +298,16 @@ def evaluate_file(
 
 def row_predictions(predictor: Any, rows: Sequence[Row]) -> tuple[list[str], list[list[Any]]]:
     """The header and rows of ``predictions.csv``: ``doc_id, paragraph_index, text, label,
-    predicted, p_<label>..., correct`` for every row whose label the model predicts."""
+    predicted, p_<label>..., correct`` for every row whose label the model predicts, then the
+    input's other columns as they were (its id and group columns among them; renamed
+    ``input_<name>`` where a name is taken)."""
     labels = list(predictor.labels)
     scored = [row for row in rows if row["label"] in labels]
     proba = predictor.predict_proba([row["text"] for row in scored])
     header = ["doc_id", "paragraph_index", "text", "label", "predicted"]
     header += [f"p_{label}" for label in labels] + ["correct"]
+    extra = list(dict.fromkeys(k for row in scored for k in row.get("input", {})))
+    header += [f"input_{k}" if k in header else k for k in extra]
     body = []
     for row, p in zip(scored, proba, strict=True):
         predicted = labels[int(p.argmax())]
@@ -311,5 +316,6 @@ def row_predictions(predictor: Any, rows: Sequence[Row]) -> tuple[list[str], lis
             + [row["label"], predicted]
             + [round(float(v), 6) for v in p]
             + [predicted == row["label"]]
+            + [row.get("input", {}).get(k, "") for k in extra]
         )
     return header, body

@@ -77,6 +77,9 @@ class HeldOutResult:
     breakdown : dict
         ``field -> value -> {"rows", "documents", "accuracy", "macro_f1"}`` for the rows' genre
         and region (fields the rows lack are left out); macro-F1 over the labels present.
+    unit : str
+        What ``test_documents`` counts, plural: ``documents``, or the groups of a user's group
+        column (``'org' groups``): the bootstrap's unit.
     """
 
     labels: list[str]
@@ -99,6 +102,7 @@ class HeldOutResult:
     unscored: dict[str, int]
     predictions: list[tuple[str, str]]
     breakdown: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
+    unit: str = "documents"
 
     @property
     def beats_lexicon(self) -> bool:

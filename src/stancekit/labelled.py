@@ -26,10 +26,11 @@ def read_labelled_table(
     The document is ``doc_column`` if given, else a ``doc_id`` column if there is one, else
     each row on its own (``<file name>:<row>``); ``paragraph_index`` is that column's value if
     there is one, else the row's position in its document. ``doc_id`` is the group (bootstrap unit):
-    ``group_column`` if given, else the document. A ``hard`` column (true/yes/1, any case, or
-    false), when present, marks the hard cases the evaluation scores separately. Labels are
-    matched as :func:`stancekit.userlabels.resolve_label` does (any case, -isation or -ization,
-    ``label_map``).
+    ``group_column`` if given, else the document. ``input`` holds the row's other columns
+    (id, group, anything else) as they are, for ``predictions.csv``. A ``hard`` column
+    (true/yes/1, any case, or false), when present, marks the hard cases the evaluation scores
+    separately. Labels are matched as :func:`stancekit.userlabels.resolve_label` does (any
+    case, -isation or -ization, ``label_map``).
 
     Raises
     ------
@@ -90,6 +91,7 @@ def read_labelled_table(
                 "document": doc,
                 "paragraph_index": index,
                 "hard": str(record.get("hard")).strip().lower() in ("true", "1", "yes", "y"),
+                "input": {k: v for k, v in record.items() if k not in (text_column, label_column)},
             }
         )
     return rows

@@ -295,7 +295,7 @@ def render_html(evaluation: Evaluation) -> str:
     verdict = (
         f"The model {'beats' if h.beats_lexicon else 'does <b>not</b> beat'} the keyword "
         f"lexicon beyond the 95% interval: macro-F1 difference {gap['point']:+.3f} "
-        f"[{gap['low']:+.3f}, {gap['high']:+.3f}] (paired bootstrap over documents)."
+        f"[{gap['low']:+.3f}, {gap['high']:+.3f}] (paired bootstrap over {html.escape(h.unit)})."
     )
     figures = [_confusion(h), _reliability(h), _coverage(h), *_curves(h)]
     if evaluation.cv is not None and evaluation.cv.learning_curve:
@@ -305,7 +305,7 @@ def render_html(evaluation: Evaluation) -> str:
         f"<style>{_STYLE}</style></head><body>",
         "<h1>stancekit evaluation</h1>",
         f"<p class='muted'>{html.escape(h.data)}: {h.test['rows']} paragraphs from "
-        f"{h.test_documents} documents; labels {html.escape(', '.join(h.labels))}.</p>",
+        f"{h.test_documents} {html.escape(h.unit)}; labels {html.escape(', '.join(h.labels))}.</p>",
         f"<p class='{verdict_class}'>{verdict}</p>",
         _measured_on(evaluation),
         "<h2>Headline</h2>",
