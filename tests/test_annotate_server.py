@@ -141,3 +141,18 @@ def test_two_tabs_answering_one_paragraph_write_one_row(session: AnnotationSessi
     assert sorted(replies) == ["already answered", "saved"]
     (line,) = session.store.path.read_text().splitlines()
     assert key.startswith(json.loads(line)["doc_id"])
+
+
+def test_the_page_numbers_paragraphs_from_0_like_the_labels_file(
+    client, session: AnnotationSession
+) -> None:
+    """Issue 22: the page counted paragraphs from 1 while the labels file, the undo status, the
+    API and predict count from 0."""
+    headers = {TOKEN_HEADER: TOKEN}
+    item = client.get("/api/state", headers=headers).json()["item"]
+    assert item["key"] == f"{item['doc_id']}#{item['paragraph_index']}"
+    script = client.get("/static/app.js", params={"token": TOKEN}).text
+    assert "paragraph_index + 1" not in script
+    assert "`#${current.paragraph_index}`" in script
+    page = client.get("/", params={"token": TOKEN}).text
+    assert "Paragraphs are numbered from 0" in page

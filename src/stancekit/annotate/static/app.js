@@ -83,7 +83,7 @@ function render(state) {
   $("title").textContent = current.title || "";
   const from = current.source === "inline" || current.doc_id.endsWith(current.source) ? "" : ` (${current.source})`;
   $("docid").textContent = current.doc_id + from;
-  $("para").textContent = `paragraph ${current.paragraph_index + 1}`;
+  $("para").textContent = `#${current.paragraph_index}`;  // from 0, as in the labels file
   $("picked").textContent = current.picked_by === "random" ? "· picked at random" : "· picked by uncertainty (least sure first)";
   $("before").textContent = current.before.join("\n\n");
   $("after").textContent = current.after.join("\n\n");
