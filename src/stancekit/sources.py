@@ -71,6 +71,9 @@ class SourceOptions:
     glob: str | None = None
     #: Tables: the column holding each row's date (``None``: a column named ``date``, if any).
     date_column: str | None = None
+    #: Tables: a :func:`datetime.datetime.strptime` format read before the other date forms
+    #: (``%m/%d/%Y``; see :mod:`stancekit.dates`).
+    date_format: str | None = None
 
     def __post_init__(self) -> None:
         check_encoding(self.encoding)
@@ -301,7 +304,7 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
         if text_column not in row:
             raise InputError(f"{path}: row {number} has no {text_column!r} field.")
         text = cell_text(row.pop(text_column), path, number, text_column)
-        date = cell_date(row.pop(date_column)) if date_column in row else None
+        date = cell_date(row.pop(date_column), options.date_format) if date_column in row else None
         yield SourceRecord(doc_id, text, row, date)
 
 

@@ -129,10 +129,10 @@ def render_png(result: TrendsResult, path: Path) -> None:
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("share of paragraphs (95% interval)")
     dropped = len(result.groups) - len(groups)
-    title = f"Stance by {result.by} and {result.every}"
+    heading = title(result)
     if dropped:
-        title += f" ({len(groups)} groups with most documents; {dropped} more in the table)"
-    fig.suptitle(title)
+        heading += f" ({len(groups)} groups with most documents; {dropped} more in the table)"
+    fig.suptitle(heading)
     fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False)
     fig.tight_layout(rect=(0, 0.06 + 0.05 * (len(handles) // 5), 1, 1))
     with atomic_write(path, "wb") as handle:
@@ -161,7 +161,7 @@ def render_html(result: TrendsResult, png: Path) -> str:
         "body{font:15px/1.5 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;"
         "padding:2px 6px;text-align:right}.thin{color:#999}img{max-width:100%}</style></head>"
-        f"<body><h1>Stance by {html.escape(result.by)} and {html.escape(result.every)}</h1>"
+        f"<body><h1>{html.escape(title(result))}</h1>"
         f"<p>Source: <code>{html.escape(result.source)}</code>. Each label's share of the "
         "paragraphs per group and period; the 95% intervals come from a percentile bootstrap "
         f"over documents ({result.resamples:,} resamples, seed {result.seed}), since the "
@@ -197,8 +197,27 @@ def warnings(result: TrendsResult) -> list[str]:
             f"documents (too few to read): {named}{more}."
         )
     for reason, n in result.skipped_paragraphs.items():
-        notes.append(f"left out {n:,} paragraph(s) with {reason}.")
+        note = f"left out {n:,} paragraph(s) with {reason}"
+        if reason == "a date that could not be read" and result.unreadable_dates:
+            note += (
+                f" (for example {', '.join(repr(v) for v in result.unreadable_dates)}; dates "
+                "are read as ISO, year, year-month, day/month/year (day first) or Excel serials: "
+                "pass --date-format for another form)"
+            )
+        elif reason == "a date that gives the year only":
+            note += f" (too coarse for --every {result.every}: use --every year)"
+        notes.append(note + ".")
     return notes
+
+
+def title(result: TrendsResult) -> str:
+    """``Stance by org and year``, ``Stance by year``, ``Stance by org over the whole period``."""
+    over = "over the whole period" if result.every == "all" else f"by {result.every}"
+    if result.by == "group" and {c.group for c in result.cells} <= {"all"}:
+        return f"Stance {over}"
+    if result.every == "all":
+        return f"Stance by {result.by} {over}"
+    return f"Stance by {result.by} and {result.every}"
 
 
 def _cell_text(cell: TrendCell, name: str) -> str:

@@ -74,6 +74,15 @@ MaxCharsOption = Annotated[
     ),
 ]
 
+DateFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Dates written another way, as a strptime format, e.g. %m/%d/%Y (month first). "
+        "Without it: ISO dates, years, year-months, day/month/year (day first), Excel serials.",
+        show_default=False,
+    ),
+]
+
 
 #: What ``predict`` and ``explain`` read (see :mod:`stancekit.sources`).
 InputsArgument = Annotated[
@@ -240,6 +249,14 @@ def warn_skipped(stats: ScoringStats) -> None:
             f"warning: split {stats.split.count:,} paragraph(s) longer than "
             f"{stats.max_chars:,} characters (--max-chars) into pieces scored apart: "
             f"{stats.split.describe()}",
+            err=True,
+        )
+    if stats.bad_dates.count:
+        typer.echo(
+            f"warning: {stats.bad_dates.count:,} document(s) have a date that could not be read "
+            f"(kept as written; trends reports them too): {stats.bad_dates.describe()}; dates "
+            "are read as ISO (2020-03-13), year, year-month, day/month/year (day first) or an "
+            "Excel serial: for another form pass --date-format (e.g. %m/%d/%Y)",
             err=True,
         )
     if stats.unknown.count:

@@ -9,6 +9,7 @@ from typing import Annotated
 import typer
 
 from stancekit.cli._util import (
+    DateFormatOption,
     EncodingOption,
     InputsArgument,
     MaxCharsOption,
@@ -75,6 +76,7 @@ def predict_cli(
             help="Tables: the date column, written as each row's date [default: date, if any]."
         ),
     ] = None,
+    date_format: DateFormatOption = None,
     glob: Annotated[
         str | None,
         typer.Option(help="Folders: which files, e.g. '**/*.html' [default: **/*.txt, **/*.md]."),
@@ -123,6 +125,11 @@ def predict_cli(
     from stancekit.batch import predict_inputs
     from stancekit.sources import SourceOptions
 
+    if engine == "dask" and date_format is not None:
+        raise typer.BadParameter(
+            "--engine dask reads dates by the stated rule (day first): drop --date-format.",
+            param_hint="--date-format",
+        )
     if engine == "dask":
         from stancekit.cli._dask import predict_on_dask
 
@@ -148,7 +155,9 @@ def predict_cli(
     if scheduler is not None:
         raise typer.BadParameter("--scheduler needs --engine dask.", param_hint="--scheduler")
 
-    sources = SourceOptions(text_column, id_column, encoding, lines, glob, date_column)
+    sources = SourceOptions(
+        text_column, id_column, encoding, lines, glob, date_column, date_format=date_format
+    )
     with progress(not quiet and sys.stderr.isatty()) as on_progress:
         run = predict_inputs(
             inputs,

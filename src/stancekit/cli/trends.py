@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import fail_cleanly
+from stancekit.cli._util import DateFormatOption, fail_cleanly
 
 
 @fail_cleanly
@@ -20,11 +20,21 @@ def trends_cli(
             show_default=False,
         ),
     ],
-    by: Annotated[str, typer.Option("--by", help="The grouping column, e.g. org.")],
-    every: Annotated[str, typer.Option(help="Period of each row's date: year, quarter, month.")] = (
-        "year"
-    ),
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="The grouping column, e.g. org [default: none, every row in one group]."
+        ),
+    ] = None,
+    every: Annotated[
+        str,
+        typer.Option(
+            help="Period of each row's date: year, quarter, month, or all (the whole period "
+            "in one cell, dates not needed)."
+        ),
+    ] = "year",
     date_column: Annotated[str, typer.Option(help="The date column.")] = "date",
+    date_format: DateFormatOption = None,
     min_docs: Annotated[
         int, typer.Option(help="Cells with fewer documents are flagged as too thin to read.")
     ] = 20,
@@ -41,13 +51,16 @@ def trends_cli(
     \b
     Examples:
       stancekit predict articles.jsonl -o scores.jsonl
-      stancekit trends scores.jsonl --by org -o trends
+      stancekit trends scores.jsonl --min-docs 2 -o trends-all     # everyone, by year
+      stancekit trends scores.jsonl --by org --every all -o trends-orgs    # each org, overall
       stancekit trends scores.jsonl --by org --every quarter --min-docs 2 -o trends
     """
     from stancekit.trends import compute_trends
     from stancekit.trends_output import terminal_table, warnings, write_outputs
 
-    result = compute_trends(scored, by, every, date_column, min_docs, resamples, seed)
+    result = compute_trends(
+        scored, by, every, date_column, min_docs, resamples, seed, date_format=date_format
+    )
     typer.echo(terminal_table(result), nl=False)
     if result.thin_cells:
         typer.echo(f"* fewer than {min_docs} documents", err=False)
