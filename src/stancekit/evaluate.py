@@ -268,6 +268,7 @@ def evaluate_file(
     doc_column: str | None = None,
     label_map: Mapping[str, str] | None = None,
     trust_pickle: bool = False,
+    sheet: str | None = None,
 ) -> Evaluation:
     """Evaluate a trained model on a user's labelled file; write the outputs into ``out_dir``,
     with every scored row's prediction in ``predictions.csv`` (:data:`PREDICTIONS_FILE`)."""
@@ -277,7 +278,13 @@ def evaluate_file(
 
     predictor = StancePredictor.load(model_dir, trust_pickle=trust_pickle)
     rows = read_labelled_table(
-        data, text_column, label_column, group_column, doc_column=doc_column, label_map=label_map
+        data,
+        text_column,
+        label_column,
+        group_column,
+        doc_column=doc_column,
+        label_map=label_map,
+        sheet=sheet,
     )
     shares = predictor.card.training_data.get("rows_per_label", {}) if predictor.card else {}
     training_labels = [label for label, n in shares.items() for _ in range(n)] or [

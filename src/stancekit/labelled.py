@@ -8,7 +8,7 @@ from pathlib import Path
 from stancekit.corpus import Row
 from stancekit.errors import InputError
 
-FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
+FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet", ".xlsx")
 
 
 def read_labelled_table(
@@ -19,9 +19,10 @@ def read_labelled_table(
     *,
     doc_column: str | None = None,
     label_map: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> list[Row]:
-    """Read a labelled JSONL, CSV/TSV or Parquet file into rows with ``text``, ``label``,
-    ``doc_id``, ``document`` and ``paragraph_index``.
+    """Read a labelled JSONL, CSV/TSV, Parquet or xlsx file (first sheet, or ``sheet``) into
+    rows with ``text``, ``label``, ``doc_id``, ``document`` and ``paragraph_index``.
 
     The document is ``doc_column`` if given, else a ``doc_id`` column if there is one, else
     each row on its own (``<file name>:<row>``); ``paragraph_index`` is that column's value if
@@ -46,11 +47,13 @@ def read_labelled_table(
     suffix = path.suffix.lower()
     if path.is_dir():
         raise InputError(
-            f"{path}: is a folder; give a labelled .jsonl, .csv, .tsv or .parquet file."
+            f"{path}: is a folder; give a labelled .jsonl, .csv, .tsv, .parquet or .xlsx file."
         )
     if suffix not in FORMATS:
-        raise InputError(f"{path}: unknown format {suffix!r}; use .jsonl, .csv, .tsv or .parquet.")
-    records = list(iter_table_records(path))  # one-line InputErrors for unreadable files
+        raise InputError(
+            f"{path}: unknown format {suffix!r}; use .jsonl, .csv, .tsv, .parquet or .xlsx."
+        )
+    records = list(iter_table_records(path, sheet))  # one-line InputErrors for unreadable files
     if not records:
         raise InputError(f"{path}: no rows.")
     columns = list(records[0][1])

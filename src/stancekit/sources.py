@@ -46,7 +46,7 @@ _BINARY_MAGIC = (
     b"\x1f\x8b",
 )
 TEXT_SUFFIXES = (".txt", ".md")
-TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".xlsx")
 DEFAULT_GLOBS = ("**/*.txt", "**/*.md")
 
 
@@ -74,6 +74,8 @@ class SourceOptions:
     #: Tables: a :func:`datetime.datetime.strptime` format read before the other date forms
     #: (``%m/%d/%Y``; see :mod:`stancekit.dates`).
     date_format: str | None = None
+    #: ``.xlsx`` tables: the sheet to read (``None``: the first).
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         check_encoding(self.encoding)
@@ -279,7 +281,12 @@ def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
         for batch in parquet.iter_batches(batch_size=4096):
             yield from batch.to_pylist()
         return
-    rows = open_table(path, options.encoding)
+    if path.suffix.lower() == ".xlsx":
+        from stancekit.spreadsheet import read_xlsx_rows
+
+        rows = read_xlsx_rows(path, options.sheet)
+    else:
+        rows = open_table(path, options.encoding)
     first = next(rows, None)
     if first is None:
         return

@@ -157,6 +157,7 @@ def compute_trends(
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
     date_format: str | None = None,
+    sheet: str | None = None,
 ) -> TrendsResult:
     """Label shares (95% bootstrap intervals over documents) and mean probabilities per group
     and period of the scored rows in ``path``.
@@ -182,6 +183,8 @@ def compute_trends(
     date_format : str, optional
         A :func:`datetime.datetime.strptime` format tried before the forms
         :mod:`stancekit.dates` reads (``%m/%d/%Y``).
+    sheet : str, optional
+        ``.xlsx`` input: the sheet to read (default: the first).
 
     Raises
     ------
@@ -195,7 +198,7 @@ def compute_trends(
     if min_docs < 0 or resamples < 0:
         raise UsageError("--min-docs and --resamples must be 0 or more.")
     labels, table, skipped, unreadable = document_summaries(
-        path, by, every, date_column, date_format
+        path, by, every, date_column, date_format, sheet
     )
     if not len(table["paragraphs"]):
         found = "; ".join(f"{n:,} paragraph(s) with {why}" for why, n in skipped.items())

@@ -32,7 +32,7 @@ def _ident(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def source_sql(path: str | Path, con: Any = None) -> str:
+def source_sql(path: str | Path, con: Any = None, sheet: str | None = None) -> str:
     """The DuckDB table expression that reads ``path`` (a file, or a folder of Parquet files).
 
     Raises
@@ -52,15 +52,40 @@ def source_sql(path: str | Path, con: Any = None) -> str:
     suffix, name = path.suffix.lower(), _sql_string(str(path))
     if suffix == ".parquet":
         return f"read_parquet({name})"
+    if suffix == ".xlsx" and con is not None:
+        return _register_xlsx(con, path, sheet)
     if suffix in (".jsonl", ".ndjson"):
         return f"read_json({name}, format = 'newline_delimited')"
     if suffix in (".csv", ".tsv"):
         delim = _sql_string("\t" if suffix == ".tsv" else ",")
         return f"read_csv({name}, header = true, delim = {delim}, all_varchar = true)"
     raise InputError(
-        f"{path}: trends reads the .jsonl, .csv, .tsv or .parquet output of `stancekit predict` "
-        "(or a folder of .parquet files)."
+        f"{path}: trends reads the .jsonl, .csv, .tsv, .parquet or .xlsx output of `stancekit "
+        "predict` (or a folder of .parquet files)."
     )
+
+
+def _register_xlsx(con: Any, path: Path, sheet: str | None) -> str:
+    """Register the first sheet (or ``sheet``) of an xlsx workbook in ``con`` as text columns,
+    as CSV is read (an xlsx sheet holds at most about a million rows); return its name."""
+    import pyarrow as pa
+
+    from stancekit.spreadsheet import read_xlsx_rows
+
+    def text(value: Any) -> str | None:
+        if value is None:
+            return None
+        return value.isoformat() if hasattr(value, "isoformat") else str(value)
+
+    rows = list(read_xlsx_rows(path, sheet))
+    names = list(rows[0]) if rows else []
+    if not names:
+        raise InputError(f"{path}: no rows in the sheet.")
+    con.register(
+        "stancekit_xlsx",
+        pa.table({n: pa.array([text(r.get(n)) for r in rows], pa.string()) for n in names}),
+    )
+    return "stancekit_xlsx"
 
 
 def _connect() -> Any:
@@ -106,6 +131,7 @@ def document_summaries(
     every: str = "year",
     date_column: str = "date",
     date_format: str | None = None,
+    sheet: str | None = None,
 ) -> tuple[list[str], dict[str, Any], dict[str, int], list[str]]:
     """Reduce scored rows to one summary per document, in DuckDB (never all rows in memory).
 
@@ -140,7 +166,7 @@ def document_summaries(
         raise UsageError(f"--every: {every!r} is not one of {', '.join(PERIODS)}.")
     dated = every != "all"
     con = _connect()
-    source = source_sql(path, con)
+    source = source_sql(path, con, sheet)
     labels = _check_columns(path, _columns(con, source, path), by, date_column if dated else None)
     counts = ", ".join(
         f"count_if(label = {_sql_string(name)}) AS {_ident('count_' + name)}"

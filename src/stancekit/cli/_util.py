@@ -46,6 +46,10 @@ TrustPickleOption = Annotated[
 EncodingOption = Annotated[str, typer.Option(help="Encoding of files and stdin.")]
 #: The columns of a user's labelled table (see :mod:`stancekit.userlabels`).
 TextColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' text.")]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(help=".xlsx input: the sheet to read [default: the first].", show_default=False),
+]
 LabelColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' label.")]
 DocColumnOption = Annotated[
     str | None,

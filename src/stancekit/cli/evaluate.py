@@ -12,6 +12,7 @@ from stancekit.cli._util import (
     DocColumnOption,
     LabelMapOption,
     ParamsOption,
+    SheetOption,
     TrustPickleOption,
     fail_cleanly,
     load_params,
@@ -35,9 +36,9 @@ def evaluate_cli(
     data: Annotated[
         Path | None,
         typer.Option(
-            help="Evaluate on this labelled JSONL/CSV/TSV/Parquet file instead of the held-out "
-            "split (no cross-validation; outputs go to --out, with predictions.csv: every row's "
-            "prediction).",
+            help="Evaluate on this labelled JSONL/CSV/TSV/Parquet/xlsx file instead of the "
+            "held-out split (no cross-validation; outputs go to --out, with predictions.csv: "
+            "every row's prediction).",
         ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="With --data: the text column.")] = "text",
@@ -51,6 +52,7 @@ def evaluate_cli(
     ] = None,
     doc_column: DocColumnOption = None,
     label_map: LabelMapOption = None,
+    sheet: SheetOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
@@ -112,6 +114,7 @@ def evaluate_cli(
             doc_column=doc_column,
             label_map=parse_label_map(label_map),
             trust_pickle=trust_pickle,
+            sheet=sheet,
         )
     typer.echo(summary(result))
     written = f"{where}/metrics.json, {where}/evaluation.json, {where}/plots/"

@@ -15,6 +15,7 @@ from stancekit.cli._util import (
     MaxCharsOption,
     ModelOption,
     QuietOption,
+    SheetOption,
     TrustPickleOption,
     count,
     fail_cleanly,
@@ -77,6 +78,7 @@ def predict_cli(
         ),
     ] = None,
     date_format: DateFormatOption = None,
+    sheet: SheetOption = None,
     glob: Annotated[
         str | None,
         typer.Option(help="Folders: which files, e.g. '**/*.html' [default: **/*.txt, **/*.md]."),
@@ -156,7 +158,14 @@ def predict_cli(
         raise typer.BadParameter("--scheduler needs --engine dask.", param_hint="--scheduler")
 
     sources = SourceOptions(
-        text_column, id_column, encoding, lines, glob, date_column, date_format=date_format
+        text_column,
+        id_column,
+        encoding,
+        lines,
+        glob,
+        date_column,
+        date_format=date_format,
+        sheet=sheet,
     )
     with progress(not quiet and sys.stderr.isatty()) as on_progress:
         run = predict_inputs(

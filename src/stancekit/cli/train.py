@@ -13,6 +13,7 @@ from stancekit.cli._util import (
     LabelColumnOption,
     LabelMapOption,
     ParamsOption,
+    SheetOption,
     TextColumnOption,
     fail_cleanly,
     load_params,
@@ -42,7 +43,7 @@ def train_cli(
     data: Annotated[
         list[Path] | None,
         typer.Option(
-            help="Labelled JSONL/CSV/TSV/Parquet file; repeat for several "
+            help="Labelled JSONL/CSV/TSV/Parquet/xlsx file; repeat for several "
             "[default: data/prepared/train.jsonl]."
         ),
     ] = None,
@@ -50,6 +51,7 @@ def train_cli(
     label_column: LabelColumnOption = "label",
     doc_column: DocColumnOption = None,
     label_map: LabelMapOption = None,
+    sheet: SheetOption = None,
     with_corpus: Annotated[
         bool | None,
         typer.Option(
@@ -81,7 +83,7 @@ def train_cli(
 ) -> None:
     """Fit TF-IDF + logistic regression (calibrated) and save it with its model card.
 
-    Your own labels: --data reads JSONL/CSV/TSV/Parquet; labels match in any case and with
+    Your own labels: --data reads JSONL/CSV/TSV/Parquet/xlsx; labels match in any case and with
     -isation or -ization (`Decriminalization`); --label-map maps your own scheme. Without
     --doc-column (and no doc_id column) each row is its own document, id FILE:ROW.
 
@@ -108,7 +110,7 @@ def train_cli(
         data or [DEFAULT_TRAIN_PATH],
         model,
         evaluation,
-        columns=Columns(text=text_column, label=label_column, doc=doc_column),
+        columns=Columns(text=text_column, label=label_column, doc=doc_column, sheet=sheet),
         label_map=mapping,
         corpus=corpus,
         with_corpus=with_corpus,

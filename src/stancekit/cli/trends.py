@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import DateFormatOption, fail_cleanly
+from stancekit.cli._util import DateFormatOption, SheetOption, fail_cleanly
 
 
 @fail_cleanly
@@ -15,7 +15,7 @@ def trends_cli(
     scored: Annotated[
         Path,
         typer.Argument(
-            help="predict's paragraph rows: .jsonl, .csv, .tsv, .parquet, or a folder of "
+            help="predict's paragraph rows: .jsonl, .csv, .tsv, .parquet, .xlsx, or a folder of "
             ".parquet files (a partitioned cluster output).",
             show_default=False,
         ),
@@ -35,6 +35,7 @@ def trends_cli(
     ] = "year",
     date_column: Annotated[str, typer.Option(help="The date column.")] = "date",
     date_format: DateFormatOption = None,
+    sheet: SheetOption = None,
     min_docs: Annotated[
         int, typer.Option(help="Cells with fewer documents are flagged as too thin to read.")
     ] = 20,
@@ -59,7 +60,15 @@ def trends_cli(
     from stancekit.trends_output import terminal_table, warnings, write_outputs
 
     result = compute_trends(
-        scored, by, every, date_column, min_docs, resamples, seed, date_format=date_format
+        scored,
+        by,
+        every,
+        date_column,
+        min_docs,
+        resamples,
+        seed,
+        date_format=date_format,
+        sheet=sheet,
     )
     typer.echo(terminal_table(result), nl=False)
     if result.thin_cells:
