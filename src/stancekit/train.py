@@ -117,6 +117,7 @@ def train(
     corpus: Sequence[str | Path] = (),
     with_corpus: bool | None = None,
     weight: float | None = None,
+    force: bool = False,
 ) -> ModelCard:
     """Fit the model on the labelled file(s) ``data`` (and the corpus) and save it in
     ``model_dir``.
@@ -143,6 +144,9 @@ def train(
         Sample weight of the user's rows (:func:`row_weights`: origin ``annotated`` or
         ``external``, as the user's tables and ``data/labels`` files are) against the corpus's
         (``seed``, ``authored``: weight 1). Default: :data:`stancekit.model.USER_LABEL_WEIGHT`.
+    force : bool
+        Replace a model that DVC tracks (a ``dvc.yaml`` stage's output, outside ``dvc repro``);
+        without it that is an error (:func:`stancekit.tracked.refuse_tracked`).
 
     Returns
     -------
@@ -153,6 +157,7 @@ def train(
     """
     from stancekit.corpus import to_dataset
     from stancekit.model import USER_LABEL_WEIGHT, fit_pipeline
+    from stancekit.tracked import refuse_tracked
 
     paths = [Path(data)] if isinstance(data, str | Path) else [Path(p) for p in data]
     if not paths:
@@ -163,6 +168,8 @@ def train(
         raise DataError(f"--weight must be above 0, got {weight}.")
     label_map = dict(label_map or {})
     rows = _read_data(paths, columns or Columns(), label_map)
+    if not force:
+        refuse_tracked(model_dir)
     extra, extra_files = corpus_rows(rows, paths, corpus, with_corpus)
     rows = rows + extra
     weights = row_weights(rows, weight)

@@ -179,20 +179,22 @@ def fail_cleanly(command: F) -> F:
 
 @contextlib.contextmanager
 def _warnings_as_lines() -> Iterator[None]:
-    """Show each :class:`StancekitWarning` as one ``warning: ...`` line on stderr, when raised."""
+    """Show each :class:`StancekitWarning` as one ``warning: ...`` line on stderr, when raised,
+    and any other library's warning as one line too (its first line and its kind), never with
+    a file name and source line."""
     import warnings
 
     from stancekit.errors import StancekitWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", StancekitWarning)
-        default = warnings.showwarning
 
         def show(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
             if issubclass(category, StancekitWarning):
                 typer.echo(f"warning: {message}", err=True)
             else:
-                default(message, category, *args, **kwargs)
+                first = (str(message).strip().splitlines() or [""])[0]
+                typer.echo(f"warning: {first} ({category.__name__})", err=True)
 
         warnings.showwarning = show
         yield

@@ -22,19 +22,20 @@ from stancekit.errors import DataError
 from stancekit.labels import USER_LABEL_WEIGHT
 
 
-def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path]:
-    """``prepare.data`` as paths: as written (relative to the current folder, as ``prepare``
-    reads them), or, when the default params.yaml is the project's above the current folder,
-    relative to that project; none outside a project."""
-    paths = [Path(p) for p in data]
-    if params != DEFAULT_PARAMS or params.is_file():
-        return paths
-    from stancekit.persist import find_project_root
+def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path] | None:
+    """``prepare.data`` as paths, relative to the params.yaml they are written in: ``--params``
+    as given, else the current folder's, else the project's above the current folder (found as
+    :func:`stancekit.persist.find_project_root` finds it); ``None`` when there is no params.yaml
+    at all (outside a project)."""
+    if params == DEFAULT_PARAMS and not params.is_file():
+        from stancekit.persist import find_project_root
 
-    root = find_project_root()
-    if root is None or not (root / DEFAULT_PARAMS).is_file():
-        return []
-    return [path if path.is_absolute() else root / path for path in paths]
+        root = find_project_root()
+        if root is None or not (root / DEFAULT_PARAMS).is_file():
+            return None
+        params = root / DEFAULT_PARAMS
+    base = params.parent
+    return [Path(p) if Path(p).is_absolute() else base / p for p in data]
 
 
 @fail_cleanly
@@ -80,6 +81,14 @@ def train_cli(
         Path | None,
         typer.Option(help="The metrics.json of the evaluation this model inherits (card link)."),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace a model that DVC tracks (the pipeline's models/); without it that is "
+            "refused. Undo: dvc checkout --force ship.",
+        ),
+    ] = False,
 ) -> None:
     """Fit TF-IDF + logistic regression (calibrated) and save it with its model card.
 
@@ -99,6 +108,14 @@ def train_cli(
     # From a subfolder of the project (examples/, say) the project's params.yaml and corpus.
     settings = load_params(params, anywhere=True)
     corpus = _corpus_paths(params, settings.prepare.data)
+    if corpus is None and data and with_corpus is None:
+        typer.echo(
+            "note: no stancekit project here (no params.yaml in this folder or above), so the "
+            "corpus is not included and the model learns from your rows alone; to include it, "
+            "run inside the project or pass --params PROJECT/params.yaml (--without-corpus: "
+            "your rows alone, without this note).",
+            err=True,
+        )
     if with_corpus and not corpus:
         raise DataError(
             "--with-corpus: no params.yaml here or in a folder above, so no corpus to add; run "
@@ -112,9 +129,10 @@ def train_cli(
         evaluation,
         columns=Columns(text=text_column, label=label_column, doc=doc_column, sheet=sheet),
         label_map=mapping,
-        corpus=corpus,
+        corpus=corpus or [],
         with_corpus=with_corpus,
         weight=weight,
+        force=force,
     )
     rows = card.training_data
     added = ""
