@@ -153,3 +153,24 @@ def test_data_check_accepts_annotated_samples(tmp_path: Path, tiny_corpus: Path)
         "25 paragraphs in 9 documents (decriminalisation 9, abolitionist 8, neutral 8)",
         "ok, 0 warning(s)",
     ]
+
+
+def test_pipeline_commands_use_the_projects_files_from_a_subfolder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Issue 22: `data check`, `data stats`, `prepare` ... failed inside examples/ ("params.yaml
+    not found"); paths in params.yaml are relative to that file."""
+    from conftest import tiny_rows, write_jsonl
+
+    write_jsonl(tmp_path / "data" / "corpus" / "tiny.jsonl", tiny_rows())
+    (tmp_path / "params.yaml").write_text(
+        "prepare:\n  data: [data/corpus]\n  test_fraction: 0.25\n  seed: 0\n", encoding="utf-8"
+    )
+    (tmp_path / "examples").mkdir()
+    monkeypatch.chdir(tmp_path / "examples")
+    checked = run("data", "check")
+    assert checked.exit_code == 0, checked.output
+    prepared = run("prepare")
+    assert prepared.exit_code == 0, prepared.output
+    assert (tmp_path / "data" / "prepared" / "train.jsonl").is_file()
+    assert not (tmp_path / "examples" / "data").exists()

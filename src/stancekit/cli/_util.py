@@ -223,6 +223,34 @@ def _release_stdout(force: bool = False) -> None:
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
 
 
+def project_base(params: Path) -> Path:
+    """The folder the pipeline's default paths (``data/prepared``, ``models/`` ...) are relative
+    to: the current folder when it holds ``params.yaml`` or ``--params`` names a file, else the
+    project's root above it (as git finds its root), so the pipeline commands run from any
+    folder inside the project (``examples/``, say)."""
+    if params != DEFAULT_PARAMS or params.is_file():
+        return Path()
+    from stancekit.persist import find_project_root
+
+    root = find_project_root()
+    return root if root is not None and (root / DEFAULT_PARAMS).is_file() else Path()
+
+
+def load_pipeline_params(params: Path) -> tuple[Any, Path]:
+    """The pipeline's params (the project's from a subfolder; ``prepare.data`` relative to the
+    params.yaml it is written in) and :func:`project_base`."""
+    from dataclasses import replace
+
+    base = project_base(params)
+    path = base / params if params == DEFAULT_PARAMS else params
+    settings = load_params(path)
+    folder = path.parent
+    if folder == Path():
+        return settings, base
+    data = tuple(p if Path(p).is_absolute() else str(folder / p) for p in settings.prepare.data)
+    return replace(settings, prepare=replace(settings.prepare, data=data)), base
+
+
 def load_params(path: Path, anywhere: bool = False) -> Any:
     """params.yaml as validated dataclasses (imported late: ``--help`` stays fast).
 

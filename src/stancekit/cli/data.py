@@ -15,7 +15,7 @@ from stancekit.cli._util import (
     ParamsOption,
     TextColumnOption,
     fail_cleanly,
-    load_params,
+    load_pipeline_params,
 )
 
 data_app = typer.Typer(
@@ -35,7 +35,9 @@ DataFiles = Annotated[
 
 
 def _corpus_files(files: list[Path] | None, params: Path) -> list[Path]:
-    return list(files) if files else [Path(p) for p in load_params(params).prepare.data]
+    if files:
+        return list(files)
+    return [Path(p) for p in load_pipeline_params(params)[0].prepare.data]
 
 
 @data_app.command("check")
@@ -44,7 +46,7 @@ def check_cli(files: DataFiles = None, params: ParamsOption = DEFAULT_PARAMS) ->
     """Validate the corpus: schema, labels, paragraph indexes, overlong paragraphs, exact and near
     duplicates (errors); balance, genre shares, recurring phrases (warnings). Exit 1 on errors.
 
-    Example: stancekit data check data/corpus/seeds.jsonl
+    Example: stancekit data check ../data/corpus/seeds.jsonl
     """
     from stancekit.datacheck import check_corpus
 
@@ -68,7 +70,7 @@ def stats_cli(
     distinct word 4-grams, repeated openings and phrases, each file's nearest-neighbour
     similarity to the others (Markdown).
 
-    Example: stancekit data stats --write-card data/corpus/README.md
+    Example: stancekit data stats ../data/corpus/seeds.jsonl
     """
     from stancekit.datacheck import corpus_stats, update_data_card
 

@@ -16,6 +16,7 @@ from stancekit.cli._util import (
     TrustPickleOption,
     fail_cleanly,
     load_params,
+    load_pipeline_params,
 )
 
 #: The real-text check's headline (``make realworld`` writes it), shown in the report when present.
@@ -29,8 +30,8 @@ def evaluate_cli(
         typer.Option(
             "--model",
             "-m",
-            help="Model directory [default: models/heldout, the model fitted on the training "
-            "split only; with --data: $STANCEKIT_MODEL or models/].",
+            help="Model directory [default: the project's models/heldout, the model fitted on "
+            "the training split only; with --data: $STANCEKIT_MODEL or models/].",
         ),
     ] = None,
     data: Annotated[
@@ -56,12 +57,18 @@ def evaluate_cli(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Output folder [default: models/; with --data: reports/<data file name>]."
+            help="Output folder [default: the project's models/; with --data: "
+            "reports/<data file name>]."
         ),
     ] = None,
     split_dir: Annotated[
-        Path, typer.Option(help="Without --data: folder of train.jsonl and test.jsonl.")
-    ] = Path("data/prepared"),
+        Path | None,
+        typer.Option(
+            help="Without --data: folder of train.jsonl and test.jsonl [default: the "
+            "project's data/prepared].",
+            show_default=False,
+        ),
+    ] = None,
     params: ParamsOption = DEFAULT_PARAMS,
     no_cv: Annotated[
         bool, typer.Option("--no-cv", help="Skip the grouped cross-validation (faster).")
@@ -84,24 +91,23 @@ def evaluate_cli(
     from stancekit.summary import summary
     from stancekit.userlabels import parse_label_map
 
-    # With --data only the evaluate settings are read: the project's, or the defaults.
-    settings = load_params(params, anywhere=data is not None)
     if data is None:
         # The held-out split is only honest for the model fitted without it: models/heldout,
-        # not the shipped model that $STANCEKIT_MODEL names.
-        from stancekit.persist import find_project_root
-
-        where = out if out is not None else Path("models")
+        # not the shipped model that $STANCEKIT_MODEL names. From a subfolder: the project's.
+        settings, base = load_pipeline_params(params)
+        where = out if out is not None else base / "models"
         result = evaluate(
             settings,
-            model or DEFAULT_HELDOUT_MODEL_DIR,
-            split_dir,
+            model or base / DEFAULT_HELDOUT_MODEL_DIR,
+            split_dir or base / "data" / "prepared",
             where,
             not no_cv,
             trust_pickle=trust_pickle,
-            real_text=(find_project_root() or Path()) / REAL_TEXT_METRICS,
+            real_text=base / REAL_TEXT_METRICS,
         )
     else:
+        # With --data only the evaluate settings are read: the project's, or the defaults.
+        settings = load_params(params, anywhere=True)
         where = out if out is not None else Path("reports") / data.stem
         result = evaluate_file(
             settings.evaluate,

@@ -17,6 +17,7 @@ from stancekit.cli._util import (
     TextColumnOption,
     fail_cleanly,
     load_params,
+    project_base,
 )
 from stancekit.errors import DataError
 from stancekit.labels import USER_LABEL_WEIGHT
@@ -74,9 +75,16 @@ def train_cli(
             show_default=False,
         ),
     ] = None,
-    model: Annotated[Path, typer.Option("--model", "-m", help="Where to save the model.")] = Path(
-        "models"
-    ),
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Where to save the model [default: the project's models/, which the pipeline "
+            "owns: refused without --force].",
+            show_default=False,
+        ),
+    ] = None,
     evaluation: Annotated[
         Path | None,
         typer.Option(help="The metrics.json of the evaluation this model inherits (card link)."),
@@ -98,9 +106,9 @@ def train_cli(
 
     \b
     Examples:
-      stancekit train --data data/prepared/train.jsonl --model models/heldout
-      stancekit train --data data/prepared/train.jsonl --data data/prepared/test.jsonl
-      stancekit train --data ana.csv --label-column code --label-map other=neutral --weight 2
+      stancekit train --data mine.csv --text-column body --label-column stance -m mine
+      stancekit train --data ../data/prepared/train.jsonl --without-corpus -m heldout-copy
+      stancekit train --data ana.csv --label-column code --label-map other=neutral -m ana
     """
     from stancekit.train import DEFAULT_TRAIN_PATH, train
     from stancekit.userlabels import Columns, parse_label_map
@@ -122,9 +130,11 @@ def train_cli(
             "inside a stancekit project, or leave --with-corpus out."
         )
     mapping = parse_label_map(label_map)
+    base = project_base(params)
+    model = model or base / "models"
     card = train(
         settings.train,
-        data or [DEFAULT_TRAIN_PATH],
+        data or [base / DEFAULT_TRAIN_PATH],
         model,
         evaluation,
         columns=Columns(text=text_column, label=label_column, doc=doc_column, sheet=sheet),
