@@ -54,10 +54,11 @@ class TableWriter:
             self._line(f"── {printable(p.doc_id)}" + (f"  ({printable(p.date)})" if p.date else ""))
         if self.aggregate:
             return
-        probs = "".join(f"{p.probabilities[label]:>7.2f}" for label in self.labels)
+        # Three decimals: 0.598 under --threshold 0.6 must not read 0.60.
+        probs = "".join(f"{p.probabilities[label]:>7.3f}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
         self.handle.write(
-            f"{index:>4}  {p.label:<{self.label_width}}{probs}{p.margin:>8.2f}  "
+            f"{index:>4}  {p.label:<{self.label_width}}{probs}{p.margin:>8.3f}  "
             f"{clip(printable(p.text), self.text_width)}\n"
         )
         if p.explanation:
@@ -67,12 +68,9 @@ class TableWriter:
 
     def document(self, d: DocumentSummary) -> None:
         shares = ", ".join(
-            f"{round(share * d.paragraphs)} {self.short[label]}"
-            for label, share in d.label_shares.items()
+            f"{round(share * d.paragraphs)} {label}" for label, share in d.label_shares.items()
         )
-        means = ", ".join(
-            f"{self.short[label]} {d.mean_probabilities[label]:.2f}" for label in self.labels
-        )
+        means = ", ".join(f"{label} {d.mean_probabilities[label]:.3f}" for label in self.labels)
         self._line(f"   => {d.label}")
         self._line(f"      paragraphs: {shares}")
         self._line(f"      mean p: {means}")
