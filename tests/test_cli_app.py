@@ -86,3 +86,13 @@ def test_missing_inputs_suggests_reading_standard_input() -> None:
         (line,) = result.stderr.strip().splitlines()
         assert line.startswith("error: Missing argument 'inputs'.")
         assert f"- to read standard input: echo TEXT | stancekit {command} -." in line
+
+
+def test_label_map_help_wraps_between_words(monkeypatch) -> None:
+    """Issue 22: the --label-map help broke 'decriminalisation' across two lines."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in (["train"], ["evaluate"], ["data", "agreement"]):
+        text = run(*command, "--help").stdout
+        block = text[text.index("  --label-map <") :].split("\n  --")[0]
+        assert "pro=decriminalisation," in block, block
+        assert "decrim\n" not in block

@@ -62,8 +62,9 @@ DocColumnOption = Annotated[
 LabelMapOption = Annotated[
     str | None,
     typer.Option(
-        help="Your labels as stancekit labels: 'pro=decriminalisation,anti=abolitionist,"
-        "other=neutral' (labels are matched in any case, -isation or -ization).",
+        help="Your labels as stancekit labels, YOURS=LABEL separated by commas, e.g. "
+        "'pro=decriminalisation, anti=abolitionist, other=neutral' (labels are matched in "
+        "any case, -isation or -ization).",
         show_default=False,
     ),
 ]
