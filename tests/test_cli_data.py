@@ -174,3 +174,19 @@ def test_pipeline_commands_use_the_projects_files_from_a_subfolder(
     assert prepared.exit_code == 0, prepared.output
     assert (tmp_path / "data" / "prepared" / "train.jsonl").is_file()
     assert not (tmp_path / "examples" / "data").exists()
+
+
+def test_data_agreement_with_a_label_column_per_file(tmp_path: Path) -> None:
+    """Issue 22: both files had to name their label column the same."""
+    import json
+
+    a = tmp_path / "a.csv"
+    a.write_text("text,code\nOne paragraph.,neutral\nAnother one.,neutral\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("text,tag\nAnother one.,neutral\nOne paragraph.,neutral\n", encoding="utf-8")
+    result = run(
+        "data", "agreement", a, b, "--label-column", "code", "--label-column-b", "tag",
+        "--format", "json", "--resamples", "50",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["paired"] == 2

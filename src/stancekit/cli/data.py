@@ -89,6 +89,13 @@ def agreement_cli(
     b: Annotated[Path, typer.Argument(help="Annotator B's labels, same format options.")],
     text_column: TextColumnOption = "text",
     label_column: LabelColumnOption = "label",
+    label_column_b: Annotated[
+        str | None,
+        typer.Option(
+            help="B's label column, when B names it differently [default: --label-column].",
+            show_default=False,
+        ),
+    ] = None,
     doc_column: DocColumnOption = None,
     label_map: LabelMapOption = None,
     resamples: Annotated[
@@ -115,8 +122,9 @@ def agreement_cli(
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"{output_format!r}: use text or json.", param_hint="--format")
     columns = Columns(text=text_column, label=label_column, doc=doc_column)
+    columns_b = Columns(text=text_column, label=label_column_b or label_column, doc=doc_column)
     mapping = parse_label_map(label_map)
-    tables = [read_table(path, columns, mapping) for path in (a, b)]
+    tables = [read_table(a, columns, mapping), read_table(b, columns_b, mapping)]
     result = agreement(*tables, resamples=resamples, seed=seed)
     if output_format == "json":
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))
