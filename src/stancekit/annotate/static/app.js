@@ -65,7 +65,8 @@ function highlight(chunks) {
     }
     const mark = document.createElement("mark");
     const alpha = (0.15 + 0.6 * Math.abs(weight) / top).toFixed(2);
-    mark.style.background = weight > 0 ? `rgba(46, 160, 90, ${alpha})` : `rgba(210, 60, 50, ${alpha})`;
+    // explain --html's colours: blue toward the guess, orange away from it (never green/red).
+    mark.style.background = weight > 0 ? `rgba(40, 110, 220, ${alpha})` : `rgba(230, 140, 20, ${alpha})`;
     mark.title = `${weight > 0 ? "+" : ""}${weight.toFixed(3)} toward ${current.guess}`;
     mark.textContent = text;
     box.appendChild(mark);
