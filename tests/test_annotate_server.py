@@ -141,3 +141,40 @@ def test_two_tabs_answering_one_paragraph_write_one_row(session: AnnotationSessi
     assert sorted(replies) == ["already answered", "saved"]
     (line,) = session.store.path.read_text().splitlines()
     assert key.startswith(json.loads(line)["doc_id"])
+
+
+def test_the_page_numbers_paragraphs_from_0_like_the_labels_file(
+    client, session: AnnotationSession
+) -> None:
+    """Issue 22: the page counted paragraphs from 1 while the labels file, the undo status, the
+    API and predict count from 0."""
+    headers = {TOKEN_HEADER: TOKEN}
+    item = client.get("/api/state", headers=headers).json()["item"]
+    assert item["key"] == f"{item['doc_id']}#{item['paragraph_index']}"
+    script = client.get("/static/app.js", params={"token": TOKEN}).text
+    assert "paragraph_index + 1" not in script
+    assert "`#${current.paragraph_index}`" in script
+    page = client.get("/", params={"token": TOKEN}).text
+    assert "Paragraphs are numbered from 0" in page
+
+
+def test_the_page_colours_no_side_as_good_or_bad(client) -> None:
+    """Issue 22: the two stance buttons were bordered green and red."""
+    import re
+
+    style = client.get("/static/style.css", params={"token": TOKEN}).text
+    assert not re.search(r'data-label="(decriminalisation|abolitionist)"', style)
+    script = client.get("/static/app.js", params={"token": TOKEN}).text
+    assert "46, 160, 90" not in script and "210, 60, 50" not in script  # no green, no red
+
+
+def test_the_no_corpus_warning_outside_a_project_names_no_missing_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 22: outside a project the warning told the user to give --corpus data/corpus."""
+    from stancekit.annotate.run import no_corpus_message
+
+    monkeypatch.chdir(tmp_path)
+    message = no_corpus_message()
+    assert "no stancekit project here" in message and "--corpus data/corpus" not in message
+    assert "give --corpus with labelled .jsonl files or folders" in message

@@ -68,3 +68,31 @@ def test_help_loads_no_model_or_scoring_code() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.splitlines() == ["[]", "stancekit.predictor"]
+
+
+def test_help_lists_the_scoring_commands_first() -> None:
+    """Issue 22: `predict` came after the pipeline's verbs."""
+    lines = run("--help").stdout.split("Commands:")[1].splitlines()
+    names = [line.split()[0] for line in lines if line.strip()]
+    assert names[:3] == ["predict", "explain", "trends"]
+    assert names.index("predict") < names.index("prepare")
+
+
+def test_missing_inputs_suggests_reading_standard_input() -> None:
+    """Issue 22: `echo text | stancekit predict` said "Missing argument" and nothing more."""
+    for command in ("predict", "explain"):
+        result = run(command, stdin="Sex work is work.\n")
+        assert result.exit_code == 2
+        (line,) = result.stderr.strip().splitlines()
+        assert line.startswith("error: Missing argument 'inputs'.")
+        assert f"- to read standard input: echo TEXT | stancekit {command} -." in line
+
+
+def test_label_map_help_wraps_between_words(monkeypatch) -> None:
+    """Issue 22: the --label-map help broke 'decriminalisation' across two lines."""
+    monkeypatch.setenv("COLUMNS", "80")
+    for command in (["train"], ["evaluate"], ["data", "agreement"]):
+        text = run(*command, "--help").stdout
+        block = text[text.index("  --label-map <") :].split("\n  --")[0]
+        assert "pro=decriminalisation," in block, block
+        assert "decrim\n" not in block

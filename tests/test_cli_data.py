@@ -153,3 +153,40 @@ def test_data_check_accepts_annotated_samples(tmp_path: Path, tiny_corpus: Path)
         "25 paragraphs in 9 documents (decriminalisation 9, abolitionist 8, neutral 8)",
         "ok, 0 warning(s)",
     ]
+
+
+def test_pipeline_commands_use_the_projects_files_from_a_subfolder(
+    tmp_path: Path, monkeypatch
+) -> None:
+    """Issue 22: `data check`, `data stats`, `prepare` ... failed inside examples/ ("params.yaml
+    not found"); paths in params.yaml are relative to that file."""
+    from conftest import tiny_rows, write_jsonl
+
+    write_jsonl(tmp_path / "data" / "corpus" / "tiny.jsonl", tiny_rows())
+    (tmp_path / "params.yaml").write_text(
+        "prepare:\n  data: [data/corpus]\n  test_fraction: 0.25\n  seed: 0\n", encoding="utf-8"
+    )
+    (tmp_path / "examples").mkdir()
+    monkeypatch.chdir(tmp_path / "examples")
+    checked = run("data", "check")
+    assert checked.exit_code == 0, checked.output
+    prepared = run("prepare")
+    assert prepared.exit_code == 0, prepared.output
+    assert (tmp_path / "data" / "prepared" / "train.jsonl").is_file()
+    assert not (tmp_path / "examples" / "data").exists()
+
+
+def test_data_agreement_with_a_label_column_per_file(tmp_path: Path) -> None:
+    """Issue 22: both files had to name their label column the same."""
+    import json
+
+    a = tmp_path / "a.csv"
+    a.write_text("text,code\nOne paragraph.,neutral\nAnother one.,neutral\n", encoding="utf-8")
+    b = tmp_path / "b.csv"
+    b.write_text("text,tag\nAnother one.,neutral\nOne paragraph.,neutral\n", encoding="utf-8")
+    result = run(
+        "data", "agreement", a, b, "--label-column", "code", "--label-column-b", "tag",
+        "--format", "json", "--resamples", "50",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["paired"] == 2

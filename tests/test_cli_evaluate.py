@@ -210,7 +210,7 @@ def test_evaluate_data_writes_every_rows_prediction(tiny_model: Path, tmp_path: 
         rows = list(csv.DictReader(handle))
     assert list(rows[0]) == [
         "doc_id", "paragraph_index", "text", "label", "predicted",
-        "p_abolitionist", "p_decriminalisation", "p_neutral", "correct",
+        "p_abolitionist", "p_decriminalisation", "p_neutral", "correct", "site",
     ]  # fmt: skip
     assert [(r["doc_id"], r["paragraph_index"], r["label"]) for r in rows] == [
         ("a", "0", "decriminalisation"),
@@ -235,3 +235,35 @@ def test_evaluate_data_with_an_unknown_label_names_the_option(
     result = run("evaluate", "--model", tiny_model, "--data", data, "--out", tmp_path / "r")
     assert_one_error_line(result, f"{data}: row 1: unknown label 'pro'")
     assert "--label-map" in result.stderr
+
+
+def test_evaluate_data_names_the_group_unit_and_keeps_id_and_group_columns(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    """Issue 22: --group-column org reported "2 documents" for two organisations, and
+    predictions.csv dropped the input's id and group columns."""
+    import csv
+
+    data = tmp_path / "mine.csv"
+    data.write_text(
+        "id,org,text,label\n"
+        "p1,Alpha,Sex work is work and sex workers deserve labour rights.,decriminalisation\n"
+        "p2,Alpha,The Nordic model punishes buyers and pimps.,abolitionist\n"
+        "p3,Beta,The court adjourned the hearing until March.,neutral\n"
+        "p4,Beta,Police said three people had been arrested.,neutral\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "r"
+    result = run(
+        "evaluate", "--model", tiny_model, "--data", data, "--group-column", "org", "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    assert f"4 paragraphs from 2 'org' groups of {data}" in result.stdout
+    assert "(95% bootstrap over 'org' groups)" in result.stdout
+    assert "documents" not in result.stdout.splitlines()[0]
+    assert "2 &#x27;org&#x27; groups" in (out / "report.html").read_text(encoding="utf-8")
+    with (out / "predictions.csv").open(encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [(r["id"], r["org"]) for r in rows] == [
+        ("p1", "Alpha"), ("p2", "Alpha"), ("p3", "Beta"), ("p4", "Beta"),
+    ]  # fmt: skip

@@ -15,13 +15,16 @@ def test_info_before_evaluation(tiny_model: Path) -> None:
     result = run("info", "--model", tiny_model)
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
-    assert lines[0] == f"model        {tiny_model}/ (created {build_time()})"
+    assert build_time().startswith("1970-01-01")  # $SOURCE_DATE_EPOCH unset in the tests
+    assert lines[0].startswith(f"model        {tiny_model}/ (no creation time recorded: ")
+    assert "$SOURCE_DATE_EPOCH" in lines[0]
     assert lines[1] == "labels       abolitionist, decriminalisation, neutral"
     assert lines[2] == (
         "trained on   24 paragraphs, 8 documents (abolitionist 8, decriminalisation 8, neutral 8)"
     )
     assert lines[3].startswith("data         ") and "corpus.jsonl (sha256 " in lines[3]
-    assert lines[-2] == "held-out     not evaluated yet: run `stancekit evaluate`"
+    assert lines[-2].startswith("evaluation   none linked to this model")
+    assert f"stancekit evaluate --model {tiny_model} --data " in lines[-2]
     assert lines[-1] == (
         "languages    en (a paragraph in any other language is labelled unsupported)"
     )
@@ -74,3 +77,31 @@ def test_info_says_how_your_labels_were_mixed_with_the_corpus(
         "the data's rows weigh 3"
     )
     assert lines[5] == "label map    pro=decriminalisation"
+
+
+def test_info_shows_only_figures_the_card_links_by_hash(tiny_model: Path, tmp_path: Path) -> None:
+    """Issue 22: a model with "evaluation": null printed the figures of whatever metrics.json sat
+    in its folder."""
+    from stancekit.files import sha256_file
+
+    metrics = {"test": {"rows": 977, "macro_f1": 0.90256, "accuracy": 0.9}}
+    (tiny_model / "metrics.json").write_text(json.dumps(metrics), encoding="utf-8")
+    result = run("info", "--model", tiny_model)
+    assert result.exit_code == 0, result.output
+    assert "0.903" not in result.stdout and "held-out     " not in result.stdout
+    assert "none linked to this model" in result.stdout
+    assert json.loads(run("info", "--model", tiny_model, "--json").stdout)["metrics"] is None
+
+    card_path = tiny_model / "model_card.json"
+    card = json.loads(card_path.read_text(encoding="utf-8"))
+    card["evaluation"] = {
+        "metrics": "metrics.json",
+        "sha256": sha256_file(tiny_model / "metrics.json"),
+    }
+    card_path.write_text(json.dumps(card), encoding="utf-8")
+    linked = run("info", "--model", tiny_model).stdout
+    assert "macro-F1 0.903" in linked and "as linked by the card" in linked
+
+    (tiny_model / "metrics.json").write_text(json.dumps({"test": {"macro_f1": 0.5}}), "utf-8")
+    changed = run("info", "--model", tiny_model).stdout
+    assert "0.500" not in changed and "changed since this model was trained" in changed

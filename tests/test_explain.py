@@ -85,3 +85,35 @@ def test_top_terms_are_the_largest_weights_of_the_linear_model(
         expected = [str(terms[j]) for j in np.argsort(-coef[k])[:4]]
         assert [t for t, _ in top[label]] == expected
         assert [w for _, w in top[label]] == pytest.approx(sorted(coef[k], reverse=True)[:4])
+
+
+def test_html_shades_each_word_toward_the_predicted_label_of_a_three_class_model(
+    tiny_model: Path,
+) -> None:
+    """Issue 22: the shading followed the last label (neutral), so a decriminalisation
+    paragraph's decriminalisation words were shaded as pushing away."""
+    import re
+
+    predictor = StancePredictor.load(tiny_model)
+    assert len(predictor.labels) == 3
+    text = DECRIM[0]
+    (explanation,) = predictor.explain([text])
+    (proba,) = predictor.predict_proba([text])
+    guess = predictor.labels[int(proba.argmax())]
+    assert guess == "decriminalisation"
+    page = render_explanation_html(predictor.pipeline, [explanation], predictor.labels)
+    spans = re.findall(
+        r'<span title="([-+][0-9.]+) toward ([a-z]+)" style="background:'
+        r"(rgba\(\d+,\d+,\d+,)",
+        page,
+    )
+    assert spans and {label for _, label, _ in spans} == {guess}
+    colours = {float(w) > 0: colour for w, _, colour in spans}
+    assert colours[True] != colours.get(False)
+    weights = [w for _, w in token_weights(predictor.pipeline, explanation, guess) if w]
+    assert [float(w) for w, _, _ in spans] == pytest.approx(weights, abs=5e-4)
+    top_word = explanation.top(guess, 1)[0][0]
+    assert re.search(
+        rf'title="\+[0-9.]+ toward {guess}"[^>]*>{re.escape(top_word)}<', page, flags=re.I
+    )
+    assert f"predicted <b>{guess}</b>" in page and "toward the paragraph's <b>predicted</b>" in page

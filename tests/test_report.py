@@ -112,8 +112,8 @@ def test_feature_comparison_rows(page: str, binary_page: str) -> None:
     assert "<h2>Feature comparison</h2>" in page
     assert row(page, "current (params.yaml)") == ["0.761 ± 0.031", "0.721 ± 0.031"]
     assert row(page, "chars (analyzer=char_wb, ngram_range=(2, 5))") == [
-        "0.780 ± 0.031",
-        "0.700 ± 0.031",
+        "0.780 ± 0.031 (+0.019, within the fold noise)",
+        "0.700 ± 0.031 (-0.021, within the fold noise)",
     ]
     assert "Feature comparison" not in binary_page
 
@@ -160,3 +160,76 @@ def test_breakdown_by_genre_and_region_is_shown_when_the_rows_carry_them(page: s
     shown = render_html(replace(evaluation, held_out=held_out))
     assert "Held-out scores by genre and region" in shown
     assert "<td>news</td>" in shown and "<td>Sweden</td>" in shown and "0.750" in shown
+
+
+def test_feature_comparison_says_when_a_lead_is_within_the_fold_noise(no_png: None) -> None:
+    """Issue 22: a setting 0.019 ahead with folds spread 0.031 read as a win."""
+    evaluation = factory.evaluation()
+    comparison = dict(evaluation.cv.comparison)
+    comparison["chars"] = {"voice": factory.fold(0.8012345678), "genre": factory.fold(0.73)}
+    text = render_html(replace(evaluation, cv=replace(evaluation.cv, comparison=comparison)))
+    assert row(text, "chars (analyzer=char_wb, ngram_range=(2, 5))") == [
+        "0.801 ± 0.031 (+0.040)",
+        "0.730 ± 0.031 (+0.009, within the fold noise)",
+    ]
+    assert "<b>within the fold noise</b>: these folds do not tell the two settings apart" in text
+
+
+def test_breakdown_heading_names_only_the_tables_it_has(no_png: None) -> None:
+    """Issue 22: "by genre and region" was the heading over a genre table alone."""
+    evaluation = factory.evaluation()
+    scores = {"rows": 12, "documents": 3, "accuracy": 0.75, "macro_f1": 0.7}
+    held_out = replace(evaluation.held_out, breakdown={"genre": {"news": scores}})
+    shown = render_html(replace(evaluation, held_out=held_out))
+    assert "by genre and region" not in shown
+    assert "<h2>Held-out scores by genre</h2>" in shown
+    assert "The rows carry no region, so there is no table by it." in shown
+
+
+def test_report_says_what_it_measured_on_and_shows_the_real_text_check(no_png: None) -> None:
+    """Issue 22: the report did not say the held-out split is text written for the project,
+    nor show the real-text check beside it."""
+    evaluation = replace(
+        factory.evaluation(),
+        measured_on="The held-out split is 40 paragraphs of the project's corpus: 100% written "
+        "for this project.",
+    )
+    before = render_html(evaluation)
+    assert "<h2>What these figures measured</h2>" in before
+    assert "100% written for this project" in before
+    assert "Real published text: not checked here yet." in before and "make realworld" in before
+    real = {
+        "path": "reports/realworld/metrics.json",
+        "sha256": "ab" * 32,
+        "model_sha256": "cd" * 32,
+        "rows": 120,
+        "documents": 30,
+        "macro_f1": 0.85,
+        "macro_f1_low": 0.8,
+        "macro_f1_high": 0.9,
+        "accuracy": 0.908,
+    }
+    after = render_html(replace(evaluation, real_text=real))
+    assert row(after, "real published text (make realworld)") == [
+        "120", "30", "0.850 [0.800, 0.900]", "0.908",
+    ]  # fmt: skip
+    held = row(after, "held-out split (the corpus: text written for the project)")
+    assert held[2].startswith("0.697 [0.588, 0.799]")
+    assert "not checked here yet" not in after
+
+
+def test_the_pipeline_stage_says_what_it_measured_on(tmp_path: Path) -> None:
+    from conftest import tiny_rows
+    from stancekit.evaluate import measured_on, read_real_text
+
+    rows = tiny_rows()
+    rows[0] = {**rows[0], "origin": "seed"}
+    text = measured_on(rows)
+    assert text.startswith(
+        "The held-out split is 24 paragraphs of the project's corpus: 96% "
+        "written for this project, 4% from the project's two seed documents."
+    )
+    assert read_real_text(tmp_path / "missing.json") is None
+    metrics = tmp_path / "metrics.json"
+    metrics.write_text('{"test": {"rows": 5, "macro_f1": 0.5}}', encoding="utf-8")
+    assert read_real_text(metrics)["rows"] == 5

@@ -209,6 +209,13 @@ def test_terminal_table_fits_the_width(tmp_path: Path, width: int) -> None:
     assert max(len(line) for line in text.splitlines()) <= width
     assert text.splitlines()[0].split()[:3] == ["org", "period", "docs"]
     assert "abol" in text.splitlines()[0]
+    # Issue 22: the columns dropped to fit are named.
+    shown = text.splitlines()[0].split()
+    hidden = [h for h in ("paras", "abol", "decr", "neut") if h not in shown]
+    if hidden:
+        assert f"(hidden to fit the terminal: {', '.join(hidden)};" in " ".join(text.split())
+    else:
+        assert "hidden" not in text
 
 
 def test_cli_writes_the_outputs_and_warns_about_thin_cells(tmp_path: Path) -> None:

@@ -50,12 +50,16 @@ def cell_text(value: Any, path: Path | str, row: int, column: str) -> str:
     )
 
 
-def cell_date(value: Any) -> str | None:
-    """A table cell as an ISO date string (``None`` when empty); dates keep their first 10
-    characters (``2016-10-10T12:00`` -> ``2016-10-10``)."""
-    if value is None or value == "":
+def cell_date(value: Any, date_format: str | None = None) -> str | None:
+    """A table cell's date as ISO 8601 at its precision (``2020-03-13``, ``2020-03``,
+    ``2020``; the forms :mod:`stancekit.dates` reads, ``date_format`` first), ``None`` when the
+    cell is empty, or the value as written (stripped) when it cannot be read as a date, so that
+    ``predict`` and ``trends`` can report it (:func:`stancekit.dates.is_read` tells which)."""
+    from stancekit.dates import parse_date
+
+    if value is None or (isinstance(value, float) and value != value):
         return None
-    if hasattr(value, "isoformat"):
-        value = value.isoformat()
-    text = str(value).strip()
-    return text[:10] if len(text) > 10 and text[10] in "T " else text or None
+    if isinstance(value, str) and not value.strip():
+        return None
+    read = parse_date(value, date_format)
+    return read if read is not None else str(value).strip()

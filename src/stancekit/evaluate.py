@@ -145,10 +145,12 @@ def evaluate(
     cross_validation: bool = True,
     *,
     trust_pickle: bool = False,
+    real_text: str | Path | None = None,
 ) -> Evaluation:
     """The pipeline stage: the model in ``model_dir`` (fitted on the training split) on the
     held-out split, plus grouped CV of the method over train + test; writes the outputs into
-    ``out_dir``.
+    ``out_dir``. ``real_text``: the ``metrics.json`` of the real-text check (``make
+    realworld``), shown beside the held-out figures in the report when the file exists.
 
     Raises
     ------
@@ -194,9 +196,66 @@ def evaluate(
         if predictor.card
         else "",
     }
-    evaluation = Evaluation(held_out=held_out, cv=cv, provenance=provenance)
+    evaluation = Evaluation(
+        held_out=held_out,
+        cv=cv,
+        provenance=provenance,
+        measured_on=measured_on(test_rows),
+        real_text=read_real_text(real_text),
+    )
     write_outputs(evaluation, out_dir)
     return evaluation
+
+
+ORIGIN_WORDS = {
+    "authored": "written for this project",
+    "seed": "from the project's two seed documents",
+    "external": "labelled data of a user (data/labels)",
+    "annotated": "labelled with stancekit annotate (data/labels)",
+}
+
+
+def measured_on(rows: Sequence[Row]) -> str:
+    """What the held-out rows are, by origin, in plain words."""
+    from collections import Counter
+
+    counts = Counter(str(row.get("origin", "unknown")) for row in rows)
+    parts = [
+        f"{n / len(rows):.0%} {ORIGIN_WORDS.get(origin, f'of origin {origin}')}"
+        for origin, n in counts.most_common()
+    ]
+    return (
+        f"The held-out split is {len(rows)} paragraphs of the project's corpus: "
+        + ", ".join(parts)
+        + ". Text written for the project is not published advocacy text: these figures say how "
+        "well the model reads text like its corpus; the real-text check (`make realworld`, "
+        "published paragraphs nobody here wrote) says how it reads the real thing."
+    )
+
+
+def read_real_text(path: str | Path | None) -> dict[str, Any] | None:
+    """The headline of a real-text check's ``metrics.json`` (and the model it measured, from the
+    ``evaluation.json`` beside it), or ``None`` if it has not been run."""
+    if path is None or not Path(path).is_file():
+        return None
+    path = Path(path)
+    try:
+        test = json.loads(path.read_text(encoding="utf-8"))["test"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    model = ""
+    try:
+        details = json.loads((path.parent / DETAILS_FILE).read_text(encoding="utf-8"))
+        model = str(details.get("provenance", {}).get("model_sha256", ""))
+    except (OSError, ValueError, AttributeError):
+        pass
+    keys = ("rows", "documents", "macro_f1", "macro_f1_low", "macro_f1_high", "accuracy")
+    return {
+        "path": str(path),
+        "sha256": sha256_file(path),
+        "model_sha256": model,
+        **{key: test.get(key) for key in keys},
+    }
 
 
 def evaluate_file(
@@ -212,6 +271,7 @@ def evaluate_file(
     label_map: Mapping[str, str] | None = None,
     trust_pickle: bool = False,
     language: str | None = None,
+    sheet: str | None = None,
 ) -> Evaluation:
     """Evaluate a trained model on a user's labelled file; write the outputs into ``out_dir``,
     with every scored row's prediction in ``predictions.csv`` (:data:`PREDICTIONS_FILE`).
@@ -230,7 +290,13 @@ def evaluate_file(
 
     loaded = StancePredictor.load(model_dir, trust_pickle=trust_pickle, language=language)
     rows = read_labelled_table(
-        data, text_column, label_column, group_column, doc_column=doc_column, label_map=label_map
+        data,
+        text_column,
+        label_column,
+        group_column,
+        doc_column=doc_column,
+        label_map=label_map,
+        sheet=sheet,
     )
     identified = loaded.identify([row["text"] for row in rows])
     if language is None and identified:
@@ -242,7 +308,8 @@ def evaluate_file(
     training_labels = [label for label, n in shares.items() for _ in range(n)] or [
         row["label"] for row in rows
     ]
-    held_out = score_held_out(predictor, rows, params, training_labels, str(data))
+    unit = f"'{group_column}' groups" if group_column else "documents"
+    held_out = score_held_out(predictor, rows, params, training_labels, str(data), unit)
     provenance = {
         "model": str(model_dir or "default"),
         "data": f"{data} ({sha256_file(data)[:12]})",
@@ -282,12 +349,16 @@ class _Unsupported:
 
 def row_predictions(predictor: Any, rows: Sequence[Row]) -> tuple[list[str], list[list[Any]]]:
     """The header and rows of ``predictions.csv``: ``doc_id, paragraph_index, text, label,
-    predicted, p_<label>..., correct`` for every row whose label the model predicts."""
+    predicted, p_<label>..., correct`` for every row whose label the model predicts, then the
+    input's other columns as they were (its id and group columns among them; renamed
+    ``input_<name>`` where a name is taken)."""
     labels = list(predictor.labels)
     scored = [row for row in rows if row["label"] in labels]
     proba = predictor.predict_proba([row["text"] for row in scored])
     header = ["doc_id", "paragraph_index", "text", "label", "predicted"]
     header += [f"p_{label}" for label in labels] + ["correct"]
+    extra = list(dict.fromkeys(k for row in scored for k in row.get("input", {})))
+    header += [f"input_{k}" if k in header else k for k in extra]
     body = []
     for row, p in zip(scored, proba, strict=True):
         predicted = labels[int(p.argmax())]
@@ -296,5 +367,6 @@ def row_predictions(predictor: Any, rows: Sequence[Row]) -> tuple[list[str], lis
             + [row["label"], predicted]
             + [round(float(v), 6) for v in p]
             + [predicted == row["label"]]
+            + [row.get("input", {}).get(k, "") for k in extra]
         )
     return header, body

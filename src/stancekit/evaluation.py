@@ -84,6 +84,9 @@ class HeldOutResult:
     paragraph_only : dict or None
         Metrics of each paragraph scored alone, when the figures above include the document
         prior (:mod:`stancekit.context`).
+    unit : str
+        What ``test_documents`` counts, plural: ``documents``, or the groups of a user's group
+        column (``'org' groups``): the bootstrap's unit.
     """
 
     labels: list[str]
@@ -108,6 +111,7 @@ class HeldOutResult:
     breakdown: dict[str, dict[str, dict[str, Any]]] = field(default_factory=dict)
     neutral_line: dict[str, Any] = field(default_factory=dict)
     paragraph_only: dict[str, Any] | None = None
+    unit: str = "documents"
 
     @property
     def beats_lexicon(self) -> bool:
@@ -149,8 +153,16 @@ class CrossValidationResult:
 
 @dataclass(frozen=True)
 class Evaluation:
-    """A held-out evaluation and, for the pipeline stage, the cross-validation of the method."""
+    """A held-out evaluation and, for the pipeline stage, the cross-validation of the method.
+
+    ``measured_on`` says in plain words what the scored rows are (the pipeline: the share of
+    text written for the project); ``real_text`` is the headline of the real-text check
+    (``make realworld``: ``path``, ``sha256``, ``rows``, ``documents``, ``macro_f1``,
+    ``macro_f1_low``, ``macro_f1_high``, ``accuracy``, ``model_sha256``) when it has been run.
+    """
 
     held_out: HeldOutResult
     cv: CrossValidationResult | None = None
     provenance: dict[str, Any] = field(default_factory=dict)
+    measured_on: str = ""
+    real_text: dict[str, Any] | None = None

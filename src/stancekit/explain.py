@@ -149,6 +149,10 @@ def token_weights(pipeline: Any, explanation: Explanation, label: str) -> list[t
     return chunks
 
 
+TOWARD = "rgba(40,110,220,"
+AWAY = "rgba(230,140,20,"
+
+
 def render_explanation_html(
     pipeline: Any,
     explanations: Sequence[Explanation],
@@ -157,32 +161,38 @@ def render_explanation_html(
     titles: Sequence[str] | None = None,
 ) -> str:
     """An HTML page: each text under its title (``titles``: which document and paragraph it is),
-    its words shaded by contribution toward the second label (blue) or the first (red), the
-    probabilities, and the top ``k`` terms per label."""
-    first, second = labels[0], labels[-1]
+    its predicted label and probabilities, its words shaded by their contribution toward that
+    predicted label (blue: toward it, orange: away from it; the annotate page's convention), and
+    the top ``k`` terms per label, the predicted label's column first (its terms are the blue
+    words)."""
     probabilities = pipeline.predict_proba([e.text for e in explanations])
     sections = []
     titles = titles if titles is not None else [f"text {i + 1}" for i in range(len(explanations))]
     for title, explanation, proba in zip(titles, explanations, probabilities, strict=True):
-        chunks = token_weights(pipeline, explanation, second)
+        guess = labels[max(range(len(labels)), key=lambda i: proba[i])]
+        chunks = token_weights(pipeline, explanation, guess)
         scale = max((abs(w) for _, w in chunks), default=1.0) or 1.0
         body = "".join(
             html.escape(chunk)
             if w == 0
-            else f'<span title="{w:+.3f}" style="background:'
-            f'{"rgba(40,110,220," if w > 0 else "rgba(220,60,40,"}{abs(w) / scale * 0.7:.2f})">'
+            else f'<span title="{w:+.3f} toward {html.escape(guess)}" style="background:'
+            f'{TOWARD if w > 0 else AWAY}{abs(w) / scale * 0.7:.2f})">'
             f"{html.escape(chunk)}</span>"
             for chunk, w in chunks
         )
         probs = " · ".join(f"{label} {p:.2f}" for label, p in zip(labels, proba, strict=True))
+        ordered = [guess, *(label for label in labels if label != guess)]
         tops = "".join(
-            f"<td><b>toward {html.escape(label)}</b><br>"
+            f"<td><b>toward {html.escape(label)}</b>"
+            + (" (shaded)" if label == guess else "")
+            + "<br>"
             + "<br>".join(f"{html.escape(t)} {v:+.3f}" for t, v in explanation.top(label, k))
             + "</td>"
-            for label in labels
+            for label in ordered
         )
         sections.append(
-            f"<section><h2>{html.escape(title)}</h2><p class='p'>{html.escape(probs)}</p>"
+            f"<section><h2>{html.escape(title)}</h2>"
+            f"<p class='p'>predicted <b>{html.escape(guess)}</b>: {html.escape(probs)}</p>"
             f"<p class='t'>{body}</p>"
             f"<table><tr>{tops}</tr></table></section>"
         )
@@ -192,10 +202,11 @@ def render_explanation_html(
         "section{border-bottom:1px solid #ddd;padding:1em 0} .p{color:#555;font-size:.9em}"
         "h2{font-size:1em;margin:0}"
         "td{vertical-align:top;padding-right:3em;font-size:.9em}</style></head><body>"
-        f"<h1>Why these labels</h1><p>Words shaded <span style='background:rgba(40,110,220,.5)'>"
-        f"blue</span> push toward <b>{html.escape(second)}</b>, <span style='background:"
-        f"rgba(220,60,40,.5)'>red</span> toward <b>{html.escape(first)}</b>; hover for the "
-        "contribution (tf-idf value &times; coefficient, shared out over each n-gram's words).</p>"
+        f"<h1>Why these labels</h1><p>In each paragraph, words shaded <span style='background:"
+        f"{TOWARD}.5)'>blue</span> push toward the paragraph's <b>predicted</b> label (named "
+        f"above it), <span style='background:{AWAY}.5)'>orange</span> away from it; the first "
+        "column of the table under it lists the blue words. Hover for the contribution (tf-idf "
+        "value &times; coefficient, shared out over each n-gram's words).</p>"
         + "".join(sections)
         + "</body></html>"
     )

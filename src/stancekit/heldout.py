@@ -122,6 +122,7 @@ def score_held_out(
     params: EvaluateParams,
     training_labels: Sequence[str],
     data: str,
+    unit: str = "documents",
 ) -> HeldOutResult:
     """Score a trained model on labelled rows.
 
@@ -138,6 +139,9 @@ def score_held_out(
         The labels of the training rows (fits the majority baseline; empty: the rows' own).
     data : str
         A name for the rows, shown in the summary.
+    unit : str
+        What the ``doc_id`` groups are, plural (``documents``; ``'org' groups`` when the user
+        named a group column), shown wherever they are counted.
 
     Raises
     ------
@@ -246,6 +250,7 @@ def score_held_out(
         breakdown=breakdown(scored, y_true, y_pred),
         neutral_line=neutral_line(scored, y_true, y_pred),
         paragraph_only=paragraph_only,
+        unit=unit,
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from stancekit.corpus import Row
 from stancekit.errors import InputError
 
-FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
+FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet", ".xlsx")
 
 
 def read_labelled_table(
@@ -19,17 +19,19 @@ def read_labelled_table(
     *,
     doc_column: str | None = None,
     label_map: Mapping[str, str] | None = None,
+    sheet: str | None = None,
 ) -> list[Row]:
-    """Read a labelled JSONL, CSV/TSV or Parquet file into rows with ``text``, ``label``,
-    ``doc_id``, ``document`` and ``paragraph_index``.
+    """Read a labelled JSONL, CSV/TSV, Parquet or xlsx file (first sheet, or ``sheet``) into
+    rows with ``text``, ``label``, ``doc_id``, ``document`` and ``paragraph_index``.
 
     The document is ``doc_column`` if given, else a ``doc_id`` column if there is one, else
     each row on its own (``<file name>:<row>``); ``paragraph_index`` is that column's value if
     there is one, else the row's position in its document. ``doc_id`` is the group (bootstrap unit):
-    ``group_column`` if given, else the document. A ``hard`` column (true/yes/1, any case, or
-    false), when present, marks the hard cases the evaluation scores separately. Labels are
-    matched as :func:`stancekit.userlabels.resolve_label` does (any case, -isation or -ization,
-    ``label_map``).
+    ``group_column`` if given, else the document. ``input`` holds the row's other columns
+    (id, group, anything else) as they are, for ``predictions.csv``. A ``hard`` column
+    (true/yes/1, any case, or false), when present, marks the hard cases the evaluation scores
+    separately. Labels are matched as :func:`stancekit.userlabels.resolve_label` does (any
+    case, -isation or -ization, ``label_map``).
 
     Raises
     ------
@@ -45,11 +47,13 @@ def read_labelled_table(
     suffix = path.suffix.lower()
     if path.is_dir():
         raise InputError(
-            f"{path}: is a folder; give a labelled .jsonl, .csv, .tsv or .parquet file."
+            f"{path}: is a folder; give a labelled .jsonl, .csv, .tsv, .parquet or .xlsx file."
         )
     if suffix not in FORMATS:
-        raise InputError(f"{path}: unknown format {suffix!r}; use .jsonl, .csv, .tsv or .parquet.")
-    records = list(iter_table_records(path))  # one-line InputErrors for unreadable files
+        raise InputError(
+            f"{path}: unknown format {suffix!r}; use .jsonl, .csv, .tsv, .parquet or .xlsx."
+        )
+    records = list(iter_table_records(path, sheet))  # one-line InputErrors for unreadable files
     if not records:
         raise InputError(f"{path}: no rows.")
     columns = list(records[0][1])
@@ -90,6 +94,7 @@ def read_labelled_table(
                 "document": doc,
                 "paragraph_index": index,
                 "hard": str(record.get("hard")).strip().lower() in ("true", "1", "yes", "y"),
+                "input": {k: v for k, v in record.items() if k not in (text_column, label_column)},
             }
         )
     return rows

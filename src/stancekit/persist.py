@@ -231,6 +231,46 @@ def read_metrics(model_dir: str | Path) -> dict[str, Any] | None:
         return None
 
 
+def linked_metrics(model_dir: str | Path, card: ModelCard) -> tuple[dict[str, Any] | None, str]:
+    """The evaluation figures that belong to this model, and a line saying where they come from.
+
+    Figures are returned only when the card links them (``evaluation``: a ``metrics.json`` and
+    its SHA-256) and the file still has that hash; a ``metrics.json`` that merely sits in the
+    folder may measure another model and is never used. Otherwise the figures are ``None`` and
+    the line says why and how to evaluate this model.
+    """
+    from stancekit.files import sha256_file
+
+    how = (
+        f"evaluate this model on labelled paragraphs: stancekit evaluate --model {model_dir} "
+        "--data LABELLED.csv --out reports/mine"
+    )
+    link = card.evaluation
+    if not link:
+        return None, f"none linked to this model (its card has no evaluation); {how}"
+    shown = Path(link["metrics"])
+    candidates = [shown] if shown.is_absolute() else [Path(model_dir) / shown, shown]
+    path = next((c for c in candidates if c.is_file()), None)
+    if path is None:
+        return None, f"{shown} (linked by the card) not found; {how}"
+    if sha256_file(path) != link.get("sha256"):
+        return None, (
+            f"{shown} changed since this model was trained (its sha256 is not the card's), "
+            f"so its figures are not shown; {how}"
+        )
+    return read_metrics_file(path), (
+        f"inherited from {shown} (sha256 {link['sha256'][:12]}, as linked by the card)"
+    )
+
+
+def read_metrics_file(path: Path) -> dict[str, Any] | None:
+    """A ``metrics.json`` file's content, or ``None`` if it is unreadable."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        return None
+
+
 def _major_minor(version: str) -> tuple[str, ...]:
     return tuple(version.split(".")[:2])
 

@@ -13,6 +13,11 @@ from typing import TYPE_CHECKING, Any
 from stancekit.boundary import render_html as render_neutral_line
 from stancekit.evaluation import Evaluation, FoldSummary, HeldOutResult
 from stancekit.files import atomic_write
+from stancekit.report_parts import DASH
+from stancekit.report_parts import fmt as _fmt
+from stancekit.report_parts import measured_on_section as _measured_on
+from stancekit.report_parts import table as _table
+from stancekit.report_parts import versus as _versus
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -144,24 +149,6 @@ def _learning_curve(curve: list[tuple[float, FoldSummary]]) -> str:
     return _png(fig, "Learning curve: macro-F1 by share of training documents (grouped CV)")
 
 
-DASH = "&ndash;"
-
-
-def _fmt(value: float | None) -> str:
-    return DASH if value is None else f"{value:.3f}"
-
-
-def _table(header: list[str], rows: list[tuple[str, list[str]]]) -> str:
-    head = "".join(f"<th>{html.escape(c)}</th>" for c in header)
-    body = "".join(
-        f"<tr><td>{html.escape(name)}</td>"
-        + "".join(f'<td class="num">{c}</td>' for c in cells)
-        + "</tr>"
-        for name, cells in rows
-    )
-    return f"<table><tr>{head}</tr>{body}</table>"
-
-
 def _headline(evaluation: Evaluation) -> str:
     h, cv = evaluation.held_out, evaluation.cv
     groupings = list(cv.model) if cv else []
@@ -243,12 +230,25 @@ def _comparison(evaluation: Evaluation) -> str:
     if cv is None or not cv.comparison:
         return ""
     groupings = list(next(iter(cv.comparison.values())))
+    current = next((n for n in cv.comparison if not cv.settings.get(n)), None)
     rows = []
     for name, by in cv.comparison.items():
         changes = ", ".join(f"{k}={v}" for k, v in cv.settings[name].items()) or "params.yaml"
-        rows.append((f"{name} ({changes})", [by[g].format("macro_f1") for g in groupings]))
+        cells = []
+        for g in groupings:
+            cell = by[g].format("macro_f1")
+            if current is not None and name != current:
+                cell += " " + _versus(by[g], cv.comparison[current][g])
+            cells.append(cell)
+        rows.append((f"{name} ({changes})", cells))
     header = ["setting", *[f"macro-F1, CV leaving out whole {g}s" for g in groupings]]
-    return "<h2>Feature comparison</h2>" + _table(header, rows)
+    return (
+        "<h2>Feature comparison</h2>"
+        + _table(header, rows)
+        + "<p class='muted'>In brackets: each setting's difference from params.yaml's. A "
+        "difference smaller than the larger of the two standard deviations over the folds is "
+        "<b>within the fold noise</b>: these folds do not tell the two settings apart.</p>"
+    )
 
 
 def _provenance(evaluation: Evaluation) -> str:
@@ -276,10 +276,15 @@ def _breakdown(h: HeldOutResult) -> str:
         )
     if not parts:
         return ""
+    names = list(h.breakdown)
+    missing = [name for name in ("genre", "region") if name not in h.breakdown]
+    note = (
+        f" The rows carry no {' or '.join(missing)}, so there is no table by it." if missing else ""
+    )
     return (
-        "<h2>Held-out scores by genre and region</h2><p class='muted'>Small groups move a lot "
-        "from one paragraph to the next: read the counts before the scores. Macro-F1 is over the "
-        "labels present in each group.</p>" + "".join(parts)
+        f"<h2>Held-out scores by {html.escape(' and '.join(names))}</h2><p class='muted'>Small "
+        "groups move a lot from one paragraph to the next: read the counts before the scores. "
+        f"Macro-F1 is over the labels present in each group.{note}</p>" + "".join(parts)
     )
 
 
@@ -291,7 +296,7 @@ def render_html(evaluation: Evaluation) -> str:
     verdict = (
         f"The model {'beats' if h.beats_lexicon else 'does <b>not</b> beat'} the keyword "
         f"lexicon beyond the 95% interval: macro-F1 difference {gap['point']:+.3f} "
-        f"[{gap['low']:+.3f}, {gap['high']:+.3f}] (paired bootstrap over documents)."
+        f"[{gap['low']:+.3f}, {gap['high']:+.3f}] (paired bootstrap over {html.escape(h.unit)})."
     )
     figures = [_confusion(h), _reliability(h), _coverage(h), *_curves(h)]
     if evaluation.cv is not None and evaluation.cv.learning_curve:
@@ -301,8 +306,9 @@ def render_html(evaluation: Evaluation) -> str:
         f"<style>{_STYLE}</style></head><body>",
         "<h1>stancekit evaluation</h1>",
         f"<p class='muted'>{html.escape(h.data)}: {h.test['rows']} paragraphs from "
-        f"{h.test_documents} documents; labels {html.escape(', '.join(h.labels))}.</p>",
+        f"{h.test_documents} {html.escape(h.unit)}; labels {html.escape(', '.join(h.labels))}.</p>",
         f"<p class='{verdict_class}'>{verdict}</p>",
+        _measured_on(evaluation),
         "<h2>Headline</h2>",
         _headline(evaluation),
         PLAIN,

@@ -17,6 +17,7 @@ from itertools import chain, islice
 from typing import Any, NamedTuple
 
 from stancekit.batchscore import BatchResult, count_unsupported, decide, predict_batch
+from stancekit.dates import is_read
 from stancekit.engines import Engine, LocalEngine, check_jobs, resolve_engine
 from stancekit.errors import UsageError
 from stancekit.labels import NEUTRAL, STANCES, UNCERTAIN
@@ -141,6 +142,8 @@ class ScoringStats:
     max_chars: int = DEFAULT_MAX_CHARS
     #: Units in a language the model has no model for, per language code.
     unsupported: dict[str, int] = field(default_factory=dict)
+    #: Documents whose date cell holds a value that is not a date (``doc_id: 'value'``).
+    bad_dates: Tally = field(default_factory=Tally)
 
 
 def _unit_name(unit: Unit) -> str:
@@ -182,6 +185,8 @@ def iter_units(
         for _ in range(document.split):
             stats.split.add(record.doc_id)
         date = record.date or document.date
+        if record.date is not None and not is_read(record.date):
+            stats.bad_dates.add(f"{record.doc_id}: {record.date!r}")
         if not document.paragraphs:
             stats.empty.add(record.doc_id)
             continue

@@ -46,7 +46,7 @@ _BINARY_MAGIC = (
     b"\x1f\x8b",
 )
 TEXT_SUFFIXES = (".txt", ".md")
-TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet")
+TABLE_SUFFIXES = (".csv", ".tsv", ".jsonl", ".ndjson", ".parquet", ".xlsx")
 DEFAULT_GLOBS = ("**/*.txt", "**/*.md")
 
 
@@ -71,6 +71,11 @@ class SourceOptions:
     glob: str | None = None
     #: Tables: the column holding each row's date (``None``: a column named ``date``, if any).
     date_column: str | None = None
+    #: Tables: a :func:`datetime.datetime.strptime` format read before the other date forms
+    #: (``%m/%d/%Y``; see :mod:`stancekit.dates`).
+    date_format: str | None = None
+    #: ``.xlsx`` tables: the sheet to read (``None``: the first).
+    sheet: str | None = None
 
     def __post_init__(self) -> None:
         check_encoding(self.encoding)
@@ -276,7 +281,12 @@ def _table_rows(path: Path, options: SourceOptions) -> Iterator[dict[str, Any]]:
         for batch in parquet.iter_batches(batch_size=4096):
             yield from batch.to_pylist()
         return
-    rows = open_table(path, options.encoding)
+    if path.suffix.lower() == ".xlsx":
+        from stancekit.spreadsheet import read_xlsx_rows
+
+        rows = read_xlsx_rows(path, options.sheet)
+    else:
+        rows = open_table(path, options.encoding)
     first = next(rows, None)
     if first is None:
         return
@@ -301,7 +311,7 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
         if text_column not in row:
             raise InputError(f"{path}: row {number} has no {text_column!r} field.")
         text = cell_text(row.pop(text_column), path, number, text_column)
-        date = cell_date(row.pop(date_column)) if date_column in row else None
+        date = cell_date(row.pop(date_column), options.date_format) if date_column in row else None
         yield SourceRecord(doc_id, text, row, date)
 
 

@@ -2,6 +2,9 @@
 ``--format csv-excel`` (CSV that Excel opens with the right characters: UTF-8 with a byte-order
 mark, which is how Excel recognises UTF-8, and ``\\r\\n`` line ends).
 
+Input: :func:`read_xlsx_rows` reads a workbook's first sheet (or a named one) as a table, so
+stancekit reads what it writes.
+
 An xlsx cell holds at most 32,767 characters (longer texts are cut, ending in ``…``) and a sheet
 at most 1,048,576 rows; text that starts with ``=`` stays text, never a formula.
 """
@@ -9,6 +12,8 @@ at most 1,048,576 rows; text that starts with ``=`` stays text, never a formula.
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from pathlib import Path
 from typing import IO, Any
 
 from stancekit.errors import OutputError
@@ -66,3 +71,53 @@ class XlsxWriter:
 
     def abort(self) -> None:
         pass
+
+
+def read_xlsx_rows(path: Path, sheet: str | None = None) -> Iterator[dict[str, Any]]:
+    """The rows of an Excel workbook's first sheet (or of ``sheet``), keyed by its first row,
+    read lazily (openpyxl, read-only, cached values rather than formulas). Cells come as Excel
+    stores them: text, numbers, booleans, date-times (dates are read by
+    :mod:`stancekit.dates`); empty cells are ``None``; wholly empty rows are skipped.
+
+    Raises
+    ------
+    InputError
+        Not a readable xlsx file, no sheet of that name (the message lists the sheets), an
+        empty sheet, or a header cell that is empty or repeated.
+    """
+    from zipfile import BadZipFile
+
+    from openpyxl import load_workbook
+
+    from stancekit.errors import InputError
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except (BadZipFile, KeyError, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a readable .xlsx workbook ({exc}).") from None
+    try:
+        if sheet is not None and sheet not in book.sheetnames:
+            raise InputError(
+                f"{path}: no sheet {sheet!r} (--sheet); sheets are: {', '.join(book.sheetnames)}."
+            )
+        rows = (book[sheet] if sheet is not None else book.worksheets[0]).iter_rows(
+            values_only=True
+        )
+        header = next(rows, None)
+        if header is None:
+            raise InputError(f"{path}: the sheet is empty; its first row names the columns.")
+        names = ["" if cell is None else str(cell).strip() for cell in header]
+        while names and not names[-1]:
+            names.pop()
+        for number, name in enumerate(names, start=1):
+            if not name or names.index(name) != number - 1:
+                what = "empty" if not name else f"{name!r} again"
+                raise InputError(
+                    f"{path}: header cell {number} is {what}; the first row names each column once."
+                )
+        for values in rows:
+            if all(v is None or (isinstance(v, str) and not v.strip()) for v in values):
+                continue
+            yield {name: (values[i] if i < len(values) else None) for i, name in enumerate(names)}
+    finally:
+        book.close()

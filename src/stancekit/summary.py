@@ -12,11 +12,11 @@ from stancekit.evaluation import CrossValidationResult, Evaluation, HeldOutResul
 def _held_out_lines(h: HeldOutResult) -> list[str]:
     t, ci = h.test, h.intervals
     lines = [
-        f"{t['rows']} paragraphs from {h.test_documents} documents of {h.data} "
+        f"{t['rows']} paragraphs from {h.test_documents} {h.unit} of {h.data} "
         f"({', '.join(h.labels)})",
         f"macro-F1 {t['macro_f1']:.3f} [{ci['macro_f1'][0]:.3f}, {ci['macro_f1'][1]:.3f}]   "
         f"accuracy {t['accuracy']:.3f} [{ci['accuracy'][0]:.3f}, {ci['accuracy'][1]:.3f}]   "
-        "(95% bootstrap over documents)",
+        f"(95% bootstrap over {h.unit})",
     ]
     if h.stance is not None:
         low, high = ci["stance_macro_f1"]

@@ -69,6 +69,7 @@ def table_inputs(
         or options.lines
         or options.glob is not None
         or options.date_column is not None
+        or options.date_format is not None
         or not inputs
     ):
         return None

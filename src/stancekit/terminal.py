@@ -19,8 +19,8 @@ def printable(text: str) -> str:
 
 
 def _number(value: float) -> str:
-    """A probability or margin, two decimals; "-" for none (a language the model does not read)."""
-    return "-" if value != value else f"{value:.2f}"
+    """A probability or margin, three decimals; "-" for none (a language it does not read)."""
+    return "-" if value != value else f"{value:.3f}"
 
 
 class TableWriter:
@@ -60,6 +60,7 @@ class TableWriter:
             self._line(f"── {printable(p.doc_id)}" + (f"  ({printable(p.date)})" if p.date else ""))
         if self.aggregate:
             return
+        # Three decimals: 0.598 under --threshold 0.6 must not read 0.60.
         probs = "".join(f"{_number(p.probabilities[label]):>7}" for label in self.labels)
         index = "" if p.paragraph_index is None else p.paragraph_index
         self.handle.write(
@@ -73,11 +74,10 @@ class TableWriter:
 
     def document(self, d: DocumentSummary) -> None:
         shares = ", ".join(
-            f"{round(share * d.paragraphs)} {self.short[label]}"
-            for label, share in d.label_shares.items()
+            f"{round(share * d.paragraphs)} {label}" for label, share in d.label_shares.items()
         )
         means = ", ".join(
-            f"{self.short[label]} {_number(d.mean_probabilities[label])}" for label in self.labels
+            f"{label} {_number(d.mean_probabilities[label])}" for label in self.labels
         )
         self._line(f"   => {d.label}" + (f" ({d.language})" if d.language else ""))
         self._line(f"      paragraphs: {shares}")

@@ -46,6 +46,13 @@ def format_table(
     Flexible columns shrink first (cells clipped with ``…``); then optional columns are dropped,
     the rightmost first. If the table still does not fit, it is printed as narrow as it can be.
     """
+    return fit_table(columns, rows, width, gap)[0]
+
+
+def fit_table(
+    columns: Sequence[Column], rows: Sequence[Sequence[str]], width: int | None = None, gap: int = 2
+) -> tuple[str, list[str]]:
+    """:func:`format_table`'s text, and the headers of the columns it dropped to fit."""
     width = terminal_width() if width is None else width
     keep = list(range(len(columns)))
     natural = [
@@ -79,4 +86,5 @@ def format_table(
             parts.append(f"{cell:<{size}}" if columns[i].align == "<" else f"{cell:>{size}}")
         return (" " * gap).join(parts).rstrip()
 
-    return "\n".join([line([c.header for c in columns]), *(line(row) for row in rows)]) + "\n"
+    text = "\n".join([line([c.header for c in columns]), *(line(row) for row in rows)]) + "\n"
+    return text, [c.header for i, c in enumerate(columns) if i not in keep]

@@ -141,6 +141,7 @@ def train(
     with_corpus: bool | None = None,
     weight: float | None = None,
     language: str = "en",
+    force: bool = False,
 ) -> ModelCard:
     """Fit the model on the labelled file(s) ``data`` (and the corpus) and save it in
     ``model_dir``.
@@ -169,6 +170,9 @@ def train(
         (``seed``, ``authored``: weight 1). Default: :data:`stancekit.model.USER_LABEL_WEIGHT`.
     language : str
         The language the model reads (ISO 639-1), recorded in the card.
+    force : bool
+        Replace a model that DVC tracks (a ``dvc.yaml`` stage's output, outside ``dvc repro``);
+        without it that is an error (:func:`stancekit.tracked.refuse_tracked`).
 
     Returns
     -------
@@ -179,6 +183,7 @@ def train(
     """
     from stancekit.corpus import to_dataset
     from stancekit.model import USER_LABEL_WEIGHT, fit_pipeline
+    from stancekit.tracked import refuse_tracked
 
     paths = [Path(data)] if isinstance(data, str | Path) else [Path(p) for p in data]
     if not paths:
@@ -190,6 +195,8 @@ def train(
     label_map = dict(label_map or {})
     rows = _read_data(paths, columns or Columns(), label_map)
     rows = _in_language(rows, language)
+    if not force:
+        refuse_tracked(model_dir)
     extra, extra_files = corpus_rows(rows, paths, corpus, with_corpus)
     rows = rows + extra
     weights = row_weights(rows, weight)

@@ -16,26 +16,22 @@ same table.
 from __future__ import annotations
 
 import itertools
-import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from stancekit.errors import InputError, UsageError
 from stancekit.labels import UNCERTAIN
-from stancekit.language import UNSUPPORTED
+from stancekit.trends_sql import EVERYONE as EVERYONE
+from stancekit.trends_sql import PERIODS as PERIODS
+from stancekit.trends_sql import document_summaries
+from stancekit.trends_sql import source_sql as source_sql
 
-PERIODS = ("year", "quarter", "month")
 DEFAULT_MIN_DOCS = 20
 DEFAULT_RESAMPLES = 1000
 #: Cells of the resample matrix drawn at once (resamples x documents): bounds the bootstrap's
 #: memory whatever the size of a cell.
 _DRAW_BLOCK = 250_000
-_PERIOD_SQL = {
-    "year": "strftime(d, '%Y')",
-    "quarter": "strftime(d, '%Y') || '-Q' || CAST(quarter(d) AS VARCHAR)",
-    "month": "strftime(d, '%Y-%m')",
-}
 
 
 @dataclass(frozen=True)
@@ -76,7 +72,10 @@ class TrendsResult:
     min_docs : int
         Cells with fewer documents are ``thin``: too few to read.
     skipped_paragraphs : dict
-        Paragraphs left out, by reason (``no date``, ``no <by>``).
+        Paragraphs left out, by reason (``no date``, ``a date that could not be read``,
+        ``a date that gives the year only``, ``no <by>``).
+    unreadable_dates : tuple of str
+        The first few date values that could not be read, as written.
     """
 
     by: str
@@ -89,6 +88,7 @@ class TrendsResult:
     seed: int
     source: str
     skipped_paragraphs: dict[str, int] = field(default_factory=dict)
+    unreadable_dates: tuple[str, ...] = ()
 
     @property
     def thin_cells(self) -> list[TrendCell]:
@@ -101,169 +101,6 @@ class TrendsResult:
     @property
     def periods(self) -> list[str]:
         return sorted({cell.period for cell in self.cells})
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
-def _ident(name: str) -> str:
-    return '"' + name.replace('"', '""') + '"'
-
-
-def source_sql(path: str | Path) -> str:
-    """The DuckDB table expression that reads ``path`` (a file, or a folder of Parquet files).
-
-    Raises
-    ------
-    InputError
-        A missing path, an empty folder, or a file ending DuckDB is not asked to read.
-    """
-    path = Path(path)
-    if path.is_dir():
-        files = [p for p in path.rglob("*.parquet") if p.is_file()]
-        if not files:
-            raise InputError(f"{path}: no .parquet files in this folder (or below it).")
-        pattern = _sql_string(str(path / "**" / "*.parquet"))
-        return f"read_parquet({pattern}, hive_partitioning = true, union_by_name = true)"
-    if not path.is_file():
-        raise InputError(f"{path}: no such file or folder.")
-    suffix, name = path.suffix.lower(), _sql_string(str(path))
-    if suffix == ".parquet":
-        return f"read_parquet({name})"
-    if suffix in (".jsonl", ".ndjson"):
-        return f"read_json({name}, format = 'newline_delimited')"
-    if suffix in (".csv", ".tsv"):
-        delim = _sql_string("\t" if suffix == ".tsv" else ",")
-        return f"read_csv({name}, header = true, delim = {delim}, all_varchar = true)"
-    raise InputError(
-        f"{path}: trends reads the .jsonl, .csv, .tsv or .parquet output of `stancekit predict` "
-        "(or a folder of .parquet files)."
-    )
-
-
-def _connect() -> Any:
-    import duckdb
-
-    con = duckdb.connect(":memory:")
-    con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
-    con.execute("SET preserve_insertion_order = false")
-    return con
-
-
-def _columns(con: Any, source: str, path: str | Path) -> list[str]:
-    try:
-        return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-    except Exception as exc:  # duckdb raises its own types for unreadable files
-        message = str(exc).splitlines()[0]
-        raise InputError(f"{path}: cannot read it as scored rows ({message}).") from None
-
-
-def _check_columns(path: str | Path, columns: list[str], by: str, date_column: str) -> list[str]:
-    labels = [c[2:] for c in columns if c.startswith("p_")]
-    if "doc_id" not in columns or "label" not in columns or not labels:
-        hint = " (one row per document: run predict without --aggregate)" * (
-            any(c.startswith("share_") for c in columns)
-        )
-        raise InputError(
-            f"{path}: not the paragraph rows of `stancekit predict` (doc_id, label, p_<label> "
-            f"columns){hint}; columns are: {', '.join(columns)}."
-        )
-    for option, column in (("--by", by), ("--date-column", date_column)):
-        if column not in columns:
-            raise InputError(
-                f"{path}: no column {column!r} ({option}); columns are: {', '.join(columns)}."
-            )
-    return labels
-
-
-def document_summaries(
-    path: str | Path, by: str, every: str = "year", date_column: str = "date"
-) -> tuple[list[str], dict[str, Any], dict[str, int]]:
-    """Reduce scored rows to one summary per document, in DuckDB (never all rows in memory).
-
-    Returns
-    -------
-    labels : list of str
-        From the ``p_<label>`` columns.
-    summaries : dict of numpy arrays
-        ``group``, ``period``, ``paragraphs``, ``count_<label>`` (and ``count_uncertain``),
-        ``psum_<label>``; one entry per (group, period, document).
-    skipped : dict
-        Paragraphs without a date or a group, left out.
-
-    Raises
-    ------
-    UsageError
-        An unknown period.
-    InputError
-        An unreadable file, or a missing column (the message lists those there are).
-    Documents are sorted (group, period, doc_id), so that the seeded bootstrap gives the same
-    intervals however the input was split into files.
-    """
-    if every not in PERIODS:
-        raise UsageError(f"--every: {every!r} is not one of {', '.join(PERIODS)}.")
-    con = _connect()
-    source = source_sql(path)
-    labels = _check_columns(path, _columns(con, source, path), by, date_column)
-    counts = ", ".join(
-        f"count_if(label = {_sql_string(name)}) AS {_ident('count_' + name)}"
-        for name in [*labels, UNCERTAIN]
-    )
-    sums = ", ".join(
-        f"sum(CAST({_ident('p_' + name)} AS DOUBLE)) AS {_ident('psum_' + name)}" for name in labels
-    )
-    query = f"""
-        WITH rows AS (
-            SELECT CAST({_ident(by)} AS VARCHAR) AS g,
-                   TRY_CAST(left(CAST({_ident(date_column)} AS VARCHAR), 10) AS DATE) AS d,
-                   CAST(doc_id AS VARCHAR) AS doc,
-                   CAST(label AS VARCHAR) AS label,
-                   {", ".join(_ident("p_" + name) for name in labels)}
-            FROM {source}
-            WHERE label IS NULL OR CAST(label AS VARCHAR) <> {_sql_string(UNSUPPORTED)}
-        )
-        SELECT g AS "group", {_PERIOD_SQL[every]} AS period, count(*) AS paragraphs,
-               {counts}, {sums}
-        FROM rows
-        GROUP BY g, period, doc
-        ORDER BY g, period, doc
-    """
-    unsupported_query = (
-        f"SELECT count(*) FROM {source} WHERE CAST(label AS VARCHAR) = {_sql_string(UNSUPPORTED)}"
-    )
-    try:
-        table = con.execute(query).fetchnumpy()
-        (unsupported,) = con.execute(unsupported_query).fetchone()
-    except Exception as exc:
-        message = str(exc).splitlines()[0]
-        raise InputError(f"{path}: cannot aggregate the scored rows ({message}).") from None
-    finally:
-        con.close()
-    kept, skipped = _drop_incomplete(table, by)
-    if unsupported:
-        skipped["no stance: a language the model does not read (unsupported)"] = int(unsupported)
-    return labels, kept, skipped
-
-
-def _drop_incomplete(table: dict[str, Any], by: str) -> tuple[dict[str, Any], dict[str, int]]:
-    import numpy as np
-
-    group = np.asarray(table["group"], dtype=object)
-    period = np.asarray(table["period"], dtype=object)
-    no_group = np.array([g is None or g == "" for g in group], dtype=bool)
-    no_date = np.array([p is None for p in period], dtype=bool) & ~no_group
-    paragraphs = np.asarray(table["paragraphs"], dtype=np.int64)
-    skipped = {
-        "no date": int(paragraphs[no_date].sum()),
-        f"no {by}": int(paragraphs[no_group].sum()),
-    }
-    keep = ~(no_group | no_date)
-    kept = {}
-    for key, values in table.items():
-        array = np.asarray(values)[keep]
-        kept[key] = array.astype(object) if key in ("group", "period") else array
-    return kept, {reason: n for reason, n in skipped.items() if n}
 
 
 def bootstrap_shares(
@@ -313,12 +150,14 @@ def bootstrap_shares(
 
 def compute_trends(
     path: str | Path,
-    by: str,
+    by: str | None = None,
     every: str = "year",
     date_column: str = "date",
     min_docs: int = DEFAULT_MIN_DOCS,
     resamples: int = DEFAULT_RESAMPLES,
     seed: int = 0,
+    date_format: str | None = None,
+    sheet: str | None = None,
 ) -> TrendsResult:
     """Label shares (95% bootstrap intervals over documents) and mean probabilities per group
     and period of the scored rows in ``path``.
@@ -328,10 +167,11 @@ def compute_trends(
     path : path
         ``stancekit predict`` paragraph rows: ``.jsonl``, ``.csv``, ``.tsv``, ``.parquet``, or a
         folder of ``.parquet`` files (partitions included).
-    by : str
-        The grouping column (``org``).
-    every : {"year", "quarter", "month"}
-        The period of each row's date.
+    by : str, optional
+        The grouping column (``org``); ``None``: every row in one group, ``all``.
+    every : {"year", "quarter", "month", "all"}
+        The period of each row's date; ``all``: the whole period in one cell (dates are not
+        needed).
     date_column : str
         The date column (``date``: what ``predict`` writes).
     min_docs : int
@@ -340,6 +180,11 @@ def compute_trends(
         Bootstrap resamples per cell.
     seed : int
         Seed of the bootstrap.
+    date_format : str, optional
+        A :func:`datetime.datetime.strptime` format tried before the forms
+        :mod:`stancekit.dates` reads (``%m/%d/%Y``).
+    sheet : str, optional
+        ``.xlsx`` input: the sheet to read (default: the first).
 
     Raises
     ------
@@ -352,11 +197,19 @@ def compute_trends(
 
     if min_docs < 0 or resamples < 0:
         raise UsageError("--min-docs and --resamples must be 0 or more.")
-    labels, table, skipped = document_summaries(path, by, every, date_column)
+    labels, table, skipped, unreadable = document_summaries(
+        path, by, every, date_column, date_format, sheet
+    )
     if not len(table["paragraphs"]):
+        found = "; ".join(f"{n:,} paragraph(s) with {why}" for why, n in skipped.items())
+        examples = ", ".join(repr(v) for v in unreadable[:5])
         raise InputError(
-            f"{path}: no row has both a {by!r} value and a date in {date_column!r}: "
-            "score dated texts (a 'date YYYY-MM-DD' first line, or a table's date column)."
+            f"{path}: no row has "
+            + (f"both a {by!r} value and " if by else "")
+            + f"a readable date in {date_column!r} ({found}"
+            + (f"; unreadable: {examples}" if examples else "")
+            + "): dates are read as ISO, year, year-month, day/month/year (day first) or Excel "
+            "serials; pass --date-format for another form, or --every all for the whole period."
         )
     with_uncertain = int(table[f"count_{UNCERTAIN}"].sum()) > 0
     shown = (*labels, UNCERTAIN) if with_uncertain else tuple(labels)
@@ -387,7 +240,7 @@ def compute_trends(
             )
         )
     return TrendsResult(
-        by=by,
+        by=by or "group",
         every=every,
         labels=tuple(labels),
         shown=shown,
@@ -397,4 +250,5 @@ def compute_trends(
         seed=seed,
         source=str(path),
         skipped_paragraphs=skipped,
+        unreadable_dates=tuple(unreadable[:5]),
     )

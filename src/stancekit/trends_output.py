@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import html
+import itertools
 from pathlib import Path
+from typing import Any
 
 from stancekit.files import atomic_write
 from stancekit.labels import short_names
-from stancekit.termtable import Column, format_table
+from stancekit.termtable import Column, fit_table
 from stancekit.trends import TrendCell, TrendsResult
 
 #: Groups drawn in the chart (the ones with most documents); the table has every group.
@@ -59,16 +61,46 @@ def chart_groups(result: TrendsResult) -> list[str]:
     return sorted(ranked[:MAX_CHART_GROUPS])
 
 
-def render_png(result: TrendsResult, path: Path) -> None:
-    """One panel per label: its share of paragraphs per period, one line per group, the 95%
-    interval shaded, hollow markers where a cell has fewer than ``min_docs`` documents."""
+def all_periods(result: TrendsResult) -> list[str]:
+    """Every period from the first to the last, those without data included, so that the chart's
+    axis shows a gap where there is one."""
+    periods = result.periods
+    if result.every not in ("year", "quarter", "month") or not periods:
+        return periods
+    first, last = periods[0], periods[-1]
+    if result.every == "year":
+        return [str(y) for y in range(int(first), int(last) + 1)]
+    step = 4 if result.every == "quarter" else 12
+
+    def index(period: str) -> int:
+        year, part = period.split("-")
+        return int(year) * step + int(part.lstrip("Q")) - 1
+
+    def name(i: int) -> str:
+        year, part = divmod(i, step)
+        return f"{year}-Q{part + 1}" if step == 4 else f"{year}-{part + 1:02d}"
+
+    return [name(i) for i in range(index(first), index(last) + 1)]
+
+
+def _runs(xs: list[int]) -> list[tuple[int, int]]:
+    """``(start, stop)`` slices of ``xs`` whose values follow each other without a gap."""
+    starts = [0] + [i for i in range(1, len(xs)) if xs[i] != xs[i - 1] + 1] + [len(xs)]
+    return list(itertools.pairwise(starts))
+
+
+def chart_figure(result: TrendsResult) -> Any:
+    """The chart: one panel per label, its share of paragraphs per period, one line per group
+    (broken where a group has no data for a period), the 95% interval shaded, hollow markers
+    where a cell has fewer than ``min_docs`` documents; the legend under the panels, clear of
+    the axis labels."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
     from matplotlib.lines import Line2D
 
-    periods = result.periods
+    periods = all_periods(result)
     x_of = {period: i for i, period in enumerate(periods)}
     groups = chart_groups(result)
     panels = result.shown
@@ -83,15 +115,16 @@ def render_png(result: TrendsResult, path: Path) -> None:
         colour, style, marker = colours[g % 10], _STYLES[g % 4], _MARKERS[g % len(_MARKERS)]
         for ax, name in zip(axes[0], panels, strict=True):
             share = [c.shares[name].share for c in cells]
-            ax.fill_between(
-                xs,
-                [c.shares[name].low for c in cells],
-                [c.shares[name].high for c in cells],
-                color=colour,
-                alpha=0.15,
-                linewidth=0,
-            )
-            ax.plot(xs, share, color=colour, linestyle=style, linewidth=1.6)
+            for a, b in _runs(xs):
+                ax.fill_between(
+                    xs[a:b],
+                    [c.shares[name].low for c in cells[a:b]],
+                    [c.shares[name].high for c in cells[a:b]],
+                    color=colour,
+                    alpha=0.15,
+                    linewidth=0,
+                )
+                ax.plot(xs[a:b], share[a:b], color=colour, linestyle=style, linewidth=1.6)
             for thin in (False, True):
                 points = [
                     (x, y) for x, y, c in zip(xs, share, cells, strict=True) if c.thin == thin
@@ -122,21 +155,37 @@ def render_png(result: TrendsResult, path: Path) -> None:
     step = max(1, len(periods) // 10)
     for ax, name in zip(axes[0], panels, strict=True):
         ax.set_title(f"{name}")
-        ax.set_xlabel(result.every)
+        ax.set_xlabel("whole period" if result.every == "all" else result.every)
         ax.set_xticks(range(0, len(periods), step))
         ax.set_xticklabels(periods[::step], rotation=45 if len(periods) > 6 else 0, ha="right")
+        ax.set_xlim(-0.5, len(periods) - 0.5)
         ax.set_ylim(-0.03, 1.03)  # lines at 0 and 1 stay visible
         ax.grid(alpha=0.3)
     axes[0][0].set_ylabel("share of paragraphs (95% interval)")
     dropped = len(result.groups) - len(groups)
-    title = f"Stance by {result.by} and {result.every}"
+    heading = title(result)
     if dropped:
-        title += f" ({len(groups)} groups with most documents; {dropped} more in the table)"
-    fig.suptitle(title)
-    fig.legend(handles=handles, loc="lower center", ncol=min(len(handles), 4), frameon=False)
-    fig.tight_layout(rect=(0, 0.06 + 0.05 * (len(handles) // 5), 1, 1))
+        heading += f" ({len(groups)} groups with most documents; {dropped} more in the table)"
+    fig.suptitle(heading)
+    fig.tight_layout()
+    # Under the figure, not over it: saved with bbox_inches="tight", the image grows to hold it.
+    fig.legend(
+        handles=handles,
+        loc="upper center",
+        bbox_to_anchor=(0.5, 0.0),
+        ncol=min(len(handles), 4),
+        frameon=False,
+    )
+    return fig
+
+
+def render_png(result: TrendsResult, path: Path) -> None:
+    """Write :func:`chart_figure` as a PNG."""
+    import matplotlib.pyplot as plt
+
+    fig = chart_figure(result)
     with atomic_write(path, "wb") as handle:
-        fig.savefig(handle, format="png", dpi=120)
+        fig.savefig(handle, format="png", dpi=120, bbox_inches="tight")
     plt.close(fig)
 
 
@@ -161,7 +210,7 @@ def render_html(result: TrendsResult, png: Path) -> str:
         "body{font:15px/1.5 system-ui,sans-serif;max-width:1200px;margin:2em auto;padding:0 1em}"
         "table{border-collapse:collapse;font-size:.85em}td,th{border:1px solid #ccc;"
         "padding:2px 6px;text-align:right}.thin{color:#999}img{max-width:100%}</style></head>"
-        f"<body><h1>Stance by {html.escape(result.by)} and {html.escape(result.every)}</h1>"
+        f"<body><h1>{html.escape(title(result))}</h1>"
         f"<p>Source: <code>{html.escape(result.source)}</code>. Each label's share of the "
         "paragraphs per group and period; the 95% intervals come from a percentile bootstrap "
         f"over documents ({result.resamples:,} resamples, seed {result.seed}), since the "
@@ -197,8 +246,27 @@ def warnings(result: TrendsResult) -> list[str]:
             f"documents (too few to read): {named}{more}."
         )
     for reason, n in result.skipped_paragraphs.items():
-        notes.append(f"left out {n:,} paragraph(s) with {reason}.")
+        note = f"left out {n:,} paragraph(s) with {reason}"
+        if reason == "a date that could not be read" and result.unreadable_dates:
+            note += (
+                f" (for example {', '.join(repr(v) for v in result.unreadable_dates)}; dates "
+                "are read as ISO, year, year-month, day/month/year (day first) or Excel serials: "
+                "pass --date-format for another form)"
+            )
+        elif reason == "a date that gives the year only":
+            note += f" (too coarse for --every {result.every}: use --every year)"
+        notes.append(note + ".")
     return notes
+
+
+def title(result: TrendsResult) -> str:
+    """``Stance by org and year``, ``Stance by year``, ``Stance by org over the whole period``."""
+    over = "over the whole period" if result.every == "all" else f"by {result.every}"
+    if result.by == "group" and {c.group for c in result.cells} <= {"all"}:
+        return f"Stance {over}"
+    if result.every == "all":
+        return f"Stance by {result.by} {over}"
+    return f"Stance by {result.by} and {result.every}"
 
 
 def _cell_text(cell: TrendCell, name: str) -> str:
@@ -226,4 +294,15 @@ def terminal_table(result: TrendsResult, width: int | None = None) -> str:
         ]
         for cell in result.cells
     ]
-    return format_table(columns, rows, width)
+    text, hidden = fit_table(columns, rows, width)
+    if hidden:
+        import textwrap
+
+        from stancekit.termtable import terminal_width
+
+        note = (
+            f"(hidden to fit the terminal: {', '.join(hidden)}; widen it, or read trends.csv or "
+            "trends.html, which have every column)"
+        )
+        text += textwrap.fill(note, width or terminal_width()) + "\n"
+    return text

@@ -19,7 +19,7 @@ from stancekit.errors import DataError, InputError, StancekitError
 from stancekit.labels import LABELS
 
 #: The formats :func:`read_user_labels` reads, by file ending.
-FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet")
+FORMATS = (".jsonl", ".ndjson", ".csv", ".tsv", ".parquet", ".xlsx")
 #: Schema fields copied from a table when it has them (the rest are set by the reader).
 _KEPT = (
     "source",
@@ -131,6 +131,8 @@ class Columns:
     label: str = "label"
     doc: str | None = None
     index: str = "paragraph_index"
+    #: ``.xlsx`` tables: the sheet to read (``None``: the first).
+    sheet: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,11 +144,20 @@ class LabelledTable:
     has_documents: bool
 
 
-def iter_table_records(path: Path) -> Iterator[tuple[str, dict[str, Any]]]:
-    """``(where, record)`` for every row: ``file:line`` for JSON Lines, ``file: row N`` else."""
+def iter_table_records(
+    path: Path, sheet: str | None = None
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, record)`` for every row: ``file:line`` for JSON Lines, ``file: row N`` else
+    (``.xlsx``: the first sheet, or ``sheet``)."""
     from stancekit.jsonl import read_jsonl
 
     suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from stancekit.spreadsheet import read_xlsx_rows
+
+        for number, record in enumerate(read_xlsx_rows(path, sheet), start=1):
+            yield f"{path}: row {number}", record
+        return
     if suffix in (".jsonl", ".ndjson"):
         yield from read_jsonl(path, error=InputError, unique_keys=True)
         return
@@ -209,7 +220,7 @@ def read_table(
     Parameters
     ----------
     path : path
-        A ``.jsonl``/``.ndjson``, ``.csv``, ``.tsv`` or ``.parquet`` file.
+        A ``.jsonl``/``.ndjson``, ``.csv``, ``.tsv``, ``.parquet`` or ``.xlsx`` file.
     columns : Columns
         Text, label, document and paragraph-index columns.
     label_map : mapping, optional
@@ -249,7 +260,7 @@ def read_table(
     doc_column = columns.doc
     has_documents = doc_column is not None
     seen_in_doc: dict[str, int] = {}
-    for number, (where, record) in enumerate(iter_table_records(path), start=1):
+    for number, (where, record) in enumerate(iter_table_records(path, columns.sheet), start=1):
         if number == 1:
             check_columns(
                 path,

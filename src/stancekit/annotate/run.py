@@ -62,6 +62,26 @@ def corpus_paths(corpus: Sequence[str | Path] | None, params: str | Path | None)
     return [p for p in paths if p.exists()]
 
 
+def no_corpus_message(params: str | Path | None = None) -> str:
+    """Why the model will not be retrained, and what to give: inside a project its corpus
+    folder, outside one a path to labelled files (not a ``data/corpus`` that is not there)."""
+    from stancekit.persist import find_project_root
+
+    root = find_project_root() if params is None else Path(params).parent
+    if root is None or not (root / "params.yaml").is_file():
+        return (
+            "no corpus to retrain on (no --corpus, and no stancekit project here: no "
+            "params.yaml in this folder or above): the model stays as it is; to retrain as you "
+            "label, give --corpus with labelled .jsonl files or folders (a project's "
+            "data/corpus, say)."
+        )
+    return (
+        f"no corpus to retrain on (no --corpus, no labelled rows in prepare.data of "
+        f"{root / 'params.yaml'}): the model stays as it is; give --corpus with labelled .jsonl "
+        "files or folders to retrain as you label."
+    )
+
+
 def annotate(
     sources: Sequence[str],
     out: str | Path,
@@ -153,12 +173,7 @@ def annotate(
             )
         corpus_rows = None
     if retrain_every and corpus_rows is None:
-        warnings.warn(
-            "no corpus to retrain on (no --corpus, no labelled rows in prepare.data): the "
-            "model stays as it is; give --corpus data/corpus to retrain as you label.",
-            StancekitWarning,
-            stacklevel=2,
-        )
+        warnings.warn(no_corpus_message(params), StancekitWarning, stacklevel=2)
     session = AnnotationSession(
         items,
         store,

@@ -35,6 +35,11 @@ class OneLineUsageErrors(TyperGroup):
             elif ctx.invoked_subcommand:
                 where = f"{where} {ctx.invoked_subcommand}"
             message = " ".join(exc.format_message().split())
+            if getattr(getattr(exc, "param", None), "name", None) == "inputs":
+                message += (
+                    " Give texts, files or folders, or - to read standard input: "
+                    f"echo TEXT | {where} -."
+                )
             typer.echo(f"error: {message} (see {where} --help)", err=True)
             raise typer.Exit(getattr(exc, "exit_code", 2)) from None
 
@@ -51,16 +56,17 @@ app = typer.Typer(
     rich_markup_mode=None,
 )
 
-# The commands, in the order of --help: the pipeline's stages, then the tools.
-app.command("prepare")(prepare.prepare_cli)
-app.command("train")(train.train_cli)
-app.command("evaluate")(evaluate.evaluate_cli)
-app.command("tune")(tune.tune_cli)
+# The commands, in the order of --help: what a new user runs first (scoring texts, reading the
+# findings, labelling), then the pipeline's stages and the corpus tools.
 app.command("predict")(predict.predict_cli)
 app.command("explain")(predict.explain_cli)
 app.command("trends")(trends.trends_cli)
 app.command("annotate")(annotate.annotate_cli)
 app.command("info")(info.info_cli)
+app.command("prepare")(prepare.prepare_cli)
+app.command("train")(train.train_cli)
+app.command("evaluate")(evaluate.evaluate_cli)
+app.command("tune")(tune.tune_cli)
 app.add_typer(data.data_app, name="data")
 
 

@@ -69,6 +69,10 @@ LanguageOption = Annotated[
 ]
 #: The columns of a user's labelled table (see :mod:`stancekit.userlabels`).
 TextColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' text.")]
+SheetOption = Annotated[
+    str | None,
+    typer.Option(help=".xlsx input: the sheet to read [default: the first].", show_default=False),
+]
 LabelColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' label.")]
 DocColumnOption = Annotated[
     str | None,
@@ -81,8 +85,9 @@ DocColumnOption = Annotated[
 LabelMapOption = Annotated[
     str | None,
     typer.Option(
-        help="Your labels as stancekit labels: 'pro=decriminalisation,anti=abolitionist,"
-        "other=neutral' (labels are matched in any case, -isation or -ization).",
+        help="Your labels as stancekit labels, YOURS=LABEL separated by commas, e.g. "
+        "'pro=decriminalisation, anti=abolitionist, other=neutral' (labels are matched in "
+        "any case, -isation or -ization).",
         show_default=False,
     ),
 ]
@@ -93,6 +98,15 @@ MaxCharsOption = Annotated[
         "--max-chars",
         min=1,
         help="Split paragraphs longer than this many characters (bounds memory) [default: 20000].",
+        show_default=False,
+    ),
+]
+
+DateFormatOption = Annotated[
+    str | None,
+    typer.Option(
+        help="Dates written another way, as a strptime format, e.g. %m/%d/%Y (month first). "
+        "Without it: ISO dates, years, year-months, day/month/year (day first), Excel serials.",
         show_default=False,
     ),
 ]
@@ -189,20 +203,22 @@ def fail_cleanly(command: F) -> F:
 
 @contextlib.contextmanager
 def _warnings_as_lines() -> Iterator[None]:
-    """Show each :class:`StancekitWarning` as one ``warning: ...`` line on stderr, when raised."""
+    """Show each :class:`StancekitWarning` as one ``warning: ...`` line on stderr, when raised,
+    and any other library's warning as one line too (its first line and its kind), never with
+    a file name and source line."""
     import warnings
 
     from stancekit.errors import StancekitWarning
 
     with warnings.catch_warnings():
         warnings.simplefilter("always", StancekitWarning)
-        default = warnings.showwarning
 
         def show(message: Any, category: type, *args: Any, **kwargs: Any) -> None:
             if issubclass(category, StancekitWarning):
                 typer.echo(f"warning: {message}", err=True)
             else:
-                default(message, category, *args, **kwargs)
+                first = (str(message).strip().splitlines() or [""])[0]
+                typer.echo(f"warning: {first} ({category.__name__})", err=True)
 
         warnings.showwarning = show
         yield
@@ -229,6 +245,47 @@ def _release_stdout(force: bool = False) -> None:
             pass
     with contextlib.suppress(OSError, ValueError, AttributeError, io.UnsupportedOperation):
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+
+
+def project_base(params: Path) -> Path:
+    """The folder the pipeline's default paths (``data/prepared``, ``models/`` ...) are relative
+    to: the current folder when it holds ``params.yaml`` or ``--params`` names a file, else the
+    project's root above it (as git finds its root), so the pipeline commands run from any
+    folder inside the project (``examples/``, say)."""
+    if params != DEFAULT_PARAMS or params.is_file():
+        return Path()
+    from stancekit.persist import find_project_root
+
+    root = find_project_root()
+    return root if root is not None and (root / DEFAULT_PARAMS).is_file() else Path()
+
+
+def load_pipeline_params(params: Path) -> tuple[Any, Path]:
+    """The pipeline's params (the project's from a subfolder; ``prepare.data`` relative to the
+    params.yaml it is written in) and :func:`project_base`."""
+    from dataclasses import replace
+
+    base = project_base(params)
+    path = base / params if params == DEFAULT_PARAMS else params
+    settings = load_params(path)
+    folder = path.parent
+    if folder == Path():
+        return settings, base
+
+    def here(paths: Any) -> tuple[str, ...]:
+        return tuple(p if Path(p).is_absolute() else str(folder / p) for p in paths)
+
+    languages = {
+        code: {
+            **groups,
+            "prepare": {**groups["prepare"], "data": list(here(groups["prepare"]["data"]))},
+        }
+        if "data" in (groups.get("prepare") or {})
+        else groups
+        for code, groups in settings.languages.items()
+    }
+    prepare = replace(settings.prepare, data=here(settings.prepare.data))
+    return replace(settings, prepare=prepare, languages=languages), base
 
 
 def load_params(path: Path, anywhere: bool = False) -> Any:
@@ -263,6 +320,14 @@ def warn_skipped(stats: ScoringStats) -> None:
             f"warning: split {stats.split.count:,} paragraph(s) longer than "
             f"{stats.max_chars:,} characters (--max-chars) into pieces scored apart: "
             f"{stats.split.describe()}",
+            err=True,
+        )
+    if stats.bad_dates.count:
+        typer.echo(
+            f"warning: {stats.bad_dates.count:,} document(s) have a date that could not be read "
+            f"(kept as written; trends reports them too): {stats.bad_dates.describe()}; dates "
+            "are read as ISO (2020-03-13), year, year-month, day/month/year (day first) or an "
+            "Excel serial: for another form pass --date-format (e.g. %m/%d/%Y)",
             err=True,
         )
     if stats.unknown.count:

@@ -15,7 +15,7 @@ from stancekit.cli._util import (
     ParamsOption,
     TextColumnOption,
     fail_cleanly,
-    load_params,
+    load_pipeline_params,
 )
 
 data_app = typer.Typer(
@@ -35,7 +35,9 @@ DataFiles = Annotated[
 
 
 def _corpus_files(files: list[Path] | None, params: Path) -> list[Path]:
-    return list(files) if files else [Path(p) for p in load_params(params).prepare.data]
+    if files:
+        return list(files)
+    return [Path(p) for p in load_pipeline_params(params)[0].prepare.data]
 
 
 #: Names of the languages the data card shows.
@@ -47,7 +49,7 @@ def _language_sets(files: list[Path] | None, params: Path) -> list[tuple[str | N
     params.yaml (``prepare.data`` for English, then ``languages.<code>.prepare.data``)."""
     if files:
         return [(None, list(files))]
-    settings = load_params(params)
+    settings = load_pipeline_params(params)[0]
     codes = [settings.main_language, *settings.languages]
     return [(c, [Path(p) for p in settings.for_language(c).prepare.data]) for c in codes]
 
@@ -62,7 +64,7 @@ def check_cli(files: DataFiles = None, params: ParamsOption = DEFAULT_PARAMS) ->
     """Validate the corpus: schema, labels, paragraph indexes, overlong paragraphs, exact and near
     duplicates (errors); balance, genre shares, recurring phrases (warnings). Exit 1 on errors.
 
-    Example: stancekit data check data/corpus/en/seeds.jsonl
+    Example: stancekit data check ../data/corpus/en/seeds.jsonl
     """
     from stancekit.datacheck import check_corpus
 
@@ -89,7 +91,7 @@ def stats_cli(
     distinct word 4-grams, repeated openings and phrases, each file's nearest-neighbour
     similarity to the others (Markdown).
 
-    Example: stancekit data stats --write-card data/corpus/README.md
+    Example: stancekit data stats ../data/corpus/seeds.jsonl
     """
     from stancekit.datacheck import corpus_stats, update_data_card
 
@@ -114,6 +116,13 @@ def agreement_cli(
     b: Annotated[Path, typer.Argument(help="Annotator B's labels, same format options.")],
     text_column: TextColumnOption = "text",
     label_column: LabelColumnOption = "label",
+    label_column_b: Annotated[
+        str | None,
+        typer.Option(
+            help="B's label column, when B names it differently [default: --label-column].",
+            show_default=False,
+        ),
+    ] = None,
     doc_column: DocColumnOption = None,
     label_map: LabelMapOption = None,
     resamples: Annotated[
@@ -140,8 +149,9 @@ def agreement_cli(
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"{output_format!r}: use text or json.", param_hint="--format")
     columns = Columns(text=text_column, label=label_column, doc=doc_column)
+    columns_b = Columns(text=text_column, label=label_column_b or label_column, doc=doc_column)
     mapping = parse_label_map(label_map)
-    tables = [read_table(path, columns, mapping) for path in (a, b)]
+    tables = [read_table(a, columns, mapping), read_table(b, columns_b, mapping)]
     result = agreement(*tables, resamples=resamples, seed=seed)
     if output_format == "json":
         typer.echo(json.dumps(result.as_dict(), ensure_ascii=False, indent=2))

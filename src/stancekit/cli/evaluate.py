@@ -12,11 +12,16 @@ from stancekit.cli._util import (
     DocColumnOption,
     LabelMapOption,
     ParamsOption,
+    SheetOption,
     TrustPickleOption,
     fail_cleanly,
     language_code,
     load_params,
+    load_pipeline_params,
 )
+
+#: The real-text check's headline (``make realworld`` writes it), shown in the report when present.
+REAL_TEXT_METRICS = Path("reports/realworld/metrics.json")
 
 
 @fail_cleanly
@@ -26,16 +31,16 @@ def evaluate_cli(
         typer.Option(
             "--model",
             "-m",
-            help="Model directory [default: models/heldout, the model fitted on the training "
-            "split only; with --data: $STANCEKIT_MODEL or models/].",
+            help="Model directory [default: the project's models/heldout, the model fitted on "
+            "the training split only; with --data: $STANCEKIT_MODEL or models/].",
         ),
     ] = None,
     data: Annotated[
         Path | None,
         typer.Option(
-            help="Evaluate on this labelled JSONL/CSV/TSV/Parquet file instead of the held-out "
-            "split (no cross-validation; outputs go to --out, with predictions.csv: every row's "
-            "prediction).",
+            help="Evaluate on this labelled JSONL/CSV/TSV/Parquet/xlsx file instead of the "
+            "held-out split (no cross-validation; outputs go to --out, with predictions.csv: "
+            "every row's prediction).",
         ),
     ] = None,
     text_column: Annotated[str, typer.Option(help="With --data: the text column.")] = "text",
@@ -49,17 +54,19 @@ def evaluate_cli(
     ] = None,
     doc_column: DocColumnOption = None,
     label_map: LabelMapOption = None,
+    sheet: SheetOption = None,
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Output folder [default: models/; with --data: reports/<data file name>]."
+            help="Output folder [default: the project's models/; with --data: "
+            "reports/<data file name>]."
         ),
     ] = None,
     split_dir: Annotated[
         Path | None,
         typer.Option(
-            help="Without --data: folder of train.jsonl and test.jsonl [default: data/prepared, "
-            "with --language xx: data/prepared/xx].",
+            help="Without --data: folder of train.jsonl and test.jsonl [default: the "
+            "project's data/prepared, with --language xx: data/prepared/xx].",
             show_default=False,
         ),
     ] = None,
@@ -96,26 +103,27 @@ def evaluate_cli(
     from stancekit.summary import summary
     from stancekit.userlabels import parse_label_map
 
-    # With --data only the evaluate settings are read: the project's, or the defaults.
-    settings = load_params(params, anywhere=data is not None)
     if data is None:
         # The held-out split is only honest for the model fitted without it: models/heldout,
-        # not the shipped model that $STANCEKIT_MODEL names.
-        base = Path("models")
-        default_split = Path("data/prepared")
+        # not the shipped model that $STANCEKIT_MODEL names. From a subfolder: the project's.
+        settings, base = load_pipeline_params(params)
+        models, prepared = base / "models", base / "data" / "prepared"
         if language is not None and language != settings.main_language:
             settings = settings.for_language(language)
-            base, default_split = base / language, default_split / language
-        where = out if out is not None else base
+            models, prepared = models / language, prepared / language
+        where = out if out is not None else models
         result = evaluate(
             settings,
-            model or (base / DEFAULT_HELDOUT_MODEL_DIR.name),
-            split_dir or default_split,
+            model or models / DEFAULT_HELDOUT_MODEL_DIR.name,
+            split_dir or prepared,
             where,
             not no_cv,
             trust_pickle=trust_pickle,
+            real_text=base / REAL_TEXT_METRICS,
         )
     else:
+        # With --data only the evaluate settings are read: the project's, or the defaults.
+        settings = load_params(params, anywhere=True)
         where = out if out is not None else Path("reports") / data.stem
         result = evaluate_file(
             settings.evaluate,
@@ -129,6 +137,7 @@ def evaluate_cli(
             label_map=parse_label_map(label_map),
             trust_pickle=trust_pickle,
             language=language,
+            sheet=sheet,
         )
     typer.echo(summary(result))
     written = f"{where}/metrics.json, {where}/evaluation.json, {where}/plots/"

@@ -22,15 +22,18 @@ def info_cli(
     import json
 
     from stancekit.bundle import language_folders
-    from stancekit.persist import read_card, read_metrics, resolve_model_dir
+    from stancekit.persist import linked_metrics, read_card, resolve_model_dir
 
     model_dir = resolve_model_dir(model)
     card = read_card(model_dir)
-    metrics = read_metrics(model_dir)
+    metrics, source = linked_metrics(model_dir, card)
     others = language_folders(model_dir)
     if as_json:
         languages = {
-            code: {**read_card(folder).to_dict(), "metrics": read_metrics(folder)}
+            code: {
+                **read_card(folder).to_dict(),
+                "metrics": linked_metrics(folder, read_card(folder))[0],
+            }
             for code, folder in others.items()
         }
         typer.echo(
@@ -39,7 +42,7 @@ def info_cli(
         return
     data = card.training_data
     lines = [
-        f"model        {model_dir}/ (created {card.created_at})",
+        f"model        {model_dir}/ ({_created(card.created_at)})",
         f"labels       {', '.join(card.labels)}",
         f"trained on   {data['rows']} paragraphs, {data['documents']} documents "
         f"({', '.join(f'{k} {v}' for k, v in data['rows_per_label'].items())})",
@@ -50,25 +53,25 @@ def info_cli(
         "libraries    " + ", ".join(f"{k} {v}" for k, v in card.libraries.items()),
     ]
     lines.append("format       " + _model_format(model_dir))
-    if card.evaluation:
-        lines.append(
-            f"evaluation   inherited from {card.evaluation['metrics']}: a model fitted on the "
-            "training split only, scored on the held-out split, and grouped CV of the method"
-        )
     if metrics:
         from stancekit.metrics_file import headline_lines
 
+        lines.append(
+            f"evaluation   {source}: a model fitted on the training split only, scored on the "
+            "held-out split, and grouped CV of the method"
+        )
         lines += headline_lines(metrics)
     else:
-        lines.append("held-out     not evaluated yet: run `stancekit evaluate`")
+        lines.append(f"evaluation   {source}")
     lines += _language_lines(card.language, others)
     typer.echo("\n".join(lines))
 
 
 def _language_lines(main: str, others: dict[str, Path]) -> list[str]:
-    """The languages the model reads, and each further language's model and figures."""
+    """The languages the model reads, and each further language's model and the figures its
+    card links."""
     from stancekit.metrics_file import headline_lines
-    from stancekit.persist import read_card, read_metrics
+    from stancekit.persist import linked_metrics, read_card
 
     lines = [
         f"languages    {', '.join([main, *others])} (a paragraph in any other language is "
@@ -81,9 +84,19 @@ def _language_lines(main: str, others: dict[str, Path]) -> list[str]:
             f"[{code}]         {folder}/: trained on {data['rows']} paragraphs, "
             f"{data['documents']} documents"
         )
-        metrics = read_metrics(folder)
+        metrics, _ = linked_metrics(folder, card)
         lines += ["  " + line for line in headline_lines(metrics)] if metrics else []
     return lines
+
+
+def _created(created_at: str) -> str:
+    """The card's creation time, or why it has none (the epoch: $SOURCE_DATE_EPOCH unset)."""
+    if created_at.startswith("1970-01-01T00:00:00"):
+        return (
+            "no creation time recorded: cards take it from $SOURCE_DATE_EPOCH, unset at "
+            "training, so that a rerun gives the same card"
+        )
+    return f"created {created_at}"
 
 
 def _user_data_lines(data: dict) -> list[str]:

@@ -9,12 +9,14 @@ from typing import Annotated
 import typer
 
 from stancekit.cli._util import (
+    DateFormatOption,
     EncodingOption,
     InputsArgument,
     LanguageOption,
     MaxCharsOption,
     ModelOption,
     QuietOption,
+    SheetOption,
     TrustPickleOption,
     count,
     fail_cleanly,
@@ -76,6 +78,8 @@ def predict_cli(
             help="Tables: the date column, written as each row's date [default: date, if any]."
         ),
     ] = None,
+    date_format: DateFormatOption = None,
+    sheet: SheetOption = None,
     glob: Annotated[
         str | None,
         typer.Option(help="Folders: which files, e.g. '**/*.html' [default: **/*.txt, **/*.md]."),
@@ -137,6 +141,11 @@ def predict_cli(
     from stancekit.batch import predict_inputs
     from stancekit.sources import SourceOptions
 
+    if engine == "dask" and date_format is not None:
+        raise typer.BadParameter(
+            "--engine dask reads dates by the stated rule (day first): drop --date-format.",
+            param_hint="--date-format",
+        )
     if engine == "dask":
         from stancekit.cli._dask import predict_on_dask
 
@@ -164,7 +173,16 @@ def predict_cli(
     if scheduler is not None:
         raise typer.BadParameter("--scheduler needs --engine dask.", param_hint="--scheduler")
 
-    sources = SourceOptions(text_column, id_column, encoding, lines, glob, date_column)
+    sources = SourceOptions(
+        text_column,
+        id_column,
+        encoding,
+        lines,
+        glob,
+        date_column,
+        date_format=date_format,
+        sheet=sheet,
+    )
     with progress(not quiet and sys.stderr.isatty()) as on_progress:
         run = predict_inputs(
             inputs,
@@ -206,7 +224,10 @@ def explain_cli(
     top: Annotated[int, typer.Option("--top", "-k", min=1, help="Terms shown per label.")] = 10,
     html: Annotated[
         Path | None,
-        typer.Option("--html", help="Also write a page with every word shaded by its push."),
+        typer.Option(
+            "--html",
+            help="Also write a page with every word shaded by its push toward the predicted label.",
+        ),
     ] = None,
     trust_pickle: TrustPickleOption = False,
     max_chars: MaxCharsOption = 20_000,

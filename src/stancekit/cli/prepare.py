@@ -12,7 +12,7 @@ from stancekit.cli._util import (
     LanguageOption,
     ParamsOption,
     fail_cleanly,
-    load_params,
+    load_pipeline_params,
 )
 
 
@@ -22,8 +22,8 @@ def prepare_cli(
     out: Annotated[
         Path | None,
         typer.Option(
-            help="Folder for train.jsonl and test.jsonl [default: data/prepared, with "
-            "--language xx: data/prepared/xx].",
+            help="Folder for train.jsonl and test.jsonl [default: the project's data/prepared, "
+            "with --language xx: data/prepared/xx].",
             show_default=False,
         ),
     ] = None,
@@ -34,12 +34,12 @@ def prepare_cli(
     With --language, that language's corpus (languages.<code>.prepare in params.yaml); rows of
     another language (their `language` field; none means English) are left out.
 
-    Example: stancekit prepare --params params.yaml --language fr
+    Example: stancekit prepare --language fr
     """
     from stancekit.prepare import prepare
 
-    settings = load_params(params)
-    default = Path("data/prepared")
+    settings, base = load_pipeline_params(params)
+    default = base / "data" / "prepared"
     if language is not None and language != settings.main_language:
         settings, default = settings.for_language(language), default / language
     typer.echo(prepare(settings.prepare, out or default).describe())

@@ -13,28 +13,31 @@ from stancekit.cli._util import (
     LabelColumnOption,
     LabelMapOption,
     ParamsOption,
+    SheetOption,
     TextColumnOption,
     fail_cleanly,
     language_code,
     load_params,
+    project_base,
 )
 from stancekit.errors import DataError
 from stancekit.labels import USER_LABEL_WEIGHT
 
 
-def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path]:
-    """``prepare.data`` as paths: as written (relative to the current folder, as ``prepare``
-    reads them), or, when the default params.yaml is the project's above the current folder,
-    relative to that project; none outside a project."""
-    paths = [Path(p) for p in data]
-    if params != DEFAULT_PARAMS or params.is_file():
-        return paths
-    from stancekit.persist import find_project_root
+def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path] | None:
+    """``prepare.data`` as paths, relative to the params.yaml they are written in: ``--params``
+    as given, else the current folder's, else the project's above the current folder (found as
+    :func:`stancekit.persist.find_project_root` finds it); ``None`` when there is no params.yaml
+    at all (outside a project)."""
+    if params == DEFAULT_PARAMS and not params.is_file():
+        from stancekit.persist import find_project_root
 
-    root = find_project_root()
-    if root is None or not (root / DEFAULT_PARAMS).is_file():
-        return []
-    return [path if path.is_absolute() else root / path for path in paths]
+        root = find_project_root()
+        if root is None or not (root / DEFAULT_PARAMS).is_file():
+            return None
+        params = root / DEFAULT_PARAMS
+    base = params.parent
+    return [Path(p) if Path(p).is_absolute() else base / p for p in data]
 
 
 @fail_cleanly
@@ -43,7 +46,7 @@ def train_cli(
     data: Annotated[
         list[Path] | None,
         typer.Option(
-            help="Labelled JSONL/CSV/TSV/Parquet file; repeat for several "
+            help="Labelled JSONL/CSV/TSV/Parquet/xlsx file; repeat for several "
             "[default: data/prepared/train.jsonl]."
         ),
     ] = None,
@@ -51,6 +54,7 @@ def train_cli(
     label_column: LabelColumnOption = "label",
     doc_column: DocColumnOption = None,
     label_map: LabelMapOption = None,
+    sheet: SheetOption = None,
     with_corpus: Annotated[
         bool | None,
         typer.Option(
@@ -72,9 +76,16 @@ def train_cli(
             show_default=False,
         ),
     ] = None,
-    model: Annotated[Path, typer.Option("--model", "-m", help="Where to save the model.")] = Path(
-        "models"
-    ),
+    model: Annotated[
+        Path | None,
+        typer.Option(
+            "--model",
+            "-m",
+            help="Where to save the model [default: the project's models/, which the pipeline "
+            "owns: refused without --force].",
+            show_default=False,
+        ),
+    ] = None,
     evaluation: Annotated[
         Path | None,
         typer.Option(help="The metrics.json of the evaluation this model inherits (card link)."),
@@ -89,18 +100,26 @@ def train_cli(
             callback=language_code,
         ),
     ] = None,
+    force: Annotated[
+        bool,
+        typer.Option(
+            "--force",
+            help="Replace a model that DVC tracks (the pipeline's models/); without it that is "
+            "refused. Undo: dvc checkout --force ship.",
+        ),
+    ] = False,
 ) -> None:
     """Fit TF-IDF + logistic regression (calibrated) and save it with its model card.
 
-    Your own labels: --data reads JSONL/CSV/TSV/Parquet; labels match in any case and with
+    Your own labels: --data reads JSONL/CSV/TSV/Parquet/xlsx; labels match in any case and with
     -isation or -ization (`Decriminalization`); --label-map maps your own scheme. Without
     --doc-column (and no doc_id column) each row is its own document, id FILE:ROW.
 
     \b
     Examples:
-      stancekit train --data data/prepared/train.jsonl --model models/heldout
-      stancekit train --data data/prepared/train.jsonl --data data/prepared/test.jsonl
-      stancekit train --data ana.csv --label-column code --label-map other=neutral --weight 2
+      stancekit train --data mine.csv --text-column body --label-column stance -m mine
+      stancekit train --data ../data/prepared/train.jsonl --without-corpus -m heldout-copy
+      stancekit train --data ana.csv --label-column code --label-map other=neutral -m ana
     """
     from stancekit.train import DEFAULT_TRAIN_PATH, train
     from stancekit.userlabels import Columns, parse_label_map
@@ -110,23 +129,34 @@ def train_cli(
     if language is not None:
         settings = settings.for_language(language)
     corpus = _corpus_paths(params, settings.prepare.data)
+    if corpus is None and data and with_corpus is None:
+        typer.echo(
+            "note: no stancekit project here (no params.yaml in this folder or above), so the "
+            "corpus is not included and the model learns from your rows alone; to include it, "
+            "run inside the project or pass --params PROJECT/params.yaml (--without-corpus: "
+            "your rows alone, without this note).",
+            err=True,
+        )
     if with_corpus and not corpus:
         raise DataError(
             "--with-corpus: no params.yaml here or in a folder above, so no corpus to add; run "
             "inside a stancekit project, or leave --with-corpus out."
         )
     mapping = parse_label_map(label_map)
+    base = project_base(params)
+    model = model or base / "models"
     card = train(
         settings.train,
-        data or [DEFAULT_TRAIN_PATH],
+        data or [base / DEFAULT_TRAIN_PATH],
         model,
         evaluation,
-        columns=Columns(text=text_column, label=label_column, doc=doc_column),
+        columns=Columns(text=text_column, label=label_column, doc=doc_column, sheet=sheet),
         label_map=mapping,
-        corpus=corpus,
+        corpus=corpus or [],
         with_corpus=with_corpus,
         weight=weight,
         language=settings.main_language if language is None else language,
+        force=force,
     )
     rows = card.training_data
     added = ""

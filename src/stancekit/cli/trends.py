@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import fail_cleanly
+from stancekit.cli._util import DateFormatOption, SheetOption, fail_cleanly
 
 
 @fail_cleanly
@@ -15,16 +15,27 @@ def trends_cli(
     scored: Annotated[
         Path,
         typer.Argument(
-            help="predict's paragraph rows: .jsonl, .csv, .tsv, .parquet, or a folder of "
+            help="predict's paragraph rows: .jsonl, .csv, .tsv, .parquet, .xlsx, or a folder of "
             ".parquet files (a partitioned cluster output).",
             show_default=False,
         ),
     ],
-    by: Annotated[str, typer.Option("--by", help="The grouping column, e.g. org.")],
-    every: Annotated[str, typer.Option(help="Period of each row's date: year, quarter, month.")] = (
-        "year"
-    ),
+    by: Annotated[
+        str | None,
+        typer.Option(
+            "--by", help="The grouping column, e.g. org [default: none, every row in one group]."
+        ),
+    ] = None,
+    every: Annotated[
+        str,
+        typer.Option(
+            help="Period of each row's date: year, quarter, month, or all (the whole period "
+            "in one cell, dates not needed)."
+        ),
+    ] = "year",
     date_column: Annotated[str, typer.Option(help="The date column.")] = "date",
+    date_format: DateFormatOption = None,
+    sheet: SheetOption = None,
     min_docs: Annotated[
         int, typer.Option(help="Cells with fewer documents are flagged as too thin to read.")
     ] = 20,
@@ -41,13 +52,24 @@ def trends_cli(
     \b
     Examples:
       stancekit predict articles.jsonl -o scores.jsonl
-      stancekit trends scores.jsonl --by org -o trends
+      stancekit trends scores.jsonl --min-docs 2 -o trends-all     # everyone, by year
+      stancekit trends scores.jsonl --by org --every all -o trends-orgs    # each org, overall
       stancekit trends scores.jsonl --by org --every quarter --min-docs 2 -o trends
     """
     from stancekit.trends import compute_trends
     from stancekit.trends_output import terminal_table, warnings, write_outputs
 
-    result = compute_trends(scored, by, every, date_column, min_docs, resamples, seed)
+    result = compute_trends(
+        scored,
+        by,
+        every,
+        date_column,
+        min_docs,
+        resamples,
+        seed,
+        date_format=date_format,
+        sheet=sheet,
+    )
     typer.echo(terminal_table(result), nl=False)
     if result.thin_cells:
         typer.echo(f"* fewer than {min_docs} documents", err=False)

@@ -7,18 +7,26 @@ from typing import Annotated
 
 import typer
 
-from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_params
+from stancekit.cli._util import DEFAULT_PARAMS, ParamsOption, fail_cleanly, load_pipeline_params
 
 
 @fail_cleanly
 def tune_cli(
     params: ParamsOption = DEFAULT_PARAMS,
-    data: Annotated[Path, typer.Option(help="Training split (JSONL).")] = Path(
-        "data/prepared/train.jsonl"
-    ),
-    out: Annotated[Path, typer.Option(help="Folder for results.csv and best.json.")] = Path(
-        "models/tune"
-    ),
+    data: Annotated[
+        Path | None,
+        typer.Option(
+            help="Training split (JSONL) [default: the project's data/prepared/train.jsonl].",
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            help="Folder for results.csv and best.json [default: the project's models/tune].",
+            show_default=False,
+        ),
+    ] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
 ) -> None:
     """Grid-search the tune.grid of params.yaml by grouped CV on the training split, and print
@@ -37,7 +45,10 @@ def tune_cli(
             shown = " ".join(f"{k}={yaml_value(v)}" for k, v in point.items())
             typer.echo(f"[{done}/{total}] {shown}: macro-F1 {summary.format('macro_f1')}", err=True)
 
-    result = tune(load_params(params), data, progress)
+    settings, base = load_pipeline_params(params)
+    data = data or base / "data" / "prepared" / "train.jsonl"
+    out = out or base / "models" / "tune"
+    result = tune(settings, data, progress)
     write_tune_results(result, out)
     keys = list(result.best)
     current = result.current_rank()

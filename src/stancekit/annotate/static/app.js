@@ -65,7 +65,8 @@ function highlight(chunks) {
     }
     const mark = document.createElement("mark");
     const alpha = (0.15 + 0.6 * Math.abs(weight) / top).toFixed(2);
-    mark.style.background = weight > 0 ? `rgba(46, 160, 90, ${alpha})` : `rgba(210, 60, 50, ${alpha})`;
+    // explain --html's colours: blue toward the guess, orange away from it (never green/red).
+    mark.style.background = weight > 0 ? `rgba(40, 110, 220, ${alpha})` : `rgba(230, 140, 20, ${alpha})`;
     mark.title = `${weight > 0 ? "+" : ""}${weight.toFixed(3)} toward ${current.guess}`;
     mark.textContent = text;
     box.appendChild(mark);
@@ -83,7 +84,7 @@ function render(state) {
   $("title").textContent = current.title || "";
   const from = current.source === "inline" || current.doc_id.endsWith(current.source) ? "" : ` (${current.source})`;
   $("docid").textContent = current.doc_id + from;
-  $("para").textContent = `paragraph ${current.paragraph_index + 1}`;
+  $("para").textContent = `#${current.paragraph_index}`;  // from 0, as in the labels file
   $("picked").textContent = current.picked_by === "random" ? "· picked at random" : "· picked by uncertainty (least sure first)";
   $("before").textContent = current.before.join("\n\n");
   $("after").textContent = current.after.join("\n\n");
