@@ -56,10 +56,12 @@ def test_size_and_label_targets(rows: list[dict]) -> None:
     assert not any(r["boilerplate"] and r["label"] != "neutral" for r in rows)
 
 
-def test_no_genre_above_a_fifth(rows: list[dict]) -> None:
+def test_no_genre_above_a_quarter(rows: list[dict]) -> None:
+    """A quarter since the boundary corpus (news registers are where real text was misread);
+    a fifth before it."""
     genres = Counter(r["genre"] for r in rows)
     assert len(genres) >= 12
-    assert max(genres.values()) / len(rows) <= 0.20
+    assert max(genres.values()) / len(rows) <= 0.25
 
 
 def test_hard_cases_are_at_least_20_percent_of_each_stance(rows: list[dict]) -> None:
