@@ -70,9 +70,14 @@ def test_dvc_repro_from_a_clean_copy_reproduces_the_committed_metrics(tmp_path: 
         [BIN / "dvc", "repro"], cwd=repo, env=env, capture_output=True, text=True
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    committed = json.loads((REPO / "models/metrics.json").read_text(encoding="utf-8"))
-    reproduced = json.loads((repo / "models/metrics.json").read_text(encoding="utf-8"))
-    assert reproduced == committed
+    metrics = [
+        "models/metrics.json",
+        *(f"models/{c}/metrics.json" for c in ("fr", "de", "es", "sv")),
+    ]
+    for name in metrics:  # English and every language's evaluation
+        committed = json.loads((REPO / name).read_text(encoding="utf-8"))
+        reproduced = json.loads((repo / name).read_text(encoding="utf-8"))
+        assert reproduced == committed, name
     # Deterministic outputs (the model card included): the run leaves dvc.lock as it was, so a
     # fresh clone stays clean. (Fails too if the code changed since the last `dvc repro`.)
     assert (repo / "dvc.lock").read_text(encoding="utf-8") == (REPO / "dvc.lock").read_text(

@@ -92,6 +92,10 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
+#: Words whose character n-gram columns a char_wb model keeps (memory: a few tens of MB).
+WORD_CACHE = 200_000
+
+
 class PortableModel:
     """Tf-idf + logistic regression (+ calibration), from arrays and settings only.
 
@@ -150,6 +154,9 @@ class PortableModel:
             self._build_word_tables()
         else:
             self._column = {term: i for i, term in enumerate(self.terms)}
+            # char_wb: a word's n-grams depend on the word alone, and words repeat (Zipf), so
+            # each word's known columns are kept once computed (bounded; same numbers).
+            self._word_columns: dict[str, list[int]] = {}
 
     def _build_word_tables(self) -> None:
         """Token ids, and per n-gram length the sorted integer keys of the vocabulary's n-grams
@@ -270,6 +277,20 @@ class PortableModel:
         column = self._column.get
         rows: list[int] = []
         columns: list[int] = []
+        if self.analyzer == "char_wb":
+            cache = self._word_columns
+            for row, text in enumerate(texts):
+                for word in _WHITE_SPACES.sub(" ", self.preprocess(text)).split():
+                    found = cache.get(word)
+                    if found is None:
+                        found = [
+                            c for g in char_wb_ngrams(word, low, high) if (c := column(g, -1)) >= 0
+                        ]
+                        if len(cache) < WORD_CACHE:
+                            cache[word] = found
+                    columns.extend(found)
+                    rows.extend([row] * len(found))
+            return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
         for row, text in enumerate(texts):
             found = [
                 c for g in grams(self.preprocess(text), low, high) if (c := column(g, -1)) >= 0
