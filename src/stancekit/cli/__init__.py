@@ -61,6 +61,7 @@ app.command("explain")(predict.explain_cli)
 app.command("trends")(trends.trends_cli)
 app.command("annotate")(annotate.annotate_cli)
 app.command("info")(info.info_cli)
+app.command("models")(info.models_cli)
 app.add_typer(data.data_app, name="data")
 
 
