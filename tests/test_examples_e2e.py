@@ -1,13 +1,14 @@
-"""Every `stancekit ...` example in README.md, examples/README.md and each command's --help runs
-as written, from a fresh copy of examples/ (exit code 0).
+"""Every `stancekit ...` example in README.md, examples/README.md, the documentation site's pages
+(docs/**/*.md) and each command's --help runs as written, from a fresh copy of examples/ (exit
+code 0).
 
 The rule for which examples run:
 
 * lines of ``sh`` code blocks (and of the ``Example:``/``Examples:`` part of ``--help``) that
   start with ``stancekit`` or pipe into it (``cat posts.txt | stancekit ...``), in order, in one
   temporary copy of ``examples/``, so a line can read what an earlier one wrote;
-* the model is the tiny test model (``$STANCEKIT_MODEL``), so the test does not need
-  ``make run`` first;
+* the model is the tiny test model with its French model (``$STANCEKIT_MODEL``), so the test
+  does not need ``make run`` first (tests/test_wheel_e2e.py runs the packaged model);
 * skipped: the pipeline's commands (``prepare``, ``train``, ``tune``, ``data``, and ``evaluate``
   without ``--data``), which read params.yaml and data/ in the repository root and write into
   models/ (tests/test_pipeline_e2e.py runs the pipeline in a copy of the repository), any
@@ -40,6 +41,7 @@ COMMANDS = (
     ("explain",),
     ("trends",),
     ("info",),
+    ("models",),
     ("evaluate",),
     ("tune",),
     ("prepare",),
@@ -91,16 +93,24 @@ def test_the_rule_picks_what_it_says() -> None:
     assert not runs_here("stancekit annotate texts/ --out data/labels/mine.jsonl")
 
 
-def test_every_readme_and_help_example_runs(tiny_model: Path, tmp_path: Path) -> None:
+def docs_examples() -> list[str]:
+    """The examples of every page of the documentation site, page by page in name order."""
+    pages = sorted((REPO / "docs").rglob("*.md"))
+    assert pages, "docs/ has no pages"
+    return [line for page in pages for line in readme_examples(page)]
+
+
+def test_every_readme_docs_and_help_example_runs(tiny_bundle: Path, tmp_path: Path) -> None:
     examples = tmp_path / "examples"
     shutil.copytree(REPO / "examples", examples)
-    env = dict(os.environ, STANCEKIT_MODEL=str(tiny_model), COLUMNS="100")
+    env = dict(os.environ, STANCEKIT_MODEL=str(tiny_bundle), COLUMNS="100")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     lines = readme_examples(REPO / "README.md") + readme_examples(REPO / "examples" / "README.md")
+    lines += docs_examples()
     for command in COMMANDS:
         lines += help_examples(command)
     ran = [line for line in lines if runs_here(line)]
-    assert len(ran) >= 15  # the README's and every scoring command's examples
+    assert len(ran) >= 30  # the README's, the site's and every scoring command's examples
     for line in ran:
         done = subprocess.run(
             ["bash", "-c", line],
