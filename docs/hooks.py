@@ -32,6 +32,15 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     return MARKER.sub(lambda m: _render(m.group(1), m.group(2)), markdown)
 
 
+_ROLE = re.compile(r":(?:class|meth|func|mod|attr|data|exc|obj):(<code>)~?")
+
+
+def on_page_content(html: str, page: Any, config: Any, files: Any) -> str:
+    """The docstrings' Sphinx roles (``:class:`~x.Y```) as plain code: mkdocstrings shows them
+    verbatim."""
+    return _ROLE.sub(r"\1", html)
+
+
 def on_files(files: Any, config: Any) -> Any:
     from mkdocs.structure.files import File
 
