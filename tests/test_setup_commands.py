@@ -47,3 +47,21 @@ def test_without_chromium_or_apt_make_says_in_one_line_what_to_run(tmp_path) -> 
     assert done.returncode == 0
     (line,) = done.stdout.strip().splitlines()
     assert line.startswith("make test: the browser tests need chromium")
+
+
+def test_refreshing_the_packaged_model_does_not_rerun_the_pipeline() -> None:
+    """Every stage depends on src/stancekit: the packaged copy inside it must be dvc-ignored, or
+    `make run` would leave dvc.lock stale and the next `dvc repro` would run everything again."""
+    import sys
+    from pathlib import Path
+
+    dvc = Path(sys.executable).parent / "dvc"
+    if not dvc.is_file():
+        pytest.skip("needs dvc (the dev extra)")
+    done = subprocess.run(
+        [dvc, "check-ignore", "-q", "src/stancekit/default_model/model.json"],
+        cwd=REPO,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, "src/stancekit/default_model/ is not in .dvcignore"
