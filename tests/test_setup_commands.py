@@ -7,6 +7,8 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -52,9 +54,6 @@ def test_without_chromium_or_apt_make_says_in_one_line_what_to_run(tmp_path) -> 
 def test_refreshing_the_packaged_model_does_not_rerun_the_pipeline() -> None:
     """Every stage depends on src/stancekit: the packaged copy inside it must be dvc-ignored, or
     `make run` would leave dvc.lock stale and the next `dvc repro` would run everything again."""
-    import sys
-    from pathlib import Path
-
     dvc = Path(sys.executable).parent / "dvc"
     if not dvc.is_file():
         pytest.skip("needs dvc (the dev extra)")
