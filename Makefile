@@ -69,7 +69,7 @@ browser:
 
 # The documentation site (MkDocs + Material + mkdocstrings), offline, into site/: the figures
 # (a report, a trends chart, the annotate page) are made first by the code, into docs/generated/.
-docs: $(VENV)/.dev
+docs: $(VENV)/.dev browser
 	$(BIN)/python docs/figures.py --out docs/generated
 	$(BIN)/mkdocs build --strict --site-dir site
 	@echo "open site/index.html"
