@@ -115,39 +115,28 @@ def include(spec: str) -> str:
     return _LINK.sub(lambda m: f"{m.group(1)} (`{name.rsplit('/', 1)[0]}/{m.group(2)}`)", text)
 
 
-def _metrics_folders() -> tuple[Path, dict[str, Path]]:
-    """The folder whose figures the site shows (the pipeline's ``models/``, else the packaged
-    model's) and its main and per-language folders that hold a ``metrics.json``."""
-    from stancekit.locate import PACKAGED_DIR
-
-    base = REPO / "models"
-    if not (base / "metrics.json").is_file():
-        base = PACKAGED_DIR
+def _metrics_folders(base: Path) -> dict[str, Path]:
+    """The main and per-language folders of ``base`` that hold a ``metrics.json``."""
     folders = {_card_language(base): base}
     for child in sorted(base.iterdir()):
         code = child.name
         if len(code) == 2 and code.isalpha() and (child / "metrics.json").is_file():
             folders[code] = child
-    return base, folders
+    return folders
 
 
 def _f(value: Any) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def figures() -> str:
-    """The headline table of every language's ``metrics.json``."""
-    base, folders = _metrics_folders()
+def _table(base: Path) -> str:
     rows = [
-        "| model | held-out paragraphs | macro-F1 [95% interval] | accuracy | neutral F1 | ECE "
-        "| lexicon macro-F1 | grouped CV macro-F1 (document / voice / genre) |",
+        "| language | held-out paragraphs | macro-F1 [95% interval] | accuracy | neutral F1 | ECE "
+        "| lexicon macro-F1 | grouped CV macro-F1 |",
         "|---|---|---|---|---|---|---|---|",
     ]
-    for code, folder in folders.items():
-        path = folder / "metrics.json"
-        if not path.is_file():
-            continue
-        metrics = json.loads(path.read_text(encoding="utf-8"))
+    for code, folder in _metrics_folders(base).items():
+        metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
         test, cv = metrics.get("test", {}), metrics.get("cv_macro_f1", {})
         lexicon = metrics.get("lexicon_test", {})
         rows.append(
@@ -155,13 +144,33 @@ def figures() -> str:
             f"[{_f(test.get('macro_f1_low'))}, {_f(test.get('macro_f1_high'))}] "
             f"| {_f(test.get('accuracy'))} | {_f(test.get('neutral_f1'))} | {_f(test.get('ece'))} "
             f"| {_f(lexicon.get('macro_f1'))} "
-            f"| {' / '.join(_f(v) for v in cv.values()) or 'n/a'} |"
+            f"| {', '.join(f'{k.replace("_", " ")} {_f(v)}' for k, v in cv.items()) or 'n/a'} |"
         )
-    where = base.relative_to(REPO) if base.is_relative_to(REPO) else base
-    return (
-        f"Read from `{where.as_posix()}/metrics.json` (and each language's subfolder) when the "
-        "site was built.\n\n" + "\n".join(rows) + "\n"
-    )
+    return "\n".join(rows) + "\n"
+
+
+def figures() -> str:
+    """The headline table of every language's ``metrics.json``: the pipeline's ``models/``, and
+    the packaged default model's when it differs (or when ``models/`` has none)."""
+    from stancekit.locate import PACKAGED_DIR
+
+    parts = []
+    pipeline, packaged = REPO / "models" / "metrics.json", PACKAGED_DIR / "metrics.json"
+    if pipeline.is_file():
+        parts.append(
+            "Read from the pipeline's `models/metrics.json` (and each language's subfolder) when "
+            "the site was built.\n\n" + _table(pipeline.parent)
+        )
+    if packaged.is_file() and (
+        not pipeline.is_file() or packaged.read_bytes() != pipeline.read_bytes()
+    ):
+        what = "differ: it was copied from another run of the pipeline" if parts else "are"
+        parts.append(
+            f"The figures of the packaged default model (`stancekit/default_model/`) {what}, "
+            "read from its `metrics.json` files when the site was built.\n\n"
+            + _table(packaged.parent)
+        )
+    return "\n".join(parts) or "No `metrics.json` yet: run `make run`.\n"
 
 
 def _card_language(folder: Path) -> str:
