@@ -139,12 +139,13 @@ def _table(base: Path) -> str:
         metrics = json.loads((folder / "metrics.json").read_text(encoding="utf-8"))
         test, cv = metrics.get("test", {}), metrics.get("cv_macro_f1", {})
         lexicon = metrics.get("lexicon_test", {})
+        grouped = ", ".join(f"{k.replace('_', ' ')} {_f(v)}" for k, v in cv.items()) or "n/a"
         rows.append(
             f"| {code} | {test.get('rows')} | {_f(test.get('macro_f1'))} "
             f"[{_f(test.get('macro_f1_low'))}, {_f(test.get('macro_f1_high'))}] "
             f"| {_f(test.get('accuracy'))} | {_f(test.get('neutral_f1'))} | {_f(test.get('ece'))} "
             f"| {_f(lexicon.get('macro_f1'))} "
-            f"| {', '.join(f'{k.replace("_", " ")} {_f(v)}' for k, v in cv.items()) or 'n/a'} |"
+            f"| {grouped} |"
         )
     return "\n".join(rows) + "\n"
 
