@@ -17,11 +17,12 @@ def test_info_before_evaluation(tiny_model: Path) -> None:
     lines = result.stdout.splitlines()
     assert lines[0] == f"model        {tiny_model}/ (created {build_time()})"
     assert lines[1] == "answered by  --model: named with --model (or a path argument)"
-    assert lines[2] == "labels       abolitionist, decriminalisation, neutral"
-    assert lines[3] == (
+    assert lines[2].startswith("looked in    --model, $STANCEKIT_MODEL, the project's models/")
+    assert lines[3] == "labels       abolitionist, decriminalisation, neutral"
+    assert lines[4] == (
         "trained on   24 paragraphs, 8 documents (abolitionist 8, decriminalisation 8, neutral 8)"
     )
-    assert lines[4].startswith("data         ") and "corpus.jsonl (sha256 " in lines[4]
+    assert lines[5].startswith("data         ") and "corpus.jsonl (sha256 " in lines[5]
     assert lines[-2] == "held-out     not evaluated yet: run `stancekit evaluate`"
     assert lines[-1] == (
         "languages    en (a paragraph in any other language is labelled unsupported)"
@@ -69,9 +70,9 @@ def test_info_says_how_your_labels_were_mixed_with_the_corpus(
         label_map={"pro": "decriminalisation"}, corpus=[tiny_corpus], weight=3,
     )  # fmt: skip
     lines = run("info", "--model", model).stdout.splitlines()
-    assert lines[4] == f"data         {mine} (sha256 {sha256_file(mine)[:12]})"
-    assert lines[5] == (
+    assert lines[5] == f"data         {mine} (sha256 {sha256_file(mine)[:12]})"
+    assert lines[6] == (
         f"+ corpus     {tiny_corpus} (sha256 {sha256_file(tiny_corpus)[:12]}): 24 paragraphs; "
         "the data's rows weigh 3"
     )
-    assert lines[6] == "label map    pro=decriminalisation"
+    assert lines[7] == "label map    pro=decriminalisation"

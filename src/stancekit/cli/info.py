@@ -47,6 +47,8 @@ def info_cli(
     lines = [
         f"model        {model_dir}/ (created {card.created_at})",
         f"answered by  {source.origin}: {source.reason}",
+        "looked in    --model, $STANCEKIT_MODEL, the project's models/, the packaged default "
+        "(first that applies; `stancekit models` lists them)",
         f"labels       {', '.join(card.labels)}",
         f"trained on   {data['rows']} paragraphs, {data['documents']} documents "
         f"({', '.join(f'{k} {v}' for k, v in data['rows_per_label'].items())})",
