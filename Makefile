@@ -6,11 +6,12 @@ export DVC_NO_ANALYTICS := 1
 # dvc.yaml's stage commands call `stancekit`: the venv's bin must come first on PATH.
 export PATH := $(CURDIR)/$(BIN):$(PATH)
 
-.PHONY: run test test-quick lint bench bench-startup bench-dask bench-trends bench-annotate bench-label-weight bench-langid bench-context realworld clean help
+.PHONY: run test test-quick browser docs lint bench bench-startup bench-dask bench-trends bench-annotate bench-label-weight bench-langid bench-context realworld clean help
 
 help:
 	@echo "make run   - create .venv, install, run the DVC pipeline, score the seed documents"
-	@echo "make test  - create .venv with the dev extra and run the test suite"
+	@echo "make test  - create .venv with the dev extra, install chromium if missing, run the test suite"
+	@echo "make docs  - build the documentation site into site/ (offline; figures made by the code)"
 	@echo "make test-quick - the test suite without the slow end-to-end and model tests"
 	@echo "make lint  - ruff"
 	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
@@ -46,6 +47,8 @@ REPRO = bash -o pipefail -c 'if [ -n "$$($(BIN)/dvc remote list)" ]; then exec $
 
 run: $(VENV)/.pipeline
 	$(REPRO)
+	@# the default model the package ships (src/stancekit/default_model/): written only if it changed
+	$(BIN)/python -m stancekit.packaged models src/stancekit/default_model
 	@echo
 	@$(BIN)/stancekit info
 	@echo "(full report: models/report.html; all figures: dvc metrics show)"
@@ -54,8 +57,30 @@ run: $(VENV)/.pipeline
 	@echo
 	@echo "stancekit is installed in .venv/: type  . .venv/bin/activate  to use it in this shell"
 
-test: $(VENV)/.dev
+test: $(VENV)/.dev browser
 	$(BIN)/python -m pytest
+
+# The annotate page's browser test and the docs' screenshots drive Debian's chromium and its
+# driver: installed when missing (as root, or with sudo that needs no password), else one line
+# says what to run.
+browser:
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif ! command -v apt-get >/dev/null; then \
+		echo "make test: the browser tests need chromium and chromedriver (no apt-get here): install them and run make test again"; \
+	elif [ "$$(id -u)" -eq 0 ] || sudo -n true 2>/dev/null; then \
+		sudo=""; [ "$$(id -u)" -eq 0 ] || sudo="sudo -n"; \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends chromium chromium-driver; \
+	else \
+		echo "make test: the browser tests need chromium: run  sudo apt-get install chromium chromium-driver  then make test"; \
+	fi
+
+# The documentation site (MkDocs + Material + mkdocstrings), offline, into site/: the figures
+# (a report, a trends chart, the annotate page) are made first by the code, into docs/generated/.
+docs: $(VENV)/.dev browser
+	$(BIN)/python docs/figures.py --out docs/generated
+	$(BIN)/mkdocs build --strict --site-dir site
+	@echo "open site/index.html"
 
 # While iterating: skips the tests marked e2e (real CLI and dvc repro in subprocesses) and model
 # (behaviour of the default model); `make test` and CI run everything.
@@ -120,10 +145,10 @@ bench-label-weight: $(VENV)/.dev
 
 clean:
 	rm -rf $(VENV) data/prepared models/heldout models/model.joblib models/model.json \
-		models/model.npz models/model_card.json
+		models/model.npz models/model_card.json site docs/generated
 
 # Language identification candidates on the corpus's languages and their neighbours: accuracy on
-# full and 10-word paragraphs, speed, determinism, start-up, installed size (README "Languages").
+# full and 10-word paragraphs, speed, determinism, start-up, installed size (docs: Languages).
 bench-langid: $(VENV)/.dev
 	$(BIN)/python -m pip install --quiet py3langid pycld2 lingua-language-detector langdetect
 	$(BIN)/python benchmarks/bench_langid.py

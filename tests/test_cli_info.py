@@ -18,11 +18,13 @@ def test_info_before_evaluation(tiny_model: Path) -> None:
     assert build_time().startswith("1970-01-01")  # $SOURCE_DATE_EPOCH unset in the tests
     assert lines[0].startswith(f"model        {tiny_model}/ (no creation time recorded: ")
     assert "$SOURCE_DATE_EPOCH" in lines[0]
-    assert lines[1] == "labels       abolitionist, decriminalisation, neutral"
-    assert lines[2] == (
+    assert lines[1] == "answered by  --model: named with --model (or a path argument)"
+    assert lines[2].startswith("looked in    --model, $STANCEKIT_MODEL, the project's models/")
+    assert lines[3] == "labels       abolitionist, decriminalisation, neutral"
+    assert lines[4] == (
         "trained on   24 paragraphs, 8 documents (abolitionist 8, decriminalisation 8, neutral 8)"
     )
-    assert lines[3].startswith("data         ") and "corpus.jsonl (sha256 " in lines[3]
+    assert lines[5].startswith("data         ") and "corpus.jsonl (sha256 " in lines[5]
     assert lines[-2].startswith("evaluation   none linked to this model")
     assert f"stancekit evaluate --model {tiny_model} --data " in lines[-2]
     assert lines[-1] == (
@@ -71,12 +73,12 @@ def test_info_says_how_your_labels_were_mixed_with_the_corpus(
         label_map={"pro": "decriminalisation"}, corpus=[tiny_corpus], weight=3,
     )  # fmt: skip
     lines = run("info", "--model", model).stdout.splitlines()
-    assert lines[3] == f"data         {mine} (sha256 {sha256_file(mine)[:12]})"
-    assert lines[4] == (
+    assert lines[5] == f"data         {mine} (sha256 {sha256_file(mine)[:12]})"
+    assert lines[6] == (
         f"+ corpus     {tiny_corpus} (sha256 {sha256_file(tiny_corpus)[:12]}): 24 paragraphs; "
         "the data's rows weigh 3"
     )
-    assert lines[5] == "label map    pro=decriminalisation"
+    assert lines[7] == "label map    pro=decriminalisation"
 
 
 def test_info_shows_only_figures_the_card_links_by_hash(tiny_model: Path, tmp_path: Path) -> None:

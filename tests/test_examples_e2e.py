@@ -1,5 +1,6 @@
-"""Every `stancekit ...` example in README.md, examples/README.md and each command's --help runs
-as written, from a fresh copy of examples/ (exit code 0).
+"""Every `stancekit ...` example in README.md, examples/README.md, the documentation site's pages
+(docs/**/*.md) and each command's --help runs as written, from a fresh copy of examples/ (exit
+code 0).
 
 The rule for which examples run:
 
@@ -10,8 +11,9 @@ The rule for which examples run:
   ``data/corpus/``, its prepared split and ``models/heldout``), so the pipeline's commands
   (``prepare``, ``train``, ``tune``, ``data``, ``evaluate``) run there as they do inside the
   repository's ``examples/``, and nothing is written into the repository;
-* the model that ``predict`` and friends read is the tiny test model (``$STANCEKIT_MODEL``), so
-  the test does not need ``make run`` first;
+* the model that ``predict`` and friends read is the tiny test model with its French model
+  (``$STANCEKIT_MODEL``), so the test does not need ``make run`` first (tests/test_wheel_e2e.py
+  runs the packaged model);
 * skipped: any line that names ``../shared`` (data outside the repository), lines with
   ``--scheduler`` (they need a running Dask cluster; tests/test_distributed.py starts one), and
   ``annotate``, a server that runs until it is stopped (tests/test_annotate_browser.py drives
@@ -41,6 +43,7 @@ COMMANDS = (
     ("explain",),
     ("trends",),
     ("info",),
+    ("models",),
     ("evaluate",),
     ("tune",),
     ("prepare",),
@@ -102,21 +105,24 @@ def repository_files() -> set[str]:
 def small_project(root: Path) -> Path:
     """A project like the repository, tiny: params.yaml, data/corpus, the prepared split and
     models/heldout (what `dvc repro` would have made); returns its copy of examples/."""
-    from conftest import tiny_rows, write_jsonl
+    from conftest import tiny_rows, tiny_rows_fr, write_jsonl
     from stancekit.params import load_params
     from stancekit.prepare import prepare
     from stancekit.train import train
 
     root.mkdir()
-    write_jsonl(root / "data" / "corpus" / "seeds.jsonl", tiny_rows())
+    write_jsonl(root / "data" / "corpus" / "en" / "seeds.jsonl", tiny_rows())
+    write_jsonl(root / "data" / "corpus" / "fr" / "seeds.jsonl", tiny_rows_fr())
     (root / "data" / "labels").mkdir()
     (root / "params.yaml").write_text(
-        "prepare:\n  data:\n  - data/corpus\n  - data/labels\n  test_fraction: 0.25\n  seed: 0\n"
+        "prepare:\n  data:\n  - data/corpus/en\n  - data/labels\n  test_fraction: 0.25\n  seed: 0\n"
         "train:\n  min_df: 1\n  max_df: 1.0\n  ngram_range: [1, 1]\n  C: 10.0\n"
         "  calibration_folds: 3\n"
         "evaluate:\n  cv_folds: 3\n  bootstrap_resamples: 100\n  learning_curve: [0.5, 1.0]\n"
         "  compare: {}\n"
-        "tune:\n  grid:\n    C: [1.0, 10.0]\n  cv_folds: 3\n",
+        "tune:\n  grid:\n    C: [1.0, 10.0]\n  cv_folds: 3\n"
+        "languages:\n  fr:\n    prepare:\n      data:\n      - data/corpus/fr\n"
+        "      - data/labels\n",
         encoding="utf-8",
     )
     params = load_params(root / "params.yaml")
@@ -128,20 +134,35 @@ def small_project(root: Path) -> Path:
         params.train, root / "data" / "prepared" / "train.jsonl", root / "models" / "heldout",
         with_corpus=False,
     )  # fmt: skip
+    french = params.for_language("fr")
+    data = tuple(str(root / p) for p in french.prepare.data)
+    prepare(replace(french.prepare, data=data), root / "data" / "prepared" / "fr")
+    train(
+        french.train, root / "data" / "prepared" / "fr" / "train.jsonl",
+        root / "models" / "fr" / "heldout", with_corpus=False, language="fr",
+    )  # fmt: skip
     shutil.copytree(REPO / "examples", root / "examples")
     return root / "examples"
 
 
-def test_every_readme_and_help_example_runs(tiny_model: Path, tmp_path: Path) -> None:
+def docs_examples() -> list[str]:
+    """The examples of every page of the documentation site, page by page in name order."""
+    pages = sorted((REPO / "docs").rglob("*.md"))
+    assert pages, "docs/ has no pages"
+    return [line for page in pages for line in readme_examples(page)]
+
+
+def test_every_readme_docs_and_help_example_runs(tiny_bundle: Path, tmp_path: Path) -> None:
     before = repository_files()
     examples = small_project(tmp_path / "project")
-    env = dict(os.environ, STANCEKIT_MODEL=str(tiny_model), COLUMNS="100")
+    env = dict(os.environ, STANCEKIT_MODEL=str(tiny_bundle), COLUMNS="100")
     env["PATH"] = f"{BIN}{os.pathsep}{env.get('PATH', '')}"
     lines = readme_examples(REPO / "README.md") + readme_examples(REPO / "examples" / "README.md")
+    lines += docs_examples()
     for command in COMMANDS:
         lines += help_examples(command)
     ran = [line for line in lines if runs_here(line)]
-    assert len(ran) >= 15  # the README's and every scoring command's examples
+    assert len(ran) >= 30  # the README's, the site's and every scoring command's examples
     for line in ran:
         done = subprocess.run(
             ["bash", "-c", line],

@@ -117,7 +117,9 @@ def test_the_projects_model_is_found_from_any_folder_inside_it(
     monkeypatch.setenv("STANCEKIT_MODEL", str(tiny_model))
     assert resolve_model_dir(None) == tiny_model
     assert resolve_model_dir(tmp_path / "other") == tmp_path / "other"
-    # outside any project: models/ of the current folder, as before
+    # outside any project, with no packaged model: models/ of the current folder, as before
+    # (with one: tests/test_locate.py)
     monkeypatch.delenv("STANCEKIT_MODEL")
+    monkeypatch.setattr("stancekit.locate.PACKAGED_DIR", tmp_path / "none")
     monkeypatch.chdir(tmp_path)
     assert resolve_model_dir(None) == Path("models")

@@ -120,27 +120,21 @@ def find_project_root(start: str | Path | None = None) -> Path | None:
 
 
 def default_model_dir() -> Path:
-    """``$STANCEKIT_MODEL`` if set; else ``models/`` of the project the current folder is in
-    (the nearest folder above with ``dvc.yaml``, ``params.yaml`` or ``models/model_card.json``,
-    see :func:`find_project_root`), so commands work from any folder inside the project; else
-    ``models/`` in the current folder."""
-    if os.environ.get(MODEL_ENV_VAR):
-        return Path(os.environ[MODEL_ENV_VAR])
-    if (DEFAULT_MODEL_DIR / MODEL_FILE).is_file():
-        return DEFAULT_MODEL_DIR
-    root = find_project_root()
-    if root is None or root == Path.cwd():
-        return DEFAULT_MODEL_DIR
-    return root / DEFAULT_MODEL_DIR
+    """The model folder that answers when none is named: ``$STANCEKIT_MODEL``, else ``models/``
+    of the project the current folder is in (see :func:`find_project_root`) when it holds a
+    model, else the default model installed with stancekit (the order and the reasons:
+    :mod:`stancekit.locate`)."""
+    from stancekit.locate import locate_model
+
+    return locate_model(None).folder
 
 
 def resolve_model_dir(path: str | Path | None) -> Path:
-    """The model directory for ``path``: a directory, a ``model.joblib`` in one, or the default."""
-    if path is None:
-        return default_model_dir()
-    path = Path(path)
-    named = path.name in (MODEL_FILE, PORTABLE_FILE, CARD_FILE) or path.suffix == ".joblib"
-    return path.parent if named else path
+    """The model directory for ``path``: a directory, a ``model.joblib`` in one, or the default
+    (:func:`default_model_dir`)."""
+    from stancekit.locate import locate_model
+
+    return locate_model(path).folder
 
 
 def build_time() -> str:

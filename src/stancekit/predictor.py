@@ -103,6 +103,8 @@ class StancePredictor:
     trust_pickle : bool
         Load the further languages' pickled pipelines, as ``pipeline`` was.
 
+    Notes
+    -----
     Every text is scored by the model of its language, identified per text
     (:mod:`stancekit.language`). A text in a language with no model gets NaN probabilities from
     :meth:`predict_proba` and the label ``"unsupported"`` from :meth:`predict`: never a side,
@@ -168,12 +170,14 @@ class StancePredictor:
         language: str | None = None,
         paragraph_only: bool = False,
     ) -> StancePredictor:
-        """Load a saved model: a model directory (or a file in it), by default ``models/`` (or
-        ``$STANCEKIT_MODEL``).
+        """Load a saved model: a model directory (or a file in it).
 
         Parameters
         ----------
         path : path, optional
+            The model folder. By default, the first of ``$STANCEKIT_MODEL``, ``models/`` of the
+            project the current folder is in, and the default model installed with stancekit
+            (:func:`stancekit.locate.locate_model` says which and why).
         trust_pickle : bool
             Load the pickled scikit-learn pipeline (``model.joblib``) instead of the portable
             files. Unpickling runs any code the file holds: only for models from a source you

@@ -67,6 +67,7 @@ app.command("prepare")(prepare.prepare_cli)
 app.command("train")(train.train_cli)
 app.command("evaluate")(evaluate.evaluate_cli)
 app.command("tune")(tune.tune_cli)
+app.command("models")(info.models_cli)
 app.add_typer(data.data_app, name="data")
 
 

@@ -32,7 +32,12 @@ ParamsOption = Annotated[
 #: A model to read: ``None`` lets the library resolve ``$STANCEKIT_MODEL``, else ``models/``.
 ModelOption = Annotated[
     Path | None,
-    typer.Option("--model", "-m", help="Model directory [default: $STANCEKIT_MODEL or models/]."),
+    typer.Option(
+        "--model",
+        "-m",
+        help="Model directory [default: $STANCEKIT_MODEL, the project's models/, or the "
+        "model installed with stancekit].",
+    ),
 ]
 #: Load ``model.joblib`` (a pickle: runs any code it holds) instead of the portable files.
 TrustPickleOption = Annotated[

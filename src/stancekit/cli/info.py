@@ -22,9 +22,11 @@ def info_cli(
     import json
 
     from stancekit.bundle import language_folders
-    from stancekit.persist import linked_metrics, read_card, resolve_model_dir
+    from stancekit.locate import locate_model
+    from stancekit.persist import linked_metrics, read_card
 
-    model_dir = resolve_model_dir(model)
+    located = locate_model(model)
+    model_dir = located.folder
     card = read_card(model_dir)
     metrics, source = linked_metrics(model_dir, card)
     others = language_folders(model_dir)
@@ -36,13 +38,20 @@ def info_cli(
             }
             for code, folder in others.items()
         }
+        answered = {"folder": str(model_dir), "origin": located.origin, "reason": located.reason}
         typer.echo(
-            json.dumps({**card.to_dict(), "metrics": metrics, "languages": languages}, indent=2)
+            json.dumps(
+                {**card.to_dict(), "metrics": metrics, "languages": languages, "source": answered},
+                indent=2,
+            )
         )
         return
     data = card.training_data
     lines = [
         f"model        {model_dir}/ ({_created(card.created_at)})",
+        f"answered by  {located.origin}: {located.reason}",
+        "looked in    --model, $STANCEKIT_MODEL, the project's models/, the packaged default "
+        "(first that applies; `stancekit models` lists them)",
         f"labels       {', '.join(card.labels)}",
         f"trained on   {data['rows']} paragraphs, {data['documents']} documents "
         f"({', '.join(f'{k} {v}' for k, v in data['rows_per_label'].items())})",
@@ -133,3 +142,38 @@ def _model_format(model_dir: Path) -> str:
     if header["portable"]:
         return "portable (model.json + model.npz: data only, loaded without unpickling)"
     return f"pipeline only, loading it needs --trust-pickle: {header['reason']}"
+
+
+@fail_cleanly
+def models_cli(model: ModelOption = None) -> None:
+    """List the models stancekit can see, in the order it looks for one (--model,
+    $STANCEKIT_MODEL, the project's models/, the default model installed with stancekit), with
+    their languages, training-data hash and held-out macro-F1; * marks the one that answers.
+
+    Example: stancekit models
+    """
+    from stancekit.bundle import language_folders
+    from stancekit.errors import StancekitError
+    from stancekit.locate import data_hash, visible_models
+    from stancekit.persist import linked_metrics, read_card
+
+    for source, answers in visible_models(model):
+        mark = "*" if answers else " "
+        try:
+            card = read_card(source.folder)
+        except StancekitError as exc:
+            typer.echo(f"{mark} {source.origin:<17} {source.folder}/  no model ({exc})")
+            continue
+        languages = [card.language, *language_folders(source.folder)]
+        metrics = linked_metrics(source.folder, card)[0] or {}
+        test = metrics.get("test", {})
+        figure = (
+            f"held-out macro-F1 {test['macro_f1']:.3f} on {test.get('rows')} paragraphs"
+            if test.get("macro_f1") is not None
+            else "not evaluated"
+        )
+        typer.echo(
+            f"{mark} {source.origin:<17} {source.folder}/\n"
+            f"    languages {', '.join(languages)}; data sha256 {data_hash(card)}; "
+            f"{card.training_data['rows']} paragraphs; {figure}"
+        )
