@@ -365,3 +365,52 @@ def test_every_route_labels_a_language_without_a_model_unsupported(
     table = tmp_path / "table.parquet"
     predict_inputs([str(source)], model=tiny_bundle, output=table)  # the whole-table route
     assert pq.read_table(table).to_pylist() == dask_rows
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("suffix", "cells", "outcome"),
+    [
+        (".parquet", [5, 6], r"odd\.parquet: row 1: 'text' holds a number \(5\), not text"),
+        (".jsonl", ["Sex work is work.", 5], r"odd\.jsonl: row 2: 'text' holds a number \(5\)"),
+        (".jsonl", [["a"]], r"odd\.jsonl: row 1: 'text' holds a JSON list, not text"),
+        (".parquet", [b"Sex work is work.", b"caf\xe9"], r"odd\.parquet: row 2: .* not UTF-8"),
+        (".parquet", [b"Sex work is work.", None, "caf\u00e9 law".encode()], "rows"),
+    ],
+    ids=["parquet-int", "jsonl-int", "jsonl-list", "not-utf8", "binary"],
+)
+def test_every_route_reads_a_text_cell_by_one_rule(
+    client, tiny_model: Path, tmp_path: Path, suffix: str, cells: list, outcome: str
+) -> None:
+    """Dask, the record stream and (for Parquet) the whole-table route read the same odd text
+    cells by one rule (stancekit.cells.cell_text): the same error, or the same rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stancekit.distributed import predict_dataset
+
+    rows = [{"id": f"r{i}", "text": cell} for i, cell in enumerate(cells)]
+    source = tmp_path / f"odd{suffix}"
+    if suffix == ".parquet":
+        pq.write_table(pa.Table.from_pylist(rows), source)
+    else:
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    routes = {
+        "dask": lambda: predict_dataset([str(source)], out, model=tiny_model, scheduler=client),
+        "stream": lambda: _single_process([source], tiny_model, tmp_path),
+        "table": lambda: predict_inputs(
+            [str(source)], model=tiny_model, output=tmp_path / "table.parquet"
+        ),
+    }
+    if outcome != "rows":
+        for route in routes.values():
+            with pytest.raises(InputError, match=outcome):
+                route()
+        assert not out.exists()
+        return
+    routes["dask"]()
+    routes["table"]()
+    stream = _single_process([source], tiny_model, tmp_path)
+    assert [r["text"] for r in stream] == ["Sex work is work.", "caf\u00e9 law"]
+    assert _dataset(out) == stream == pq.read_table(tmp_path / "table.parquet").to_pylist()
