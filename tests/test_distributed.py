@@ -414,3 +414,44 @@ def test_every_route_reads_a_text_cell_by_one_rule(
     stream = _single_process([source], tiny_model, tmp_path)
     assert [r["text"] for r in stream] == ["Sex work is work.", "caf\u00e9 law"]
     assert _dataset(out) == stream == pq.read_table(tmp_path / "table.parquet").to_pylist()
+
+
+@pytest.mark.e2e
+def test_every_route_reads_id_and_passed_cells_by_one_rule(
+    client, tiny_model: Path, tmp_path: Path
+) -> None:
+    """A float NaN (not a Parquet null) is a missing cell on Dask, the record stream and the
+    whole-table route alike: a passed-through value null, an id refused naming the row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stancekit.distributed import predict_dataset
+
+    source = tmp_path / "odd.parquet"
+    table = {
+        "text": ["Sex work is work.", "End demand now.", "The court met."],
+        "score": pa.array([1.5, float("nan"), None]),
+        "bid": pa.array([b"a", b"\xff", b"c"]),
+    }
+    pq.write_table(pa.table(table), source)
+    out = tmp_path / "out"
+    predict_dataset([str(source)], out, model=tiny_model, scheduler=client)
+    stream = _single_process([source], tiny_model, tmp_path)
+    assert [r["score"] for r in stream] == ["1.5", None, None]
+    assert _dataset(out) == stream
+    by_bid = _single_process(
+        [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="bid")
+    )
+    predict_dataset(
+        [str(source)], tmp_path / "bid", model=tiny_model, scheduler=client, id_column="bid"
+    )
+    assert _dataset(tmp_path / "bid") == by_bid
+    message = rf"{source}: row 2 has no value for --id-column 'score'"
+    with pytest.raises(InputError, match=message):
+        predict_dataset(
+            [str(source)], tmp_path / "x", model=tiny_model, scheduler=client, id_column="score"
+        )
+    with pytest.raises(InputError, match=message):
+        _single_process(
+            [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="score")
+        )

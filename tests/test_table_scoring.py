@@ -164,3 +164,38 @@ def test_every_in_process_route_reads_a_text_cell_by_one_rule(
         result = run_cli("predict", source, "-o", tmp_path / out, "--model", tiny_model)
         assert_one_error_line(result, "store the text as" if "bytes" in outcome else "as strings")
         assert re.search(outcome, result.stderr), (out, result.stderr)
+
+
+def test_every_in_process_route_reads_id_and_passed_cells_by_one_rule(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    """A float NaN (not a Parquet null) is a missing cell on the stream and the whole-table
+    route alike: an id refused, a passed-through value null; bytes that are not UTF-8 as an id
+    are one error line on both, not a traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = ["Sex work is work.", "End demand now.", "The court met."]
+    source = tmp_path / "odd.parquet"
+    table = {
+        "text": texts,
+        "score": pa.array([1.5, float("nan"), None]),
+        "bid": pa.array([b"a", b"\xff", b"c"]),
+    }
+    pq.write_table(pa.table(table), source)
+    fast, slow, _ = _both([source], tiny_model, tmp_path)
+    assert fast == slow
+    assert [r["score"] for r in fast] == ["1.5", None, None]
+    for out in ("out.csv", "out.parquet"):  # the stream, then the whole-table route
+        result = run_cli(
+            "predict", source, "-o", tmp_path / out, "--model", tiny_model, "--id-column", "score"
+        )
+        assert_one_error_line(result, f"{source}: row 2 has no value for --id-column 'score'")
+        result = run_cli(
+            "predict", source, "-o", tmp_path / out, "--model", tiny_model, "--id-column", "bid"
+        )
+        assert result.exit_code in (0, 1) and "Traceback" not in result.output, result.output
+    fast, slow, _ = _both(
+        [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="bid")
+    )
+    assert fast == slow

@@ -174,14 +174,17 @@ def _texts(
 
 
 def _ids(frame: pd.DataFrame, id_column: str | None, source: str, first_row: int) -> list[str]:
-    if id_column is not None:
-        values = frame[id_column]
-        missing = values.isna() | (values.astype(str) == "")
-        if missing.any():
-            position = int(missing.to_numpy().nonzero()[0][0])
-            where, row = _row_name(frame, source, first_row, position)
-            raise InputError(f"{where}: row {row} has no value for --id-column {id_column!r}.")
-        return [str(v) for v in values.tolist()]
+    if id_column is not None:  # by predict's rule (stancekit.cells.cell_id)
+        from stancekit.cells import cell_id
+
+        ids = []
+        for position, value in enumerate(_column_values(frame[id_column])):
+            if isinstance(value, str) and value:
+                ids.append(value)
+            else:
+                where, row = _row_name(frame, source, first_row, position)
+                ids.append(cell_id(value, where, row, id_column))
+        return ids
     if SOURCE_COLUMN in frame.columns and ROW_COLUMN in frame.columns:
         sources, rows = frame[SOURCE_COLUMN].tolist(), frame[ROW_COLUMN].tolist()
         return [f"{s}:{r}" for s, r in zip(sources, rows, strict=True)]

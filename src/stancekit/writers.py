@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from stancekit.cells import is_missing
 from stancekit.errors import InputError, UsageError
 from stancekit.scoring import (
     DocumentAggregator,
@@ -263,8 +264,8 @@ class ParquetWriter:
         columns = {}
         for field in self.schema:
             values = [row.get(field.name) for row in self.rows]
-            if pa.types.is_string(field.type):
-                values = [None if v is None else output_text(v) for v in values]
+            if pa.types.is_string(field.type):  # a float NaN is missing, as on the table route
+                values = [None if is_missing(v) else output_text(v) for v in values]
             try:
                 columns[field.name] = pa.array(values, type=field.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
