@@ -455,3 +455,21 @@ def test_every_route_reads_id_and_passed_cells_by_one_rule(
         _single_process(
             [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="score")
         )
+
+
+@pytest.mark.e2e
+def test_a_jsonl_row_without_the_text_field_is_refused_on_every_route(
+    client, tiny_model: Path, tmp_path: Path
+) -> None:
+    """Dask refuses a JSON Lines row with no text field as the record stream does (it read it
+    as an empty text and skipped it)."""
+    from stancekit.distributed import predict_dataset
+
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"id": "a", "text": "Sex work is work."}\n{"id": "b"}\n', "utf-8")
+    message = rf"{source}: row 2 has no 'text' field"
+    with pytest.raises(InputError, match=message):
+        _single_process([source], tiny_model, tmp_path)
+    with pytest.raises(InputError, match=message):
+        predict_dataset([str(source)], tmp_path / "out", model=tiny_model, scheduler=client)
+    assert not (tmp_path / "out").exists()
