@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from stancekit.cells import cell_date, cell_text
+from stancekit.cells import cell_date, cell_id, cell_text
 from stancekit.errors import InputError
 
 
@@ -21,6 +21,15 @@ def test_cell_text_policy() -> None:
         cell_text(5, "t.jsonl", 4, "body")
     with pytest.raises(InputError, match=r"holds a boolean \(True\)"):
         cell_text(True, "t.jsonl", 5, "body")
+
+
+def test_cell_id_policy() -> None:
+    assert cell_id("d-1", "t.csv", 1, "id") == "d-1"
+    assert cell_id(7, "t.parquet", 1, "id") == "7"
+    assert cell_id(1.0, "t.parquet", 1, "id") == "1.0"  # as written, never rounded
+    for missing in (None, math.nan, ""):
+        with pytest.raises(InputError, match=r"t\.csv: row 2 has no value for --id-column 'id'"):
+            cell_id(missing, "t.csv", 2, "id")
 
 
 def test_cell_date_keeps_the_day() -> None:

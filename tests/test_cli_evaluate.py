@@ -124,7 +124,7 @@ def test_evaluate_file_errors_and_one_class_warning(
         (
             "m.jsonl",
             '{"text": "a", "label": "abolitionist"}\n{"text": "b"}\n',
-            "row 2 has no 'label'",
+            "m.jsonl:2: no 'label' field",
         ),
         (
             "l.jsonl",

@@ -365,3 +365,111 @@ def test_every_route_labels_a_language_without_a_model_unsupported(
     table = tmp_path / "table.parquet"
     predict_inputs([str(source)], model=tiny_bundle, output=table)  # the whole-table route
     assert pq.read_table(table).to_pylist() == dask_rows
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize(
+    ("suffix", "cells", "outcome"),
+    [
+        (".parquet", [5, 6], r"odd\.parquet: row 1: 'text' holds a number \(5\), not text"),
+        (".jsonl", ["Sex work is work.", 5], r"odd\.jsonl: row 2: 'text' holds a number \(5\)"),
+        (".jsonl", [["a"]], r"odd\.jsonl: row 1: 'text' holds a JSON list, not text"),
+        (".parquet", [b"Sex work is work.", b"caf\xe9"], r"odd\.parquet: row 2: .* not UTF-8"),
+        (".parquet", [b"Sex work is work.", None, "caf\u00e9 law".encode()], "rows"),
+    ],
+    ids=["parquet-int", "jsonl-int", "jsonl-list", "not-utf8", "binary"],
+)
+def test_every_route_reads_a_text_cell_by_one_rule(
+    client, tiny_model: Path, tmp_path: Path, suffix: str, cells: list, outcome: str
+) -> None:
+    """Dask, the record stream and (for Parquet) the whole-table route read the same odd text
+    cells by one rule (stancekit.cells.cell_text): the same error, or the same rows."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stancekit.distributed import predict_dataset
+
+    rows = [{"id": f"r{i}", "text": cell} for i, cell in enumerate(cells)]
+    source = tmp_path / f"odd{suffix}"
+    if suffix == ".parquet":
+        pq.write_table(pa.Table.from_pylist(rows), source)
+    else:
+        source.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    out = tmp_path / "out"
+    routes = {
+        "dask": lambda: predict_dataset([str(source)], out, model=tiny_model, scheduler=client),
+        "stream": lambda: _single_process([source], tiny_model, tmp_path),
+        "table": lambda: predict_inputs(
+            [str(source)], model=tiny_model, output=tmp_path / "table.parquet"
+        ),
+    }
+    if outcome != "rows":
+        for route in routes.values():
+            with pytest.raises(InputError, match=outcome):
+                route()
+        assert not out.exists()
+        return
+    routes["dask"]()
+    routes["table"]()
+    stream = _single_process([source], tiny_model, tmp_path)
+    assert [r["text"] for r in stream] == ["Sex work is work.", "caf\u00e9 law"]
+    assert _dataset(out) == stream == pq.read_table(tmp_path / "table.parquet").to_pylist()
+
+
+@pytest.mark.e2e
+def test_every_route_reads_id_and_passed_cells_by_one_rule(
+    client, tiny_model: Path, tmp_path: Path
+) -> None:
+    """A float NaN (not a Parquet null) is a missing cell on Dask, the record stream and the
+    whole-table route alike: a passed-through value null, an id refused naming the row."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from stancekit.distributed import predict_dataset
+
+    source = tmp_path / "odd.parquet"
+    table = {
+        "text": ["Sex work is work.", "End demand now.", "The court met."],
+        "score": pa.array([1.5, float("nan"), None]),
+        "bid": pa.array([b"a", b"\xff", b"c"]),
+    }
+    pq.write_table(pa.table(table), source)
+    out = tmp_path / "out"
+    predict_dataset([str(source)], out, model=tiny_model, scheduler=client)
+    stream = _single_process([source], tiny_model, tmp_path)
+    assert [r["score"] for r in stream] == ["1.5", None, None]
+    assert _dataset(out) == stream
+    by_bid = _single_process(
+        [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="bid")
+    )
+    predict_dataset(
+        [str(source)], tmp_path / "bid", model=tiny_model, scheduler=client, id_column="bid"
+    )
+    assert _dataset(tmp_path / "bid") == by_bid
+    message = rf"{source}: row 2 has no value for --id-column 'score'"
+    with pytest.raises(InputError, match=message):
+        predict_dataset(
+            [str(source)], tmp_path / "x", model=tiny_model, scheduler=client, id_column="score"
+        )
+    with pytest.raises(InputError, match=message):
+        _single_process(
+            [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="score")
+        )
+
+
+@pytest.mark.e2e
+def test_a_jsonl_row_without_the_text_field_is_refused_on_every_route(
+    client, tiny_model: Path, tmp_path: Path
+) -> None:
+    """Dask refuses a JSON Lines row with no text field as the record stream does (it read it
+    as an empty text and skipped it)."""
+    from stancekit.distributed import predict_dataset
+
+    source = tmp_path / "odd.jsonl"
+    source.write_text('{"id": "a", "text": "Sex work is work."}\n{"id": "b"}\n', "utf-8")
+    message = rf"{source}: row 2 has no 'text' field"
+    with pytest.raises(InputError, match=message):
+        _single_process([source], tiny_model, tmp_path)
+    with pytest.raises(InputError, match=message):
+        predict_dataset([str(source)], tmp_path / "out", model=tiny_model, scheduler=client)
+    assert not (tmp_path / "out").exists()

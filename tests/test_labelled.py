@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from stancekit.errors import InputError
+from stancekit.errors import DataError, InputError
 from stancekit.labelled import read_labelled_table
 
 
@@ -25,7 +25,7 @@ def write_jsonl(path: Path, records: list[dict]) -> Path:
     return path
 
 
-def one_line_error(excinfo: pytest.ExceptionInfo[InputError]) -> str:
+def one_line_error(excinfo: pytest.ExceptionInfo) -> str:
     message = str(excinfo.value)
     assert "\n" not in message
     return message
@@ -129,10 +129,10 @@ def test_a_field_missing_from_a_later_jsonl_row(tmp_path: Path) -> None:
         tmp_path / "dev.jsonl",
         [{"text": "Sex work is work.", "label": "neutral"}, {"text": "End demand."}],
     )
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(DataError) as excinfo:
         read_labelled_table(path)
     message = one_line_error(excinfo)
-    assert "row 2" in message and "'label'" in message
+    assert f"{path}:2: no 'label' field" in message
 
 
 def test_labels_match_in_any_case_and_spelling_and_through_a_map(tmp_path: Path) -> None:
@@ -166,7 +166,7 @@ def test_a_label_outside_the_stancekit_labels_is_refused(tmp_path: Path, label: 
         ["text", "label"],
         [["Sex work is work.", "decriminalisation"], ["End demand.", label]],
     )
-    with pytest.raises(InputError) as excinfo:
+    with pytest.raises(DataError) as excinfo:
         read_labelled_table(path)
     message = one_line_error(excinfo)
     assert "row 2" in message and repr(label) in message
@@ -175,7 +175,7 @@ def test_a_label_outside_the_stancekit_labels_is_refused(tmp_path: Path, label: 
 
 def test_empty_text_is_refused(tmp_path: Path) -> None:
     path = write_jsonl(tmp_path / "dev.jsonl", [{"text": "   ", "label": "neutral"}])
-    with pytest.raises(InputError, match="row 1") as excinfo:
+    with pytest.raises(DataError, match=r"dev\.jsonl:1: 'text' is empty") as excinfo:
         read_labelled_table(path)
     one_line_error(excinfo)
 
@@ -205,3 +205,111 @@ def test_a_folder_or_a_missing_file_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError) as excinfo:
         read_labelled_table(tmp_path / "missing.jsonl")
     assert "missing.jsonl" in one_line_error(excinfo)
+
+
+# -- one reader: train --data, data agreement (userlabels.read_table) and evaluate --data ------
+
+ODD_CSV = (
+    "doc_id,paragraph_index,text,label,hard,site\n"
+    'a,1.0,"Sex work is work.\nRights, not raids.",Decriminalization,yes,s1\n'
+    "a,,End demand.,ANTI,no,s1\n"
+    "b,0,The court adjourned.,neutral,,s2\n"
+)
+
+
+LABEL_MAP = {"anti": "abolitionist"}
+FIELDS = ("doc_id", "paragraph_index", "text", "label", "hard")
+
+
+def _train_rows(path: Path) -> list[dict]:
+    """The rows ``train --data`` and ``data agreement`` read, in the fields both readers give."""
+    from stancekit.userlabels import Columns, read_table
+
+    return [{k: r[k] for k in FIELDS} for r in read_table(path, Columns(), LABEL_MAP).rows]
+
+
+def _evaluate_rows(path: Path) -> list[dict]:
+    """The rows ``evaluate --data`` reads, in the fields both readers give."""
+    rows = read_labelled_table(path, label_map=LABEL_MAP)
+    assert all(row["document"] == row["doc_id"] for row in rows)  # no --group-column
+    return [{k: r[k] for k in FIELDS} for r in rows]
+
+
+def _both_readers(path: Path) -> tuple[list[dict], list[dict]]:
+    return _train_rows(path), _evaluate_rows(path)
+
+
+def test_both_readers_read_an_odd_csv_alike(tmp_path: Path) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(ODD_CSV, encoding="utf-8")
+    trained, evaluated = _both_readers(path)
+    assert (
+        trained
+        == evaluated
+        == [
+            {  # a line break in a cell is a space; 1.0 is paragraph 1; yes is hard
+                "doc_id": "a",
+                "paragraph_index": 1,
+                "text": "Sex work is work. Rights, not raids.",
+                "label": "decriminalisation",
+                "hard": True,
+            },
+            {
+                "doc_id": "a",
+                "paragraph_index": 2,
+                "text": "End demand.",
+                "label": "abolitionist",
+                "hard": False,
+            },
+            {
+                "doc_id": "b",
+                "paragraph_index": 0,
+                "text": "The court adjourned.",
+                "label": "neutral",
+                "hard": False,
+            },
+        ]
+    )
+
+
+def test_both_readers_read_an_annotate_file_alike(tmp_path: Path) -> None:
+    row = {
+        "doc_id": "report.txt",
+        "paragraph_index": 7,
+        "text": "Criminalising clients pushes sex workers into danger.",
+        "label": "decriminalisation",
+        "source": "report.txt",
+        "origin": "annotated",
+        "hard": True,
+        "annotator": "ana",
+        "model_probabilities": {"decriminalisation": 0.5, "abolitionist": 0.3, "neutral": 0.2},
+        "picked_by": "uncertainty",
+        "model_round": 2,
+    }
+    path = write_jsonl(tmp_path / "ana.jsonl", [row])
+    trained, evaluated = _both_readers(path)
+    assert trained == evaluated == [{k: row[k] for k in trained[0]}]
+
+
+@pytest.mark.parametrize(
+    ("bad", "message"),
+    [
+        ("a,0,One.,neutral,maybe,s1", r"odd\.csv: row 4: 'hard' must be true or false"),
+        ("a,1.5,One.,neutral,no,s1", r"odd\.csv: row 4: 'paragraph_index' must be a whole"),
+        (",0,One.,neutral,no,s1", r"odd\.csv: row 4: 'doc_id' is empty"),
+        ("a,0,One.,maybe,no,s1", r"odd\.csv: row 4: unknown label 'maybe'"),
+        ('a,0," ",neutral,no,s1', r"odd\.csv: row 4: 'text' is empty"),
+        ('a,0,"One.\x00",neutral,no,s1', r"odd\.csv: row 4: text holds U\+0000"),
+    ],
+)
+def test_both_readers_refuse_a_bad_row_with_one_error(
+    tmp_path: Path, bad: str, message: str
+) -> None:
+    path = tmp_path / "odd.csv"
+    path.write_text(ODD_CSV + bad + "\n", encoding="utf-8")
+    raised = []
+    for read in (_train_rows, _evaluate_rows):
+        with pytest.raises(DataError, match=message) as excinfo:
+            read(path)
+        raised.append(one_line_error(excinfo))
+    assert raised[0] == raised[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -135,3 +136,66 @@ def test_only_empty_rows_leave_no_file(tiny_model: Path, tmp_path: Path) -> None
 def test_schema_types() -> None:
     schema = arrow_schema(["doc_id", "paragraph_index", "p_neutral", "margin", "year"])
     assert [str(t) for t in schema.types] == ["string", "int64", "double", "double", "string"]
+
+
+ODD_CELLS = [
+    # (the text cells of one Parquet column, what every route does: "rows" or the error)
+    ([5, 6], r"odd\.parquet: row 1: 'text' holds a number \(5\), not text"),
+    ([True, False], r"odd\.parquet: row 1: 'text' holds a boolean \(True\), not text"),
+    ([b"Sex work is work.", None, "caf\u00e9 law".encode()], "rows"),
+    ([b"Sex work is work.", b"caf\xe9"], r"odd\.parquet: row 2: 'text' holds bytes that are not"),
+]
+
+
+@pytest.mark.parametrize(("cells", "outcome"), ODD_CELLS, ids=["int", "bool", "binary", "not-utf8"])
+def test_every_in_process_route_reads_a_text_cell_by_one_rule(
+    tiny_model: Path, tmp_path: Path, cells: list, outcome: str
+) -> None:
+    """The record stream (``-o out.csv``) and the whole-table route (``-o out.parquet``) read
+    the same odd text cells alike (stancekit.cells.cell_text): refused, or the same rows."""
+    rows = [{"id": f"r{i}", "text": cell} for i, cell in enumerate(cells)]
+    source = _parquet(tmp_path / "odd.parquet", rows)
+    if outcome == "rows":
+        fast, slow, _ = _both([source], tiny_model, tmp_path)
+        assert fast == slow
+        assert [r["text"] for r in fast] == ["Sex work is work.", "caf\u00e9 law"]
+        return
+    for out in ("out.csv", "out.parquet"):  # the stream, then the whole-table route
+        result = run_cli("predict", source, "-o", tmp_path / out, "--model", tiny_model)
+        assert_one_error_line(result, "store the text as" if "bytes" in outcome else "as strings")
+        assert re.search(outcome, result.stderr), (out, result.stderr)
+
+
+def test_every_in_process_route_reads_id_and_passed_cells_by_one_rule(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    """A float NaN (not a Parquet null) is a missing cell on the stream and the whole-table
+    route alike: an id refused, a passed-through value null; bytes that are not UTF-8 as an id
+    are one error line on both, not a traceback."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    texts = ["Sex work is work.", "End demand now.", "The court met."]
+    source = tmp_path / "odd.parquet"
+    table = {
+        "text": texts,
+        "score": pa.array([1.5, float("nan"), None]),
+        "bid": pa.array([b"a", b"\xff", b"c"]),
+    }
+    pq.write_table(pa.table(table), source)
+    fast, slow, _ = _both([source], tiny_model, tmp_path)
+    assert fast == slow
+    assert [r["score"] for r in fast] == ["1.5", None, None]
+    for out in ("out.csv", "out.parquet"):  # the stream, then the whole-table route
+        result = run_cli(
+            "predict", source, "-o", tmp_path / out, "--model", tiny_model, "--id-column", "score"
+        )
+        assert_one_error_line(result, f"{source}: row 2 has no value for --id-column 'score'")
+        result = run_cli(
+            "predict", source, "-o", tmp_path / out, "--model", tiny_model, "--id-column", "bid"
+        )
+        assert result.exit_code in (0, 1) and "Traceback" not in result.output, result.output
+    fast, slow, _ = _both(
+        [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="bid")
+    )
+    assert fast == slow

@@ -1,5 +1,6 @@
-"""One policy for table cells read as input: the text to score (:func:`cell_text`, used by
-``predict`` and ``evaluate --data`` alike) and a row's date (:func:`cell_date`)."""
+"""One policy for table cells read as input, on every route (the record stream, whole tables,
+Dask): the text to score (:func:`cell_text`, used by ``predict``, ``train --data`` and
+``evaluate --data`` alike), a row's id (:func:`cell_id`) and its date (:func:`cell_date`)."""
 
 from __future__ import annotations
 
@@ -48,6 +49,27 @@ def cell_text(value: Any, path: Path | str, row: int, column: str) -> str:
     raise InputError(
         f"{where} holds {kind}, not text; give the text column as strings (quote numbers in JSON)."
     )
+
+
+def is_missing(value: Any) -> bool:
+    """Whether a cell is missing: ``None`` (JSON ``null``, a Parquet null) or a float NaN."""
+    return value is None or (isinstance(value, float) and value != value)  # NaN != NaN
+
+
+def cell_id(value: Any, path: Path | str, row: int, column: str) -> str:
+    """A row's id from its ``--id-column`` cell: the value as text (``str``).
+
+    Raises
+    ------
+    InputError
+        Naming the file, the row and the option: a missing cell (``None``, a float NaN) or
+        empty text.
+    """
+    if isinstance(value, str) and value:
+        return value
+    if is_missing(value) or value == "":
+        raise InputError(f"{path}: row {row} has no value for --id-column {column!r}.")
+    return str(value)
 
 
 def cell_date(value: Any, date_format: str | None = None) -> str | None:

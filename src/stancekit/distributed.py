@@ -206,15 +206,18 @@ def score_dataframe(
     return ddf.map_partitions(_score_frame, shared, options, meta=meta, enforce_metadata=False)
 
 
-def read_tables(inputs: Sequence[str], encoding: str = "utf-8") -> Any:
+def read_tables(
+    inputs: Sequence[str], encoding: str = "utf-8", text_column: str | None = None
+) -> Any:
     """A Dask DataFrame of the tables ``inputs`` name (see :func:`table_files`), built with
     ``dask.dataframe.from_map`` over :func:`read_piece`; nothing is read but the first file's
-    columns (and Parquet footers) until it is computed."""
+    columns (and Parquet footers) until it is computed. With ``text_column``, a JSON Lines row
+    without that field is refused, as ``stancekit predict`` refuses it (else it reads as empty)."""
     require_dask()
     import dask
     import dask.dataframe as dd
 
-    pieces = pieces_of(table_files(inputs), encoding)
+    pieces = pieces_of(table_files(inputs), encoding, text_column)
     meta = object_frame({n: [] for n in [*piece_columns(pieces[0]), SOURCE_COLUMN]}, 0)
     meta[ROW_COLUMN] = range(0)
     # Values stay as read (no conversion to Arrow strings): what stancekit predict passes through.
@@ -330,7 +333,7 @@ def predict_dataset(
     first_columns = piece_columns(pieces[0])
     columns = output_columns(ref.labels, first_columns, text_column, explain)
     options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
-    ddf = read_tables([str(f) for f in files], encoding)
+    ddf = read_tables([str(f) for f in files], encoding, text_column)
     import dask
 
     staging = output.parent / f".{output.name}.tmp-{uuid.uuid4().hex[:8]}"

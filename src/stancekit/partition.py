@@ -154,30 +154,37 @@ def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype(name)) for name in columns})
 
 
-def _texts(values: list[Any], ids: list[str], text_column: str) -> list[str]:
+def _texts(
+    values: list[Any], frame: pd.DataFrame, text_column: str, source: str, first_row: int
+) -> list[str]:
+    """The text of each cell by ``predict``'s one rule (:func:`stancekit.cells.cell_text`):
+    strings as they are, missing cells empty, bytes decoded, anything else refused."""
+    from stancekit.cells import cell_text
+
     out = []
-    for value, doc_id in zip(values, ids, strict=True):
-        if value is None or (isinstance(value, float) and value != value):  # None, NaN
-            out.append("")
-        elif isinstance(value, str):
+    for position, value in enumerate(values):
+        if isinstance(value, str):
             out.append(value)
-        elif isinstance(value, list | dict):
-            kind = "list" if isinstance(value, list) else "object"
-            raise InputError(f"{doc_id}: {text_column!r} holds a JSON {kind}, not text.")
+        elif value is None:
+            out.append("")
         else:
-            out.append(str(value))
+            path, row = _row_name(frame, source, first_row, position)
+            out.append(cell_text(value, path, row, text_column))
     return out
 
 
 def _ids(frame: pd.DataFrame, id_column: str | None, source: str, first_row: int) -> list[str]:
-    if id_column is not None:
-        values = frame[id_column]
-        missing = values.isna() | (values.astype(str) == "")
-        if missing.any():
-            position = int(missing.to_numpy().nonzero()[0][0])
-            where, row = _row_name(frame, source, first_row, position)
-            raise InputError(f"{where}: row {row} has no value for --id-column {id_column!r}.")
-        return [str(v) for v in values.tolist()]
+    if id_column is not None:  # by predict's rule (stancekit.cells.cell_id)
+        from stancekit.cells import cell_id
+
+        ids = []
+        for position, value in enumerate(_column_values(frame[id_column])):
+            if isinstance(value, str) and value:
+                ids.append(value)
+            else:
+                where, row = _row_name(frame, source, first_row, position)
+                ids.append(cell_id(value, where, row, id_column))
+        return ids
     if SOURCE_COLUMN in frame.columns and ROW_COLUMN in frame.columns:
         sources, rows = frame[SOURCE_COLUMN].tolist(), frame[ROW_COLUMN].tolist()
         return [f"{s}:{r}" for s, r in zip(sources, rows, strict=True)]
@@ -224,9 +231,9 @@ def _segment(
 
 def _as_strings(values: Any) -> list[Any]:
     """A pass-through column as ``stancekit predict``'s Parquet writer stores it: text, or None."""
-    from stancekit.writers import cell_text
+    from stancekit.writers import output_text
 
-    return [None if v is None else cell_text(v) for v in values]
+    return [None if v is None else output_text(v) for v in values]
 
 
 def _column_values(series: pd.Series) -> list[Any]:
@@ -281,7 +288,8 @@ def score_partition(
     Raises
     ------
     InputError
-        A missing column (lists those there are), a missing id, a text cell holding a list.
+        A missing column (lists those there are), a missing id, a text cell that is not text
+        (:func:`stancekit.cells.cell_text`: a number, a list, bytes that are not UTF-8).
     UsageError
         An option value that cannot work.
     """
@@ -300,7 +308,7 @@ def score_partition(
     labels = predictor.labels
     names = output_columns(labels, columns, text_column, explain)
     ids = _ids(frame, id_column, source, first_row)
-    texts = _texts(_column_values(frame[text_column]), ids, text_column)
+    texts = _texts(_column_values(frame[text_column]), frame, text_column, source, first_row)
     rows, indices, units, dates, empty, split = _segment(texts, ids, unit, max_chars)
     stats = PartitionStats(
         len(frame),
@@ -345,11 +353,11 @@ def score_partition(
         out[output_name(column)] = _as_strings([values[i] for i in rows])
     out["text"] = units
     if result.tops is not None:
-        from stancekit.writers import cell_text
+        from stancekit.writers import output_text
 
         for label in labels:
             out[f"explain_{label}"] = [
-                cell_text([[t, v] for t, v in tops[label]]) for tops in result.tops
+                output_text([[t, v] for t, v in tops[label]]) for tops in result.tops
             ]
     import pandas as pd
 

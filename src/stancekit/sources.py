@@ -26,7 +26,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any, NamedTuple, TextIO
 
-from stancekit.cells import cell_date, cell_text
+from stancekit.cells import cell_date, cell_id, cell_text
 from stancekit.errors import InputError
 from stancekit.folders import files_in
 from stancekit.jsonl import read_error_message, read_jsonl
@@ -304,10 +304,8 @@ def iter_table(path: Path, options: SourceOptions) -> Iterator[SourceRecord]:
     for number, row in enumerate(_table_rows(path, options), start=1):
         if id_column is None:
             doc_id = f"{name}:{number}"
-        elif row.get(id_column) in (None, ""):
-            raise InputError(f"{path}: row {number} has no value for --id-column {id_column!r}.")
         else:
-            doc_id = str(row[id_column])
+            doc_id = cell_id(row.get(id_column), path, number, id_column)
         if text_column not in row:
             raise InputError(f"{path}: row {number} has no {text_column!r} field.")
         text = cell_text(row.pop(text_column), path, number, text_column)

@@ -85,14 +85,16 @@ class Piece:
     encoding: str = "utf-8"
     row_groups: tuple[int, ...] | None = None
     first_row: int = 1
+    #: The column every row of a CSV, TSV or JSON Lines file must have, as ``predict`` wants.
+    text_column: str | None = None
 
 
-def pieces_of(files: list[Path], encoding: str) -> list[Piece]:
+def pieces_of(files: list[Path], encoding: str, text_column: str | None = None) -> list[Piece]:
     pieces = []
     for file in files:
         kind = _SUFFIXES[file.suffix.lower()]
         if kind != "parquet":
-            pieces.append(Piece(str(file), kind, encoding))
+            pieces.append(Piece(str(file), kind, encoding, text_column=text_column))
             continue
         import pyarrow.parquet as pq
 
@@ -127,7 +129,8 @@ def read_piece(piece: Piece) -> pd.DataFrame:
     Raises
     ------
     InputError
-        Naming the file: undecodable bytes, broken CSV or JSON, not Parquet.
+        Naming the file: undecodable bytes, broken CSV or JSON, not Parquet, a row without
+        the :attr:`Piece.text_column` field.
     """
     import pandas as pd
 
@@ -144,6 +147,14 @@ def read_piece(piece: Piece) -> pd.DataFrame:
         from stancekit.sources import open_table
 
         rows = list(open_table(path, piece.encoding))
+        if rows and piece.text_column is not None:  # as predict: a missing field is no empty cell
+            from stancekit.sources import check_columns
+
+            column = piece.text_column
+            check_columns(path, list(rows[0]), {"--text-column": column})
+            for number, row in enumerate(rows, start=1):
+                if column not in row:
+                    raise InputError(f"{path}: row {number} has no {column!r} field.")
         if rows:
             frame = pd.DataFrame(rows, dtype=object)
         else:

@@ -133,6 +133,9 @@ class Columns:
     index: str = "paragraph_index"
     #: ``.xlsx`` tables: the sheet to read (``None``: the first).
     sheet: str | None = None
+    #: ``evaluate --group-column``: a column every row must fill (the bootstrap's unit, read by
+    #: :func:`stancekit.labelled.read_labelled_table` from :attr:`LabelledRecord.record`).
+    group: str | None = None
 
 
 @dataclass(frozen=True)
@@ -142,6 +145,16 @@ class LabelledTable:
     path: Path
     rows: list[Row]
     has_documents: bool
+
+
+@dataclass(frozen=True)
+class LabelledRecord:
+    """One row of a labelled table: where it is (for messages), the validated corpus row, and
+    the table's cells as read."""
+
+    where: str
+    row: Row
+    record: dict[str, Any]
 
 
 def iter_table_records(
@@ -181,12 +194,20 @@ def iter_table_records(
 
 
 def _index(value: Any, where: str, column: str) -> int:
+    """A whole number from a cell: an int, a whole float, or text such as ``2`` or ``2.0`` (as
+    spreadsheets and pandas write whole numbers in CSV)."""
     if isinstance(value, int) and not isinstance(value, bool):
         return value
-    if isinstance(value, str) and value.strip().isdigit():
-        return int(value.strip())
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
+    number = value
+    if isinstance(value, str):
+        if value.strip().isdigit():
+            return int(value.strip())
+        try:
+            number = float(value.strip())
+        except ValueError:
+            number = None
+    if isinstance(number, float) and number.is_integer():
+        return int(number)
     raise DataError(f"{where}: {column!r} must be a whole number, got {value!r}.")
 
 
@@ -215,7 +236,9 @@ def read_table(
     label_map: Mapping[str, str] | None = None,
     origin: str = "external",
 ) -> LabelledTable:
-    """Read a labelled table into validated corpus rows (:func:`stancekit.corpus.validate_row`).
+    """Read a labelled table into validated corpus rows (:func:`stancekit.corpus.validate_row`):
+    the one reader of ``train --data``, ``evaluate --data`` (through
+    :func:`stancekit.labelled.read_labelled_table`), ``data agreement`` and annotate's files.
 
     Parameters
     ----------
@@ -233,15 +256,40 @@ def read_table(
     LabelledTable
         Rows in the corpus schema (annotation fields of an annotate file kept); ``source`` is the
         table's column if present, else the file name; ``paragraph_index`` is the column's value if
-        present, else the row's position within its document. Line breaks inside a text cell
-        become one space (a row is one labelled unit).
+        present (a whole number: ``2``, or ``2.0`` as spreadsheets write it), else the row's
+        position within its document. Line breaks inside a text cell become one space (a row is
+        one labelled unit); ``hard`` is true or false (``yes``/``no``, ``1``/``0``, any case).
 
     Raises
     ------
     InputError
-        Unreadable or unknown file, a missing column (naming the option).
+        A file that cannot be read: missing, unknown format, no rows, a missing column (naming
+        the option); a text cell that is not text (:func:`stancekit.cells.cell_text`).
     DataError
         A bad row: unknown label, empty text, a value of the wrong type (naming file and line).
+    """
+    rows: list[Row] = []
+    has_documents = columns.doc is not None
+    for item in iter_labelled(path, columns, label_map, origin):
+        if not rows:
+            has_documents = has_documents or "doc_id" in item.record
+        rows.append(item.row)
+    return LabelledTable(path=Path(path), rows=rows, has_documents=has_documents)
+
+
+def iter_labelled(
+    path: str | Path,
+    columns: Columns = Columns(),
+    label_map: Mapping[str, str] | None = None,
+    origin: str = "external",
+) -> Iterator[LabelledRecord]:
+    """Every row of a labelled table, read and checked by :func:`read_table`'s rules, with the
+    table's cells as read (for readers that keep more, as ``evaluate --data`` does).
+
+    Raises
+    ------
+    InputError, DataError
+        As :func:`read_table`.
     """
     from stancekit.cells import cell_text
     from stancekit.sources import check_columns
@@ -256,10 +304,9 @@ def read_table(
     if origin not in ORIGINS:
         raise InputError(f"origin must be one of {list(ORIGINS)}, got {origin!r}.")
     label_map = dict(label_map or {})
-    rows: list[Row] = []
     doc_column = columns.doc
-    has_documents = doc_column is not None
     seen_in_doc: dict[str, int] = {}
+    number = 0
     for number, (where, record) in enumerate(iter_table_records(path, columns.sheet), start=1):
         if number == 1:
             check_columns(
@@ -268,14 +315,15 @@ def read_table(
                 {
                     "--text-column": columns.text,
                     "--label-column": columns.label,
+                    "--group-column": columns.group,
                     "--doc-column": doc_column,
                 },
             )
             if doc_column is None and "doc_id" in record:
-                doc_column, has_documents = "doc_id", True
-        for column in (columns.text, columns.label, doc_column):
+                doc_column = "doc_id"
+        for column in (columns.text, columns.label, columns.group, doc_column):
             if column is not None and column not in record:
-                raise DataError(f"{where}: no {column!r} field.")
+                raise DataError(f"{where}: no {column!r} field; every row needs one.")
         text = _BREAKS.sub(" ", cell_text(record[columns.text], path, number, columns.text))
         if not text.strip():
             raise DataError(f"{where}: {columns.text!r} is empty; a labelled row needs text.")
@@ -285,6 +333,8 @@ def read_table(
             raise DataError(f"{where}: {doc_column!r} is empty; give every row a document.")
         else:
             doc_id = f"{path.name}:{number}"
+        if columns.group is not None and record[columns.group] in (None, ""):
+            raise DataError(f"{where}: {columns.group!r} is empty; give every row a group.")
         if columns.index in record and record[columns.index] not in (None, ""):
             index = _index(record[columns.index], where, columns.index)
         else:
@@ -306,10 +356,9 @@ def read_table(
         for name in EXTRA_FIELDS:
             if name in record and record[name] is not None:
                 row[name] = record[name]
-        rows.append(validate_row(row, where))
-    if not rows:
+        yield LabelledRecord(where, validate_row(row, where), record)
+    if not number:
         raise InputError(f"{path}: no rows.")
-    return LabelledTable(path=path, rows=rows, has_documents=has_documents)
 
 
 def read_user_labels(

@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
+from stancekit.cells import is_missing
 from stancekit.errors import InputError, UsageError
 from stancekit.scoring import (
     DocumentAggregator,
@@ -150,16 +151,14 @@ def _jsonable(value: Any) -> str:
     return str(value)
 
 
-def cell_text(value: Any) -> str:
-    """A non-None cell as text for CSV, TSV and Parquet string columns: lists and dicts as JSON."""
+def output_text(value: Any) -> str:
+    """A non-None output cell as text for CSV, TSV and Parquet string columns: lists and dicts
+    as JSON (not to be confused with :func:`stancekit.cells.cell_text`, which reads input)."""
     if isinstance(value, str):
         return value
     if isinstance(value, list | dict):
         return json.dumps(value, ensure_ascii=False, default=_jsonable)
     return _jsonable(value)
-
-
-_as_text = cell_text
 
 
 class JsonlWriter:
@@ -202,7 +201,7 @@ class CsvWriter:
     def _field(self, value: Any) -> str:
         if value is None:
             return ""
-        text = _as_text(value)
+        text = output_text(value)
         if self.delimiter in text or '"' in text or "\n" in text or "\r" in text:
             return '"' + text.replace('"', '""') + '"'
         return text
@@ -265,8 +264,8 @@ class ParquetWriter:
         columns = {}
         for field in self.schema:
             values = [row.get(field.name) for row in self.rows]
-            if pa.types.is_string(field.type):
-                values = [None if v is None else _as_text(v) for v in values]
+            if pa.types.is_string(field.type):  # a float NaN is missing, as on the table route
+                values = [None if is_missing(v) else output_text(v) for v in values]
             try:
                 columns[field.name] = pa.array(values, type=field.type)
             except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:

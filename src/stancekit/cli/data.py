@@ -91,7 +91,7 @@ def stats_cli(
     distinct word 4-grams, repeated openings and phrases, each file's nearest-neighbour
     similarity to the others (Markdown).
 
-    Example: stancekit data stats ../data/corpus/seeds.jsonl
+    Example: stancekit data stats ../data/corpus/en/seeds.jsonl
     """
     from stancekit.datacheck import corpus_stats, update_data_card
 
