@@ -145,3 +145,57 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class FileRefused(Exception):
+    """A file not read: not a regular file (a FIFO, a device), or larger than allowed. The
+    message says which, in words."""
+
+
+def open_regular(path: str | Path, limit: int) -> IO[bytes]:
+    """Open ``path`` for binary reading only if it is a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking (a FIFO does not hang the open) and checked through the
+    open descriptor (no race with a swap after a check): a FIFO, a device (``/dev/zero``) or a
+    folder is refused without a read.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    FileRefused
+        Not a regular file, or larger than ``limit``.
+    OSError
+        It cannot be opened (no permission).
+    """
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(info.st_mode)
+                else "a folder"
+                if stat.S_ISDIR(info.st_mode)
+                else "a device or socket"
+            )
+            raise FileRefused(f"not a regular file ({kind})")
+        if info.st_size > limit:
+            raise FileRefused(f"{info.st_size:,} bytes, more than the {limit:,} allowed")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: str | Path, limit: int) -> bytes:
+    """The bytes of ``path`` (see :func:`open_regular`); a file that grew past ``limit`` while
+    being read is refused too."""
+    with open_regular(path, limit) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileRefused(f"more than the {limit:,} bytes allowed")
+    return data

@@ -27,7 +27,7 @@ from stancekit.errors import (
     ParamsError,
     UntrustedModelError,
 )
-from stancekit.files import atomic_write, sha256_file
+from stancekit.files import FileRefused, atomic_write, read_regular, sha256_file
 
 if TYPE_CHECKING:
     from stancekit.portable import PortableModel
@@ -39,6 +39,9 @@ METRICS_FILE = "metrics.json"
 DEFAULT_MODEL_DIR = Path("models")
 MODEL_ENV_VAR = "STANCEKIT_MODEL"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+#: The largest card and metrics file read (a few kilobytes in practice): a model folder from
+#: elsewhere cannot make a load read without end (a link to ``/dev/zero``) or hang (a FIFO).
+JSON_LIMIT = 4 * 1024 * 1024
 
 
 @dataclass
@@ -198,33 +201,69 @@ def read_card(model_dir: str | Path) -> ModelCard:
     from stancekit.schema import check_card
 
     model_dir = Path(model_dir)
-    if not (model_dir / MODEL_FILE).is_file() and not (model_dir / PORTABLE_FILE).is_file():
+    if not (model_dir / MODEL_FILE).exists() and not (model_dir / PORTABLE_FILE).exists():
         raise ModelNotFoundError(
             f"no trained model in {model_dir}/: run `stancekit train` (or `make run`) first, "
             f"or point --model / ${MODEL_ENV_VAR} at a model directory."
         )
     card_path = model_dir / CARD_FILE
     try:
-        raw = json.loads(card_path.read_text(encoding="utf-8"))
+        raw = read_json(card_path)
     except FileNotFoundError:
         raise ModelNotFoundError(
             f"{card_path} is missing: retrain with `stancekit train`."
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelLoadError(
-            f"{card_path} is corrupt ({type(exc).__name__}): retrain with `stancekit train`."
         ) from None
     check_card(raw, str(card_path))
     return ModelCard(**raw)
 
 
+def read_json(path: Path, limit: int = JSON_LIMIT) -> Any:
+    """A JSON file of a model folder: a regular file of at most ``limit`` bytes.
+
+    Raises
+    ------
+    FileNotFoundError
+        There is no such file.
+    ModelLoadError
+        Not a regular file (a FIFO, a device), too large, unreadable, not UTF-8 JSON, or
+        nested too deeply.
+    """
+    try:
+        return json.loads(read_regular(path, limit).decode("utf-8"))
+    except FileNotFoundError:
+        raise
+    except FileRefused as exc:
+        reason = str(exc)
+    except OSError as exc:
+        reason = str(exc.strerror or exc)
+    except RecursionError:
+        reason = "JSON nested too deeply"
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        reason = type(exc).__name__
+    raise ModelLoadError(
+        f"{path} cannot be read ({reason}): retrain with `stancekit train`."
+    ) from None
+
+
 def read_metrics(model_dir: str | Path) -> dict[str, Any] | None:
-    """The model's ``metrics.json``, or ``None`` if it has not been evaluated."""
+    """The model's ``metrics.json`` (``section -> name -> number``), or ``None`` if it has not
+    been evaluated.
+
+    Raises
+    ------
+    ModelLoadError
+        The file is not a regular file, too large, not JSON, or not numbers in sections (the
+        message names the key).
+    """
     path = Path(model_dir) / METRICS_FILE
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        metrics = read_json(path)
+    except FileNotFoundError:
         return None
+    from stancekit.schema import check_metrics
+
+    check_metrics(metrics, str(path))
+    return metrics
 
 
 def _major_minor(version: str) -> tuple[str, ...]:
@@ -249,7 +288,7 @@ def load_portable_model(path: str | Path | None = None) -> tuple[PortableModel, 
 
     model_dir = resolve_model_dir(path)
     card = read_card(model_dir)
-    if not (model_dir / PORTABLE_FILE).is_file():
+    if not (model_dir / PORTABLE_FILE).exists():  # a FIFO or device is refused on reading
         raise UntrustedModelError(
             f"{model_dir}/ has no portable model ({PORTABLE_FILE}), only {MODEL_FILE}, a pickle "
             "that runs any code it holds when loaded: retrain with `stancekit train` to write "
