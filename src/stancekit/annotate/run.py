@@ -140,36 +140,40 @@ def annotate(
     for arg in sources:
         if arg.strip() and Path(arg).is_file() and Path(arg).resolve() == out.resolve():
             raise UsageError(f"--out: {out} is also an input; write the labels to another file.")
-    store = AnswerStore(out)
-    items = read_items(sources, source_options, max_chars)
-    predictor = StancePredictor.load(model, trust_pickle=trust_pickle)
-    paths = corpus_paths(corpus, params) if retrain_every else []
-    corpus_rows = read_corpus_rows(paths, leave_out=out) if paths else None
-    if corpus_rows is not None and not corpus_rows.texts:
-        if corpus:
-            raise DataError(
-                f"--corpus {' '.join(map(str, corpus))}: no labelled rows; give labelled "
-                ".jsonl files or folders of them."
+    store = AnswerStore(out, exclusive=True)  # a second run on this --out is refused
+    try:
+        items = read_items(sources, source_options, max_chars)
+        predictor = StancePredictor.load(model, trust_pickle=trust_pickle)
+        paths = corpus_paths(corpus, params) if retrain_every else []
+        corpus_rows = read_corpus_rows(paths, leave_out=out) if paths else None
+        if corpus_rows is not None and not corpus_rows.texts:
+            if corpus:
+                raise DataError(
+                    f"--corpus {' '.join(map(str, corpus))}: no labelled rows; give labelled "
+                    ".jsonl files or folders of them."
+                )
+            corpus_rows = None
+        if retrain_every and corpus_rows is None:
+            warnings.warn(
+                "no corpus to retrain on (no --corpus, no labelled rows in prepare.data): the "
+                "model stays as it is; give --corpus data/corpus to retrain as you label.",
+                StancekitWarning,
+                stacklevel=2,
             )
-        corpus_rows = None
-    if retrain_every and corpus_rows is None:
-        warnings.warn(
-            "no corpus to retrain on (no --corpus, no labelled rows in prepare.data): the "
-            "model stays as it is; give --corpus data/corpus to retrain as you label.",
-            StancekitWarning,
-            stacklevel=2,
+        session = AnnotationSession(
+            items,
+            store,
+            predictor,
+            annotator=annotator or default_annotator(),
+            random_share=random_share,
+            strategy=strategy,
+            retrain_every=retrain_every,
+            corpus=corpus_rows,
+            seed=seed,
         )
-    session = AnnotationSession(
-        items,
-        store,
-        predictor,
-        annotator=annotator or default_annotator(),
-        random_share=random_share,
-        strategy=strategy,
-        retrain_every=retrain_every,
-        corpus=corpus_rows,
-        seed=seed,
-    )
+    except BaseException:
+        store.close()
+        raise
 
     def ready(url: str) -> None:
         if on_ready is not None:
@@ -183,6 +187,7 @@ def annotate(
         serve(session, host=host, port=port, on_ready=ready)
     finally:
         session.close()
+        store.close()
     progress = session.progress()
     return AnnotateRun(
         out, progress["labelled"], progress["skipped"], progress["remaining"], session.model_round

@@ -57,27 +57,38 @@ class AnswerStore:
         ``paragraph_index``.
     """
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, exclusive: bool = False) -> None:
         self.path = Path(path)
         self.skips_path = self.path.with_name(self.path.name + SKIPS_SUFFIX)
         if self.path.is_dir():
             raise OutputError(f"--out: {self.path} is a folder; give a .jsonl file name.")
         self._lock = threading.Lock()
+        self._file_lock = FileLock(self.path) if exclusive else None
         self.rows: dict[str, dict[str, Any]] = {}
         self.skipped: dict[str, dict[str, Any]] = {}
         self.history: list[Action] = []
-        for kind, target, file in (
-            ("label", self.rows, self.path),
-            ("skip", self.skipped, self.skips_path),
-        ):
-            for row in _read_lines(file):
-                key = item_key(row["doc_id"], row["paragraph_index"])
-                if key not in target:
-                    target[key] = row
-                    self.history.append(Action(kind, key))
+        try:
+            for kind, target, file in (
+                ("label", self.rows, self.path),
+                ("skip", self.skipped, self.skips_path),
+            ):
+                for row in _read_lines(file):
+                    key = item_key(row["doc_id"], row["paragraph_index"])
+                    if key not in target:
+                        target[key] = row
+                        self.history.append(Action(kind, key))
+        except BaseException:
+            self.close()
+            raise
         # Resumed answers in the order they were given (labels before skips of the same second).
         stamps = {a: (self._row(a).get("timestamp") or "") for a in self.history}
         self.history.sort(key=lambda a: stamps[a])
+
+    def close(self) -> None:
+        """Let another run use the file (release the lock of ``exclusive=True``)."""
+        if self._file_lock is not None:
+            self._file_lock.release()
+            self._file_lock = None
 
     def _row(self, action: Action) -> dict[str, Any]:
         return (self.rows if action.kind == "label" else self.skipped)[action.key]
@@ -128,8 +139,7 @@ class AnswerStore:
                 action = found[-1]
             target = self.rows if action.kind == "label" else self.skipped
             path = self.path if action.kind == "label" else self.skips_path
-            kept = [row for k, row in target.items() if k != action.key]
-            _rewrite(path, kept)
+            _remove_row(path, target[action.key])
             del target[action.key]
             self.history.remove(action)
         return action
@@ -141,16 +151,109 @@ class AnswerStore:
 
 
 def _append_line(path: Path, line: str) -> None:
+    """Append ``line`` and fsync it; a write that fails (a full disk) is rolled back: the file
+    is cut back to its last whole line and the answer reported as not saved."""
+    from stancekit.files import os_error_reason
+
+    data = line.encode("utf-8")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        with path.open("a", encoding="utf-8") as handle:
-            handle.write(line)
-            handle.flush()
-            os.fsync(handle.fileno())
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o666)
     except OSError as exc:
-        from stancekit.files import os_error_reason
+        raise OutputError(f"{path}: cannot write ({os_error_reason(exc)}); not saved.") from None
+    try:
+        start = os.fstat(fd).st_size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[os.write(fd, view) :]
+            os.fsync(fd)
+        except OSError as exc:
+            try:
+                os.ftruncate(fd, start)
+                os.fsync(fd)
+            except OSError:
+                pass
+            raise OutputError(
+                f"{path}: cannot write ({os_error_reason(exc)}); this answer was not saved "
+                "(the file holds every earlier one): free some space and answer again."
+            ) from None
+    finally:
+        os.close(fd)
 
-        raise OutputError(f"{path}: cannot write ({os_error_reason(exc)}).") from None
+
+def _remove_row(path: Path, row: dict[str, Any]) -> None:
+    """Rewrite ``path`` (atomically) without its last line holding ``row``; every other line,
+    including ones another writer added since this store read the file, stays as it is."""
+    if not path.is_file():
+        return
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    for number in range(len(lines) - 1, -1, -1):
+        try:
+            if json.loads(lines[number]) == row:
+                break
+        except ValueError:
+            continue
+    else:
+        return
+    from stancekit.files import atomic_write
+
+    with atomic_write(path) as handle:
+        handle.writelines(lines[:number] + lines[number + 1 :])
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+class FileLock:
+    """An exclusive lock on a labels file (``<file>.lock``, an ``flock``): a second run on the
+    same file is refused with a message naming the first. The lock file goes when released; a
+    run that was killed leaves it, unlocked, to the next run."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path.with_name(path.name + ".lock")
+        self._fd: int | None = None
+        try:
+            import fcntl
+        except ImportError:  # no flock (Windows): no lock
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            while True:
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+                try:
+                    fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                except BlockingIOError:
+                    holder = os.read(fd, 200).decode("utf-8", "replace").strip() or "?"
+                    os.close(fd)
+                    raise OutputError(
+                        f"--out: {path} is in use by another stancekit annotate ({holder}); "
+                        "stop that one first (Ctrl-C), or give another --out."
+                    ) from None
+                try:  # its last holder may have removed it between our open and flock
+                    if os.stat(self.path).st_ino == os.fstat(fd).st_ino:
+                        break
+                except FileNotFoundError:
+                    pass
+                os.close(fd)
+            os.ftruncate(fd, 0)
+            os.write(fd, f"pid {os.getpid()}, since {utc_now()}\n".encode())
+        except OSError as exc:
+            from stancekit.files import os_error_reason
+
+            raise OutputError(
+                f"--out: cannot write beside {path} ({os_error_reason(exc)}); give an --out "
+                "in a folder you can write."
+            ) from None
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        try:
+            self.path.unlink(missing_ok=True)
+        finally:
+            os.close(self._fd)
+            self._fd = None
 
 
 def _rewrite(path: Path, rows: list[dict[str, Any]]) -> None:
