@@ -43,6 +43,15 @@ def cluster_client(scheduler: Any = None) -> Iterator[Any]:
     ``LocalCluster`` sized to this machine (one single-threaded worker process per core, bound
     to 127.0.0.1, dashboard on 127.0.0.1 when bokeh is installed), closed afterwards.
 
+    The local cluster talks TLS with temporary credentials (Dask's ``Security.temporary()``: a
+    key and certificate made for this run, held in memory only): scheduler, workers and client
+    each must show the certificate, so another local process cannot connect to the scheduler
+    and run code in the workers. An address in ``scheduler`` is a cluster the user runs: the
+    client uses the security of Dask's configuration (``distributed.comm.tls.*``, e.g.
+    ``DASK_DISTRIBUTED__COMM__TLS__CA_FILE``), so such a cluster should be started with TLS
+    and certificates (``dask scheduler --tls-ca-file ... --tls-cert ... --tls-key ...``) and
+    its address given as ``tls://host:8786``.
+
     Raises
     ------
     InputError
@@ -68,7 +77,17 @@ def cluster_client(scheduler: Any = None) -> Iterator[Any]:
         return
     import logging
 
+    from distributed.security import Security
+
+    try:
+        security = Security.temporary()
+    except ImportError:
+        raise DaskMissingError(
+            "the dask engine's local cluster needs cryptography for its TLS: pip install "
+            "cryptography (or reinstall 'stancekit[dask]')."
+        ) from None
     cluster = LocalCluster(
+        security=security,  # TLS, credentials known to this process only
         n_workers=os.cpu_count() or 1,
         threads_per_worker=1,
         processes=True,
