@@ -62,6 +62,27 @@ def corpus_paths(corpus: Sequence[str | Path] | None, params: str | Path | None)
     return [p for p in paths if p.exists()]
 
 
+def redirect_file(url: str) -> Path:
+    """A page, readable by this user only, that sends the browser on to ``url``: the browser is
+    started with this file's path, so the token never shows on its command line (``ps``)."""
+    import html
+    import json
+    import os
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="stancekit-annotate-"))  # mode 0700
+    path = folder / "open.html"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(
+            '<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+            f'<meta http-equiv="refresh" content="0;url={html.escape(url)}">'
+            f"<script>location.replace({json.dumps(url)})</script>"
+            f'<a href="{html.escape(url)}">stancekit annotate</a>\n'
+        )
+    return path
+
+
 def annotate(
     sources: Sequence[str],
     out: str | Path,
@@ -175,19 +196,26 @@ def annotate(
         store.close()
         raise
 
+    opener: list[Path] = []
+
     def ready(url: str) -> None:
         if on_ready is not None:
             on_ready(url)
         if open_browser:
             import webbrowser
 
-            webbrowser.open(url)
+            opener.append(redirect_file(url))
+            webbrowser.open(opener[0].as_uri())
 
     try:
         serve(session, host=host, port=port, on_ready=ready)
     finally:
         session.close()
         store.close()
+        if opener:
+            import shutil
+
+            shutil.rmtree(opener[0].parent, ignore_errors=True)
     progress = session.progress()
     return AnnotateRun(
         out, progress["labelled"], progress["skipped"], progress["remaining"], session.model_round

@@ -72,7 +72,7 @@ class AnswerStore:
                 ("label", self.rows, self.path),
                 ("skip", self.skipped, self.skips_path),
             ):
-                for row in _read_lines(file):
+                for row in _read_lines(file, kind):
                     key = item_key(row["doc_id"], row["paragraph_index"])
                     if key not in target:
                         target[key] = row
@@ -266,21 +266,21 @@ def _rewrite(path: Path, rows: list[dict[str, Any]]) -> None:
         os.fsync(handle.fileno())
 
 
-def _read_lines(path: Path) -> list[dict[str, Any]]:
-    """The rows of ``path`` (none if it does not exist). A last line cut short by a crash (no
-    line end, not JSON) is dropped with a warning and the file rewritten without it."""
+def _read_lines(path: Path, kind: str = "label") -> list[dict[str, Any]]:
+    """The rows of ``path`` (none if it does not exist), each checked (:func:`_parse`). A last
+    line cut short by a crash (no line end, not JSON) is dropped with a warning and the file
+    rewritten without it."""
     if not path.is_file():
         return []
-    text = path.read_text(encoding="utf-8")
-    lines = text.split("\n")
-    tail = lines.pop()  # "" when the file ends with a line end
+    lines = path.read_bytes().split(b"\n")
+    tail = lines.pop()  # b"" when the file ends with a line end
     rows = []
     for number, line in enumerate(lines, start=1):
         if line.strip():
-            rows.append(_parse(line, path, number))
+            rows.append(_parse(line, path, number, kind))
     if tail.strip():
         try:
-            rows.append(_parse(tail, path, len(lines) + 1))
+            rows.append(_parse(tail, path, len(lines) + 1, kind))
         except DataError:
             warnings.warn(
                 f"{path}: the last line was cut short (an interrupted write); dropped it.",
@@ -291,18 +291,45 @@ def _read_lines(path: Path) -> list[dict[str, Any]]:
     return rows
 
 
-def _parse(line: str, path: Path, number: int) -> dict[str, Any]:
-    try:
-        row = json.loads(line)
-    except json.JSONDecodeError:
-        row = None
-    if (
-        not isinstance(row, dict)
-        or not isinstance(row.get("doc_id"), str)
-        or not isinstance(row.get("paragraph_index"), int)
+def _is_int(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _problem(row: Any, kind: str) -> str | None:
+    """What is wrong with an annotation row, or ``None``."""
+    if not isinstance(row, dict):
+        return "not a JSON object"
+    if not isinstance(row.get("doc_id"), str):
+        return "doc_id is not a string"
+    if not _is_int(row.get("paragraph_index")) or not 0 <= row["paragraph_index"] < 2**53:
+        return "paragraph_index is not a whole number >= 0"
+    if not isinstance(row.get("timestamp", ""), str | None):
+        return "timestamp is not a string"
+    if kind != "label":
+        return None
+    if row.get("label") not in LABELS:
+        return f"label {row.get('label')!r} is not one of {', '.join(LABELS)}"
+    shown = row.get("model_probabilities")
+    if shown is not None and not (
+        isinstance(shown, dict)
+        and all(isinstance(v, int | float) and not isinstance(v, bool) for v in shown.values())
     ):
+        return "model_probabilities is not an object of numbers"
+    return None
+
+
+def _parse(line: bytes, path: Path, number: int, kind: str = "label") -> dict[str, Any]:
+    try:
+        row = json.loads(line.decode("utf-8"))
+    except UnicodeDecodeError:
+        row, problem = None, "not UTF-8 text"
+    except (ValueError, RecursionError):
+        row, problem = None, "not JSON"
+    else:
+        problem = _problem(row, kind)
+    if problem is not None:
         raise DataError(
-            f"{path}, line {number}: not an annotation row (a JSON object with doc_id and "
-            "paragraph_index); give another --out file or repair this one."
+            f"{path}, line {number}: not an annotation row ({problem}); give another --out "
+            "file or repair this line."
         )
     return row
