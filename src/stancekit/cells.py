@@ -59,3 +59,13 @@ def cell_date(value: Any) -> str | None:
         value = value.isoformat()
     text = str(value).strip()
     return text[:10] if len(text) > 10 and text[10] in "T " else text or None
+
+
+#: What makes a spreadsheet read a text cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would run it as a formula (``=1+1``,
+    ``@SUM(...)``); other text as it is."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

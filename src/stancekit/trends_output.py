@@ -8,6 +8,7 @@ import base64
 import html
 from pathlib import Path
 
+from stancekit.cells import defuse_formula
 from stancekit.files import atomic_write
 from stancekit.labels import short_names
 from stancekit.termtable import Column, format_table
@@ -32,7 +33,12 @@ def csv_rows(result: TrendsResult) -> list[list[object]]:
     """The rows of ``trends.csv``, one per group and period."""
     rows = []
     for cell in result.cells:
-        row: list[object] = [cell.group, cell.period, cell.documents, cell.paragraphs]
+        row: list[object] = [
+            defuse_formula(cell.group),  # a group named =HYPERLINK(...) stays text in Excel
+            cell.period,
+            cell.documents,
+            cell.paragraphs,
+        ]
         for name in result.shown:
             share = cell.shares[name]
             row += [round(share.share, 6), round(share.low, 6), round(share.high, 6)]
