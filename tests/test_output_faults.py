@@ -7,6 +7,8 @@ import io
 import json
 from pathlib import Path
 
+import pytest
+
 from conftest import run_cli
 from stancekit.cells import defuse_formula
 
@@ -72,3 +74,65 @@ def test_trends_csv_keeps_formula_like_group_names_as_text(tmp_path: Path) -> No
     with (tmp_path / "t" / "trends.csv").open(encoding="utf-8", newline="") as handle:
         groups = [row["org"] for row in csv.DictReader(handle)]
     assert sorted(groups) == sorted(['\'=HYPERLINK("http://evil","click")', "'@SUM(1)", "SWAN"])
+
+
+def _scored(doc: str, org: object, date: object, label: str = "neutral") -> dict:
+    return {
+        "doc_id": doc,
+        "paragraph_index": 0,
+        "label": label,
+        "p_abolitionist": 0.1,
+        "p_decriminalisation": 0.1,
+        "p_neutral": 0.8,
+        "date": date,
+        "org": org,
+    }
+
+
+def _jsonl(path: Path, rows: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(r) + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_trends_one_non_string_date_leaves_the_others_readable(tmp_path: Path) -> None:
+    from stancekit.trends import compute_trends
+
+    rows = [_scored(f"d{i}", "SWAN", f"2019-0{i + 1}-01") for i in range(4)]
+    rows.append(_scored("odd", "SWAN", 5))
+    rows.append(_scored("num", 7, "2020-01-01"))  # a number as group: 7, not "7" quoted
+    result = compute_trends(_jsonl(tmp_path / "s.jsonl", rows), by="org", min_docs=1)
+    cells = {(c.group, c.period): c.documents for c in result.cells}
+    assert cells == {("SWAN", "2019"): 4, ("7", "2020"): 1}
+    assert result.skipped_paragraphs == {"no date": 1}
+
+
+@pytest.mark.parametrize("date", ["9999-01-01", "0000-01-01", "-0044-03-15", "0044-03-15"])
+def test_trends_years_out_of_range_are_no_dates(tmp_path: Path, date: str) -> None:
+    from stancekit.trends import compute_trends
+
+    rows = [_scored("a", "SWAN", "2019-01-01"), _scored("b", "SWAN", date)]
+    result = compute_trends(_jsonl(tmp_path / "s.jsonl", rows), by="org", min_docs=1)
+    assert [(c.group, c.period, c.documents) for c in result.cells] == [("SWAN", "2019", 1)]
+    assert result.skipped_paragraphs == {"no date": 1}
+
+
+def test_trends_partition_folders_never_override_the_rows_columns(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from stancekit.errors import StancekitWarning
+    from stancekit.trends import compute_trends
+
+    folder = tmp_path / "scored"
+    part = folder / "date=2001-01-01" / "org=ZZZ"
+    part.mkdir(parents=True)
+    rows = [_scored("a", "SWAN", "2019-05-01"), _scored("b", "EWL", "2020-01-01")]
+    pd.DataFrame(rows).to_parquet(part / "part.0.parquet")
+    with pytest.warns(StancekitWarning, match="disagree with their own"):
+        result = compute_trends(folder, by="org", min_docs=1)
+    assert [(c.group, c.period) for c in result.cells] == [("EWL", "2020"), ("SWAN", "2019")]
+    # A partition key the rows lack is still read from the folder names.
+    lacking = tmp_path / "lacking"
+    (lacking / "region=north").mkdir(parents=True)
+    pd.DataFrame(rows).to_parquet(lacking / "region=north" / "part.0.parquet")
+    result = compute_trends(lacking, by="region", min_docs=1)
+    assert {c.group for c in result.cells} == {"north"}

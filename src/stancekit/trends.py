@@ -23,10 +23,13 @@ from typing import Any
 
 from stancekit.errors import InputError, UsageError
 from stancekit.labels import UNCERTAIN
+from stancekit.trends_source import FILE_COLUMN, column_types, text_sql, with_partitions
 
 PERIODS = ("year", "quarter", "month")
 DEFAULT_MIN_DOCS = 20
 DEFAULT_RESAMPLES = 1000
+#: Dates before this year, or after next year, are no dates (``0000``, ``9999``, typos).
+MIN_YEAR = 1000
 #: Cells of the resample matrix drawn at once (resamples x documents): bounds the bootstrap's
 #: memory whatever the size of a cell.
 _DRAW_BLOCK = 250_000
@@ -124,7 +127,12 @@ def source_sql(path: str | Path) -> str:
         if not files:
             raise InputError(f"{path}: no .parquet files in this folder (or below it).")
         pattern = _sql_string(str(path / "**" / "*.parquet"))
-        return f"read_parquet({pattern}, hive_partitioning = true, union_by_name = true)"
+        # Partition folders (org=X/) are read by trends_source.with_partitions, never over a
+        # column the rows carry.
+        return (
+            f"read_parquet({pattern}, hive_partitioning = false, union_by_name = true, "
+            f"filename = {_sql_string(FILE_COLUMN)})"
+        )
     if not path.is_file():
         raise InputError(f"{path}: no such file or folder.")
     suffix, name = path.suffix.lower(), _sql_string(str(path))
@@ -148,14 +156,6 @@ def _connect() -> Any:
     con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
     con.execute("SET preserve_insertion_order = false")
     return con
-
-
-def _columns(con: Any, source: str, path: str | Path) -> list[str]:
-    try:
-        return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-    except Exception as exc:  # duckdb raises its own types for unreadable files
-        message = str(exc).splitlines()[0]
-        raise InputError(f"{path}: cannot read it as scored rows ({message}).") from None
 
 
 def _check_columns(path: str | Path, columns: list[str], by: str, date_column: str) -> list[str]:
@@ -204,7 +204,12 @@ def document_summaries(
         raise UsageError(f"--every: {every!r} is not one of {', '.join(PERIODS)}.")
     con = _connect()
     source = source_sql(path)
-    labels = _check_columns(path, _columns(con, source, path), by, date_column)
+    types = column_types(con, source, path)
+    columns = list(types)
+    if Path(path).is_dir():
+        source, columns = with_partitions(con, source, Path(path), columns, (by, date_column))
+        types = column_types(con, source, path)
+    labels = _check_columns(path, columns, by, date_column)
     counts = ", ".join(
         f"count_if(label = {_sql_string(name)}) AS {_ident('count_' + name)}"
         for name in [*labels, UNCERTAIN]
@@ -214,10 +219,12 @@ def document_summaries(
     )
     query = f"""
         WITH rows AS (
-            SELECT CAST({_ident(by)} AS VARCHAR) AS g,
-                   TRY_CAST(left(CAST({_ident(date_column)} AS VARCHAR), 10) AS DATE) AS d,
-                   CAST(doc_id AS VARCHAR) AS doc,
-                   CAST(label AS VARCHAR) AS label,
+            SELECT {text_sql(by, types)} AS g,
+                   TRY_CAST(left({text_sql(date_column, types)}, 10) AS DATE) AS d0,
+                   CASE WHEN year(d0) BETWEEN {MIN_YEAR} AND year(current_date) + 1
+                        THEN d0 END AS d,
+                   {text_sql("doc_id", types)} AS doc,
+                   {text_sql("label", types)} AS label,
                    {", ".join(_ident("p_" + name) for name in labels)}
             FROM {source}
         )
