@@ -199,3 +199,34 @@ def read_regular(path: str | Path, limit: int) -> bytes:
     if len(data) > limit:
         raise FileRefused(f"more than the {limit:,} bytes allowed")
     return data
+
+
+def swap_in(stage: Path, folder: Path, names: tuple[str, ...]) -> None:
+    """Move the files ``names`` of ``stage`` into ``folder`` as one step: each staged file is
+    fsynced, then all are renamed over ``folder``'s (one that is not staged is removed there),
+    in order, with SIGINT and SIGTERM held back until the last is in place (renames need no
+    new disk space, so a full disk cannot stop it half-way either)."""
+    import signal
+    import threading
+
+    for name in names:
+        if (stage / name).exists():
+            with open(stage / name, "rb") as handle:
+                os.fsync(handle.fileno())
+    held = {signal.SIGINT, signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if main else None
+    try:
+        for name in names:
+            if (stage / name).exists():
+                os.replace(stage / name, folder / name)
+            else:
+                (folder / name).unlink(missing_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)

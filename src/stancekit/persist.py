@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 from stancekit.errors import (
     ModelLoadError,
     ModelNotFoundError,
+    OutputError,
     ParamsError,
     UntrustedModelError,
 )
@@ -162,29 +163,44 @@ def build_time() -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
+#: The files of one saved model, swapped in together (the card last).
+MODEL_FILES = (MODEL_FILE, PORTABLE_FILE, "model.npz", CARD_FILE)
+
+
 def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCard:
-    """Write ``model.joblib``, the portable files and ``model_card.json`` atomically; return the
-    card with hashes."""
+    """Write ``model.joblib``, the portable files and ``model_card.json``; return the card with
+    hashes.
+
+    All of them are written (and fsynced) into a staging folder inside ``model_dir`` first, then
+    renamed into place together with signals held back: a full disk or a signal while writing
+    leaves the previous model whole (and no staging folder), never a mix of old and new files.
+    Other files in ``model_dir`` (``metrics.json``, ``plots/``) are left as they are."""
     import joblib
 
+    from stancekit.files import staging_folder, swap_in
     from stancekit.portable_export import save_portable
 
     model_dir = Path(model_dir)
-    model_path = model_dir / MODEL_FILE
     steps = getattr(pipeline, "named_steps", {})
     if "tfidf" in steps:  # a transform since fitting may have left process-specific state
         from stancekit.model import drop_process_specific_state
 
         drop_process_specific_state(steps["tfidf"])
-    with atomic_write(model_path, "wb") as handle:
-        joblib.dump(pipeline, handle)
-    card.model_sha256 = sha256_file(model_path)
-    card.portable = save_portable(pipeline, model_dir)
-    card.created_at = card.created_at or build_time()
-    card.libraries = card.libraries or library_versions()
-    with atomic_write(model_dir / CARD_FILE) as handle:
-        json.dump(card.to_dict(), handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    for name in MODEL_FILES:
+        if (model_dir / name).is_dir():
+            raise OutputError(f"{model_dir / name}: is a folder; choose another --model.")
+    with staging_folder(model_dir, ".model") as stage:
+        with atomic_write(stage / MODEL_FILE, "wb") as handle:
+            joblib.dump(pipeline, handle)
+        card.model_sha256 = sha256_file(stage / MODEL_FILE)
+        card.portable = save_portable(pipeline, stage)
+        card.created_at = card.created_at or build_time()
+        card.libraries = card.libraries or library_versions()
+        with atomic_write(stage / CARD_FILE) as handle:
+            json.dump(card.to_dict(), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        swap_in(stage, model_dir, MODEL_FILES)
+    stage.rmdir()
     return card
 
 
