@@ -106,3 +106,95 @@ def test_a_fault_while_saving_leaves_the_previous_model_whole(
         timeout=120,
     )
     assert again.returncode == 0, again.stderr
+
+
+# --- training lows: each a one-line error that says what to do, or a warning ---------------
+
+
+def _table(tmp_path: Path, name: str, body: str | bytes) -> Path:
+    path = tmp_path / name
+    if isinstance(body, bytes):
+        path.write_bytes(body)
+    else:
+        path.write_text(body, encoding="utf-8")
+    return path
+
+
+def _rows_csv(count: int = 12) -> str:
+    rows = tiny_rows()[:count]
+    return "text,label\n" + "".join(f'"{r["text"]}",{r["label"]}\n' for r in rows)
+
+
+def _train_table(tmp_path: Path, table: Path, *more: object):
+    from conftest import run_cli
+
+    return run_cli(
+        "train", "--params", _params(tmp_path, 1.0), "--data", table, "--without-corpus",
+        "--model", tmp_path / "model", *more,
+    )  # fmt: skip
+
+
+def test_undecodable_csv_names_the_line_and_no_option_train_lacks(tmp_path: Path) -> None:
+    from conftest import assert_one_error_line
+
+    body = (_rows_csv() + '"Caf\xe9 owners oppose the law.",neutral\n').encode("latin-1")
+    result = _train_table(tmp_path, _table(tmp_path, "latin.csv", body))
+    assert_one_error_line(result, "latin.csv:14: cannot decode byte 4 of the line as utf-8")
+    assert "--encoding" not in result.stderr and "UTF-8" in result.stderr
+
+
+def test_a_label_map_that_merges_two_labels_warns(tmp_path: Path) -> None:
+    body = (
+        _rows_csv().replace(",decriminalisation\n", ",pro\n").replace(",abolitionist\n", ",anti\n")
+    )
+    result = _train_table(
+        tmp_path, _table(tmp_path, "mine.csv", body),
+        "--label-map", "pro=decriminalisation,anti=decriminalisation,neutral=neutral",
+    )  # fmt: skip
+    assert result.exit_code == 0, result.output
+    (warning,) = [line for line in result.stderr.splitlines() if line.startswith("warning:")]
+    assert "only 2 of 3 classes" in warning and "abolitionist" in warning
+    assert "'anti' and 'pro' to decriminalisation" in warning
+
+
+def test_a_column_named_twice_is_refused(tmp_path: Path) -> None:
+    from conftest import assert_one_error_line
+
+    body = _rows_csv().replace("text,label\n", "text,label,text\n").replace("\n", ",x\n")
+    body = body.replace("text,label,text,x\n", "text,label,text\n", 1)
+    result = _train_table(tmp_path, _table(tmp_path, "dup.csv", body))
+    assert_one_error_line(result, "dup.csv:1: column 'text' is named twice")
+
+
+def test_a_huge_paragraph_index_is_refused(tmp_path: Path) -> None:
+    from conftest import assert_one_error_line
+
+    rows = tiny_rows()[:12]
+    body = "text,label,paragraph_index\n" + "".join(
+        f'"{r["text"]}",{r["label"]},{10**30 if n == 5 else 0}\n' for n, r in enumerate(rows)
+    )
+    result = _train_table(tmp_path, _table(tmp_path, "index.csv", body))
+    assert_one_error_line(result, "index.csv: row 6: paragraph_index 1e+30 is out of range")
+
+
+def test_an_xlsx_renamed_csv_is_named_as_a_spreadsheet(tmp_path: Path) -> None:
+    import zipfile
+
+    from conftest import assert_one_error_line
+
+    path = tmp_path / "sheet.csv"
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+    result = _train_table(tmp_path, path)
+    assert_one_error_line(result, "sheet.csv: a zip file (an Excel .xlsx")
+    assert "PK" not in result.stderr and "encoding" not in result.stderr
+
+
+def test_a_huge_cell_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
+    from conftest import assert_one_error_line
+    from stancekit.userlabels import MAX_TEXT_CHARS
+
+    body = _rows_csv() + '"' + "word " * (MAX_TEXT_CHARS // 5 + 10) + '",neutral\n'
+    result = _train_table(tmp_path, _table(tmp_path, "big.csv", body))
+    assert_one_error_line(result, "big.csv:14: a field longer than 1,000,000 characters")
+    assert not (tmp_path / "model").exists()
