@@ -136,3 +136,76 @@ def test_trends_partition_folders_never_override_the_rows_columns(tmp_path: Path
     pd.DataFrame(rows).to_parquet(lacking / "region=north" / "part.0.parquet")
     result = compute_trends(lacking, by="region", min_docs=1)
     assert {c.group for c in result.cells} == {"north"}
+
+
+# --- trends lows -----------------------------------------------------------------------------
+
+
+def _orgs_jsonl(path: Path, orgs: list[object], **columns: object) -> Path:
+    rows = []
+    for d in range(3):
+        for org in orgs:
+            row = _scored(f"{org}-{d}", org, "2019-01-01")
+            row.update(columns)
+            rows.append(row)
+    return _jsonl(path, rows)
+
+
+def test_trends_an_all_null_probability_is_empty_not_zero(tmp_path: Path) -> None:
+    scored = _orgs_jsonl(tmp_path / "s.jsonl", ["SWAN"], p_abolitionist=None)
+    result = run_cli("trends", scored, "--by", "org", "--min-docs", "1", "-o", tmp_path / "t")
+    assert result.exit_code == 0, result.output
+    with (tmp_path / "t" / "trends.csv").open(encoding="utf-8", newline="") as handle:
+        (row,) = csv.DictReader(handle)
+    assert row["mean_p_abolitionist"] == "" and row["mean_p_neutral"] == "0.8"
+    assert "warning: p_abolitionist is empty in every row" in result.stderr
+
+
+def test_trends_group_names_cannot_drive_the_terminal(tmp_path: Path) -> None:
+    evil = "SW\x1b]0;owned\x07AN\nfake row\x1b[2J"
+    scored = _orgs_jsonl(tmp_path / "s.jsonl", [evil, "EWL"])
+    result = run_cli("trends", scored, "--by", "org", "--min-docs", "5", "-o", tmp_path / "t")
+    assert result.exit_code == 0, result.output
+    assert "\x1b" not in result.output and "\x07" not in result.output
+    assert len(result.stdout.strip().splitlines()) == 4  # header, two groups, the * note
+    assert r"SW\x1b]0;owned\x07AN\x" in result.stdout  # shown, clipped to the column
+
+
+def test_trends_parquet_parts_with_different_labels_are_refused(tmp_path: Path) -> None:
+    import pandas as pd
+
+    from conftest import assert_one_error_line
+
+    folder = tmp_path / "scored"
+    folder.mkdir()
+    pd.DataFrame([_scored("a", "SWAN", "2019-01-01")]).to_parquet(folder / "part.0.parquet")
+    other = {"doc_id": "b", "label": "pro", "p_pro": 0.9, "p_anti": 0.1, "date": "2019-01-01"}
+    pd.DataFrame([{**other, "org": "SWAN"}]).to_parquet(folder / "part.1.parquet")
+    result = run_cli("trends", folder, "--by", "org", "-o", tmp_path / "t")
+    assert_one_error_line(result, "its parts were scored with different labels")
+    assert "p_anti, p_pro" in result.stderr
+    assert not (tmp_path / "t").exists()
+
+
+def test_trends_a_full_disk_leaves_the_previous_outputs_whole(tmp_path: Path, small_disk) -> None:
+    import hashlib
+    import os
+
+    from conftest import assert_one_error_line
+
+    out = small_disk.root / "t"
+    first = _orgs_jsonl(tmp_path / "a.jsonl", ["SWAN"])
+    assert run_cli("trends", first, "--by", "org", "--min-docs", "1", "-o", out).exit_code == 0
+
+    def digests() -> dict[str, str]:
+        return {p.name: hashlib.sha256(p.read_bytes()).hexdigest() for p in out.iterdir()}
+
+    before = digests()
+    small_disk.fill()
+    # Room for a new trends.csv (a page or two), not for a new chart.
+    os.truncate(small_disk.filler, max(0, small_disk.filler.stat().st_size - 8192))
+    second = _orgs_jsonl(tmp_path / "b.jsonl", ["SWAN", "EWL", "ZZZ"])
+    result = run_cli("trends", second, "--by", "org", "--min-docs", "1", "-o", out)
+    assert_one_error_line(result, "the disk is full")
+    assert digests() == before  # the previous three, whole; no staging folder
+    small_disk.free()

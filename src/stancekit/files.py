@@ -98,6 +98,9 @@ def staging_folder(out_dir: str | Path, prefix: str) -> Iterator[Path]:
                 out_dir.rmdir()
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
             raise _cannot_write(out_dir, exc) from None
+        if isinstance(exc, OutputError) and str(stage) in str(exc):
+            # A file that could not be written in the stage: name where it was going.
+            raise OutputError(str(exc).replace(str(stage), str(out_dir))) from None
         raise
 
 

@@ -214,8 +214,10 @@ def document_summaries(
         f"count_if(label = {_sql_string(name)}) AS {_ident('count_' + name)}"
         for name in [*labels, UNCERTAIN]
     )
-    sums = ", ".join(
-        f"sum(CAST({_ident('p_' + name)} AS DOUBLE)) AS {_ident('psum_' + name)}" for name in labels
+    sums = ", ".join(  # rows without a probability count for no mean (never as 0)
+        f"coalesce(sum(CAST({_ident('p_' + name)} AS DOUBLE)), 0) AS {_ident('psum_' + name)}, "
+        f"count({_ident('p_' + name)}) AS {_ident('pn_' + name)}"
+        for name in labels
     )
     query = f"""
         WITH rows AS (
@@ -360,6 +362,7 @@ def compute_trends(
     shown = (*labels, UNCERTAIN) if with_uncertain else tuple(labels)
     counts = np.column_stack([table[f"count_{name}"] for name in shown])
     psums = np.column_stack([table[f"psum_{name}"] for name in labels])
+    known = np.column_stack([table[f"pn_{name}"] for name in labels])
     keys = list(zip(table["group"], table["period"], strict=True))
     starts = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
     rng = np.random.default_rng(seed)
@@ -368,7 +371,8 @@ def compute_trends(
         paragraphs = table["paragraphs"][start:stop]
         share, low, high = bootstrap_shares(paragraphs, counts[start:stop], resamples, rng)
         total = int(paragraphs.sum())
-        means = psums[start:stop].sum(axis=0) / total
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN: no row has a probability
+            means = psums[start:stop].sum(axis=0) / known[start:stop].sum(axis=0)
         documents = stop - start
         cells.append(
             TrendCell(

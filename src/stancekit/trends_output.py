@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import base64
 import html
+import math
 from pathlib import Path
 
 from stancekit.cells import defuse_formula
 from stancekit.files import atomic_write
 from stancekit.labels import short_names
+from stancekit.terminal import printable
 from stancekit.termtable import Column, format_table
 from stancekit.trends import TrendCell, TrendsResult
 
@@ -42,7 +44,8 @@ def csv_rows(result: TrendsResult) -> list[list[object]]:
         for name in result.shown:
             share = cell.shares[name]
             row += [round(share.share, 6), round(share.low, 6), round(share.high, 6)]
-        row += [round(cell.mean_probabilities[name], 6) for name in result.labels]
+        means = [cell.mean_probabilities[name] for name in result.labels]
+        row += ["" if math.isnan(mean) else round(mean, 6) for mean in means]  # no probability
         rows.append([*row, str(cell.thin).lower()])
     return rows
 
@@ -112,7 +115,14 @@ def render_png(result: TrendsResult, path: Path) -> None:
                         markerfacecolor="white" if thin else colour,
                     )
         handles.append(
-            Line2D([], [], color=colour, linestyle=style, marker=marker, label=_short(group, 24))
+            Line2D(
+                [],
+                [],
+                color=colour,
+                linestyle=style,
+                marker=marker,
+                label=_short(printable(group), 24),
+            )
         )
     handles.append(
         Line2D(
@@ -181,14 +191,21 @@ def render_html(result: TrendsResult, png: Path) -> str:
 
 
 def write_outputs(result: TrendsResult, out: str | Path) -> dict[str, Path]:
-    """Write ``trends.csv``, ``trends.png`` and ``trends.html`` in ``out`` (atomically)."""
+    """Write ``trends.csv``, ``trends.png`` and ``trends.html`` in ``out``: into a staging
+    folder first, then swapped in together, so a full disk or a signal leaves the previous three
+    as they were, never a new table beside an old chart."""
+    from stancekit.files import staging_folder, swap_in
+
     out = Path(out)
-    paths = {"csv": out / "trends.csv", "png": out / "trends.png", "html": out / "trends.html"}
-    write_csv(result, paths["csv"])
-    render_png(result, paths["png"])
-    with atomic_write(paths["html"]) as handle:
-        handle.write(render_html(result, paths["png"]))
-    return paths
+    names = {"csv": "trends.csv", "png": "trends.png", "html": "trends.html"}
+    with staging_folder(out, ".trends") as stage:
+        write_csv(result, stage / names["csv"])
+        render_png(result, stage / names["png"])
+        with atomic_write(stage / names["html"]) as handle:
+            handle.write(render_html(result, stage / names["png"]))
+        swap_in(stage, out, tuple(names.values()))
+    stage.rmdir()
+    return {kind: out / name for kind, name in names.items()}
 
 
 def warnings(result: TrendsResult) -> list[str]:
@@ -196,14 +213,21 @@ def warnings(result: TrendsResult) -> list[str]:
     notes = []
     thin = result.thin_cells
     if thin:
-        named = ", ".join(f"{c.group} {c.period} ({c.documents})" for c in thin[:6])
+        named = ", ".join(f"{printable(c.group)} {c.period} ({c.documents})" for c in thin[:6])
         more = f" and {len(thin) - 6} more" if len(thin) > 6 else ""
         notes.append(
             f"{len(thin)} of {len(result.cells)} cells rest on fewer than {result.min_docs} "
             f"documents (too few to read): {named}{more}."
         )
     for reason, n in result.skipped_paragraphs.items():
-        notes.append(f"left out {n:,} paragraph(s) with {reason}.")
+        notes.append(f"left out {n:,} paragraph(s) with {printable(reason)}.")
+    for name in result.labels:
+        empty = sum(math.isnan(c.mean_probabilities[name]) for c in result.cells)
+        if empty:
+            notes.append(
+                f"p_{printable(name)} is empty in every row of {empty} of {len(result.cells)} "
+                f"cells: their mean_p_{printable(name)} is left empty, not 0."
+            )
     return notes
 
 
@@ -224,8 +248,8 @@ def terminal_table(result: TrendsResult, width: int | None = None) -> str:
     ]
     rows = [
         [
-            cell.group + (" *" if cell.thin else ""),
-            cell.period,
+            printable(cell.group) + (" *" if cell.thin else ""),
+            printable(cell.period),
             f"{cell.documents:,}",
             f"{cell.paragraphs:,}",
             *(_cell_text(cell, name) for name in result.shown),

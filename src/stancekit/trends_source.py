@@ -1,5 +1,6 @@
 """Reading ``stancekit trends``' input as DuckDB SQL: partition folders as columns that never
-override the rows' own, and JSON columns of mixed types as text."""
+override the rows' own, parts of a folder scored with one model's labels, and JSON columns of
+mixed types as text."""
 
 from __future__ import annotations
 
@@ -53,10 +54,12 @@ def with_partitions(
 ) -> tuple[str, list[str]]:
     """The folder's rows with its partition keys (``org=X/``) as columns, where the rows lack
     them: a column the rows carry keeps the rows' values, with a warning when the folder names
-    disagree with them."""
+    disagree with them. Parts scored with different labels are refused (:func:`same_labels`)."""
     import warnings
 
     from stancekit.errors import StancekitWarning
+
+    same_labels(con, path)
 
     def value(key: str) -> str:
         separator = "[/\\\\]"
@@ -90,3 +93,31 @@ def text_sql(name: str, types: dict[str, str]) -> str:
     if types.get(name) == "JSON":
         return f"json_extract_string({_ident(name)}, '$')"
     return f"CAST({_ident(name)} AS VARCHAR)"
+
+
+def same_labels(con: Any, folder: Path) -> None:
+    """Refuse a folder whose Parquet files carry different ``p_<label>`` columns: parts scored
+    by different models, whose shares cannot be added up.
+
+    Raises
+    ------
+    InputError
+        Naming two files and their labels.
+    """
+    pattern = _sql_string(str(folder / "**" / "*.parquet"))
+    try:
+        rows = con.execute(
+            "SELECT file_name, list(name ORDER BY name) FILTER (WHERE starts_with(name, 'p_')) "
+            f"FROM parquet_schema({pattern}) GROUP BY file_name ORDER BY file_name"
+        ).fetchall()
+    except Exception as exc:  # duckdb raises its own types for unreadable files
+        message = str(exc).splitlines()[0]
+        raise InputError(f"{folder}: cannot read it as scored rows ({message}).") from None
+    first_file, first = rows[0][0], rows[0][1] or []
+    for file, names in rows[1:]:
+        if (names or []) != first:
+            raise InputError(
+                f"{folder}: its parts were scored with different labels ({first_file}: "
+                f"{', '.join(first) or 'none'}; {file}: {', '.join(names or []) or 'none'}); "
+                "give trends the output of one model at a time."
+            )
