@@ -71,6 +71,8 @@ class SourceOptions:
     glob: str | None = None
     #: Tables: the column holding each row's date (``None``: a column named ``date``, if any).
     date_column: str | None = None
+    #: The run's own outputs: never read from a folder (see :func:`stancekit.folders.is_output`).
+    skip: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_encoding(self.encoding)
@@ -361,15 +363,15 @@ def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord
 
 
 def _path_kind(path: Path) -> str | None:
-    """``"dir"``, ``"file"`` or ``None`` (nothing there, or a text too long to be a path)."""
+    """``"dir"``, ``"file"``, ``"other"`` (a FIFO, a device, a socket) or ``None`` (nothing
+    there, or a text too long to be a path)."""
+    import stat
+
     try:
-        if path.is_dir():
-            return "dir"
-        if path.is_file():
-            return "file"
+        mode = path.stat().st_mode
     except (OSError, ValueError):  # a name too long, a NUL byte: a text, not a path
-        pass
-    return None
+        return None
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
 def iter_records(
@@ -397,10 +399,15 @@ def iter_records(
             yield from _iter_stdin(stdin if stdin is not None else sys.stdin, options)
         elif kind == "dir":
             patterns = (options.glob,) if options.glob else DEFAULT_GLOBS
-            for file in files_in(path, patterns):
+            for file in files_in(path, patterns, options.skip):
                 yield from _iter_file(file, options)
         elif kind == "file":
             yield from _iter_file(path, options)
+        elif kind == "other":  # never read: /dev/zero has no end, a FIFO may never open
+            raise InputError(
+                f"{arg}: not a regular file (a FIFO, a device or a socket); save the text in a "
+                "file, or pipe it in with -."
+            )
         elif _looks_like_path(arg):
             raise InputError(f"{arg}: no such file or folder.")
         else:
