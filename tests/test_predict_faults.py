@@ -82,3 +82,58 @@ def test_an_xlsx_on_a_full_disk_is_one_line(tmp_path: Path, tiny_model: Path, sm
     assert not out.exists()
     assert [p.name for p in small_disk.root.iterdir()] == [small_disk.filler.name]
     small_disk.free()
+
+
+@pytest.mark.e2e
+@pytest.mark.parametrize("moment", ["starting", "gathering"])
+def test_a_dask_run_stopped_by_a_signal_ends_with_one_line(
+    tmp_path: Path, tiny_model: Path, moment: str
+) -> None:
+    import json
+    import signal
+    import time
+
+    pytest.importorskip("distributed")
+    from test_signals import _alive, _children
+
+    folder = tmp_path / "in"
+    folder.mkdir()
+    for part in range(4):
+        with (folder / f"p{part}.jsonl").open("w", encoding="utf-8") as handle:
+            for i in range(300_000):
+                handle.write(json.dumps({"text": f"Sex work is work ({part}-{i})."}) + "\n")
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "stancekit", "predict", str(folder), "--engine", "dask"]
+    proc = subprocess.Popen(
+        [*command, "-o", str(out), "-m", str(tiny_model), "--quiet"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
+    seen: set[int] = set()
+    try:
+        deadline = time.monotonic() + 120
+        while len(_children(proc.pid)) < 3:  # the resource tracker and two workers
+            assert proc.poll() is None, proc.communicate()[1]
+            assert time.monotonic() < deadline, "the workers never started"
+            time.sleep(0.1)
+        if moment == "gathering":  # the first part is written, the others are being scored
+            while not any(tmp_path.glob(".out.tmp-*/part.*")):
+                assert proc.poll() is None, proc.communicate()[1]
+                assert time.monotonic() < deadline, "no part was ever written"
+                time.sleep(0.02)
+        seen = _children(proc.pid)
+        assert proc.poll() is None, "the run ended before the signal: make the input larger"
+        proc.send_signal(signal.SIGTERM)
+        _, stderr = proc.communicate(timeout=120)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait()
+        for pid in seen | _children(proc.pid):
+            if _alive(pid):
+                os.kill(pid, signal.SIGKILL)
+    assert proc.returncode == 143, stderr
+    assert stderr.strip().splitlines() == ["terminated"], stderr  # no AllExit tracebacks
+    assert not out.exists()

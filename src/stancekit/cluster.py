@@ -86,15 +86,22 @@ def cluster_client(scheduler: Any = None) -> Iterator[Any]:
             "the dask engine's local cluster needs cryptography for its TLS: pip install "
             "cryptography (or reinstall 'stancekit[dask]')."
         ) from None
-    cluster = LocalCluster(
-        security=security,  # TLS, credentials known to this process only
-        n_workers=os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",  # a free port; the dashboard pages need bokeh
-        silence_logs=logging.CRITICAL,  # a failed task is reported once, by the client
-    )
+    from distributed.deploy.spec import SpecCluster
+
+    before = set(SpecCluster._instances)
+    try:
+        cluster = LocalCluster(
+            security=security,  # TLS, credentials known to this process only
+            n_workers=os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",  # a free port; the dashboard pages need bokeh
+            silence_logs=logging.CRITICAL,  # a failed task is reported once, by the client
+        )
+    except BaseException:  # Ctrl-C or SIGTERM while the workers start
+        _close_half_started(set(SpecCluster._instances) - before)
+        raise
     with cluster, Client(cluster) as client:
         yield client
 
@@ -109,3 +116,14 @@ def dashboard_link(client: Any) -> str | None:
         return client.dashboard_link
     except Exception:
         return None
+
+
+def _close_half_started(clusters: set[Any]) -> None:
+    """Close clusters whose start was interrupted, quietly, and take them off Dask's list of
+    clusters to close at exit (which would fail on their half-started workers with a traceback);
+    their worker processes are daemons, ended with this process."""
+
+    for cluster in clusters:
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=10)
+        cluster.shutdown_on_close = False
