@@ -216,3 +216,52 @@ def tiny_bundle(tiny_model: Path, tiny_train_params: TrainParams) -> Path:
     corpus = write_jsonl(tiny_model.parent / "corpus-fr.jsonl", tiny_rows_fr())
     train(tiny_train_params, corpus, tiny_model / "fr", language="fr")
     return tiny_model
+
+
+class SmallDisk:
+    """A real small file system (tmpfs) that a test can fill to the last byte."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.filler = root / ".filler"
+
+    def fill(self) -> None:
+        """Write until the disk is full (ENOSPC)."""
+        import errno
+        import os
+
+        fd = os.open(self.filler, os.O_WRONLY | os.O_CREAT | os.O_APPEND)
+        try:
+            for size in (1 << 16, 1 << 12, 1 << 8, 1):
+                while True:
+                    try:
+                        os.write(fd, b"x" * size)
+                    except OSError as exc:
+                        assert exc.errno == errno.ENOSPC
+                        break
+        finally:
+            os.close(fd)
+
+    def free(self) -> None:
+        self.filler.unlink(missing_ok=True)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path):
+    """A 1 MB tmpfs mounted for the test (needs root; skipped where it cannot be mounted)."""
+    import os
+    import subprocess
+
+    root = tmp_path / "disk"
+    root.mkdir()
+    if os.geteuid() != 0:
+        pytest.skip("mounting a tmpfs needs root")
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=1m", "tmpfs", str(root)], capture_output=True
+    )
+    if mounted.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs: {mounted.stderr.decode().strip()}")
+    try:
+        yield SmallDisk(root)
+    finally:
+        subprocess.run(["umount", "-l", str(root)], check=False)

@@ -207,7 +207,7 @@ def test_cli_undecodable_file_is_one_line_and_leaves_no_folder(
         "--scheduler",
         client.scheduler.address,
     )
-    assert_one_error_line(result, f"{bad}: cannot decode byte")
+    assert_one_error_line(result, f"{bad}:2: cannot decode byte 5 of the line")
     assert not out.exists() and not list(tmp_path.glob(".out.tmp-*"))
 
 

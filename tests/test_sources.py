@@ -79,7 +79,9 @@ def test_missing_column_lists_the_columns(tmp_path: Path) -> None:
 def test_undecodable_bytes_suggest_encoding(tmp_path: Path) -> None:
     latin = tmp_path / "l.txt"
     latin.write_bytes("café".encode("latin-1"))
-    with pytest.raises(InputError, match=r"l\.txt: cannot decode byte 3 as utf-8; pass --encoding"):
+    with pytest.raises(
+        InputError, match=r"l\.txt:1: cannot decode byte 3 of the line as utf-8; pass --encoding"
+    ):
         records([str(latin)])
     assert records([str(latin)], encoding="latin-1")[0][1] == "café"
     table = tmp_path / "l.csv"

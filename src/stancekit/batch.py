@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
@@ -209,6 +209,8 @@ def predict_inputs(
     )
     runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
+    if path is not None:  # a folder of inputs never yields the output (or its temporary)
+        source_options = replace(source_options, skip=(*source_options.skip, str(path)))
     predictor = _model(model, trust_pickle, language, paragraph_only)
     from stancekit.table_scoring import table_inputs
 

@@ -85,3 +85,13 @@ def cell_date(value: Any, date_format: str | None = None) -> str | None:
         return None
     read = parse_date(value, date_format)
     return read if read is not None else str(value).strip()
+
+
+#: What makes a spreadsheet read a text cell as a formula (OWASP, CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def defuse_formula(text: str) -> str:
+    """``text`` with a leading ``'`` when a spreadsheet would run it as a formula (``=1+1``,
+    ``@SUM(...)``); other text as it is."""
+    return "'" + text if text.startswith(FORMULA_STARTS) else text

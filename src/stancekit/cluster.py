@@ -43,6 +43,15 @@ def cluster_client(scheduler: Any = None) -> Iterator[Any]:
     ``LocalCluster`` sized to this machine (one single-threaded worker process per core, bound
     to 127.0.0.1, dashboard on 127.0.0.1 when bokeh is installed), closed afterwards.
 
+    The local cluster talks TLS with temporary credentials (Dask's ``Security.temporary()``: a
+    key and certificate made for this run, held in memory only): scheduler, workers and client
+    each must show the certificate, so another local process cannot connect to the scheduler
+    and run code in the workers. An address in ``scheduler`` is a cluster the user runs: the
+    client uses the security of Dask's configuration (``distributed.comm.tls.*``, e.g.
+    ``DASK_DISTRIBUTED__COMM__TLS__CA_FILE``), so such a cluster should be started with TLS
+    and certificates (``dask scheduler --tls-ca-file ... --tls-cert ... --tls-key ...``) and
+    its address given as ``tls://host:8786``.
+
     Raises
     ------
     InputError
@@ -68,14 +77,31 @@ def cluster_client(scheduler: Any = None) -> Iterator[Any]:
         return
     import logging
 
-    cluster = LocalCluster(
-        n_workers=os.cpu_count() or 1,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",  # a free port; the dashboard pages need bokeh
-        silence_logs=logging.CRITICAL,  # a failed task is reported once, by the client
-    )
+    from distributed.security import Security
+
+    try:
+        security = Security.temporary()
+    except ImportError:
+        raise DaskMissingError(
+            "the dask engine's local cluster needs cryptography for its TLS: pip install "
+            "cryptography (or reinstall 'stancekit[dask]')."
+        ) from None
+    from distributed.deploy.spec import SpecCluster
+
+    before = set(SpecCluster._instances)
+    try:
+        cluster = LocalCluster(
+            security=security,  # TLS, credentials known to this process only
+            n_workers=os.cpu_count() or 1,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",  # a free port; the dashboard pages need bokeh
+            silence_logs=logging.CRITICAL,  # a failed task is reported once, by the client
+        )
+    except BaseException:  # Ctrl-C or SIGTERM while the workers start
+        _close_half_started(set(SpecCluster._instances) - before)
+        raise
     with cluster, Client(cluster) as client:
         yield client
 
@@ -90,3 +116,14 @@ def dashboard_link(client: Any) -> str | None:
         return client.dashboard_link
     except Exception:
         return None
+
+
+def _close_half_started(clusters: set[Any]) -> None:
+    """Close clusters whose start was interrupted, quietly, and take them off Dask's list of
+    clusters to close at exit (which would fail on their half-started workers with a traceback);
+    their worker processes are daemons, ended with this process."""
+
+    for cluster in clusters:
+        with contextlib.suppress(Exception):
+            cluster.close(timeout=10)
+        cluster.shutdown_on_close = False

@@ -56,6 +56,8 @@ EXTRA_FIELDS: dict[str, tuple[type, ...]] = {
 PICKED_BY = ("uncertainty", "random")
 
 Row = dict[str, Any]
+#: The largest ``paragraph_index`` and ``year`` a row may have (they are stored as int32).
+INT32_MAX = 2**31 - 1
 
 #: How labelled files are read (:func:`stancekit.jsonl.read_jsonl`): UTF-8, errors as DataError.
 LABELLED_JSONL: dict[str, Any] = {
@@ -148,6 +150,12 @@ def validate_row(row: Any, where: str) -> Row:
     _check_characters(clean, where)
     if clean["paragraph_index"] < 0:
         raise DataError(f"{where}: paragraph_index must be >= 0.")
+    for name in ("paragraph_index", "year"):  # stored as 32-bit integers (see features())
+        if clean[name] is not None and abs(clean[name]) > INT32_MAX:
+            raise DataError(
+                f"{where}: {name} {clean[name]:.3g} is out of range (at most {INT32_MAX:,}); "
+                f"fix the {name} of this row."
+            )
     return clean
 
 

@@ -10,6 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+#: Fewer test documents than this give no interval and no claim about the lexicon.
+MIN_INTERVAL_DOCUMENTS = 5
+
 
 @dataclass(frozen=True)
 class FoldSummary:
@@ -114,9 +117,16 @@ class HeldOutResult:
     unit: str = "documents"
 
     @property
+    def has_intervals(self) -> bool:
+        """Whether there are enough documents (:data:`MIN_INTERVAL_DOCUMENTS`) for a bootstrap
+        interval over documents to mean anything (one document gives zero width)."""
+        return self.test_documents >= MIN_INTERVAL_DOCUMENTS
+
+    @property
     def beats_lexicon(self) -> bool:
-        """Whether the model's macro-F1 is above the lexicon's beyond the paired 95% interval."""
-        return self.lexicon_gap["low"] > 0
+        """Whether the model's macro-F1 is above the lexicon's beyond the paired 95% interval
+        (never with too few documents for an interval)."""
+        return self.has_intervals and self.lexicon_gap["low"] > 0
 
 
 @dataclass(frozen=True)

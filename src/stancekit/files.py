@@ -98,6 +98,9 @@ def staging_folder(out_dir: str | Path, prefix: str) -> Iterator[Path]:
                 out_dir.rmdir()
         if isinstance(exc, OSError) and not isinstance(exc, BrokenPipeError):
             raise _cannot_write(out_dir, exc) from None
+        if isinstance(exc, OutputError) and str(stage) in str(exc):
+            # A file that could not be written in the stage: name where it was going.
+            raise OutputError(str(exc).replace(str(stage), str(out_dir))) from None
         raise
 
 
@@ -145,3 +148,88 @@ def sha256_file(path: str | Path) -> str:
         for chunk in iter(lambda: handle.read(1 << 20), b""):
             digest.update(chunk)
     return digest.hexdigest()
+
+
+class FileRefused(Exception):
+    """A file not read: not a regular file (a FIFO, a device), or larger than allowed. The
+    message says which, in words."""
+
+
+def open_regular(path: str | Path, limit: int) -> IO[bytes]:
+    """Open ``path`` for binary reading only if it is a regular file of at most ``limit`` bytes.
+
+    The file is opened without blocking (a FIFO does not hang the open) and checked through the
+    open descriptor (no race with a swap after a check): a FIFO, a device (``/dev/zero``) or a
+    folder is refused without a read.
+
+    Raises
+    ------
+    FileNotFoundError
+        ``path`` does not exist.
+    FileRefused
+        Not a regular file, or larger than ``limit``.
+    OSError
+        It cannot be opened (no permission).
+    """
+    import stat
+
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            kind = (
+                "a FIFO"
+                if stat.S_ISFIFO(info.st_mode)
+                else "a folder"
+                if stat.S_ISDIR(info.st_mode)
+                else "a device or socket"
+            )
+            raise FileRefused(f"not a regular file ({kind})")
+        if info.st_size > limit:
+            raise FileRefused(f"{info.st_size:,} bytes, more than the {limit:,} allowed")
+        os.set_blocking(fd, True)
+        return os.fdopen(fd, "rb")
+    except BaseException:
+        os.close(fd)
+        raise
+
+
+def read_regular(path: str | Path, limit: int) -> bytes:
+    """The bytes of ``path`` (see :func:`open_regular`); a file that grew past ``limit`` while
+    being read is refused too."""
+    with open_regular(path, limit) as handle:
+        data = handle.read(limit + 1)
+    if len(data) > limit:
+        raise FileRefused(f"more than the {limit:,} bytes allowed")
+    return data
+
+
+def swap_in(stage: Path, folder: Path, names: tuple[str, ...]) -> None:
+    """Move the files ``names`` of ``stage`` into ``folder`` as one step: each staged file is
+    fsynced, then all are renamed over ``folder``'s (one that is not staged is removed there),
+    in order, with SIGINT and SIGTERM held back until the last is in place (renames need no
+    new disk space, so a full disk cannot stop it half-way either)."""
+    import signal
+    import threading
+
+    for name in names:
+        if (stage / name).exists():
+            with open(stage / name, "rb") as handle:
+                os.fsync(handle.fileno())
+    held = {signal.SIGINT, signal.SIGTERM}
+    main = threading.current_thread() is threading.main_thread()
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, held) if main else None
+    try:
+        for name in names:
+            if (stage / name).exists():
+                os.replace(stage / name, folder / name)
+            else:
+                (folder / name).unlink(missing_ok=True)
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+    finally:
+        if previous is not None:
+            signal.pthread_sigmask(signal.SIG_SETMASK, previous)

@@ -34,8 +34,24 @@ def _unreadable_folders(folder: Path, recursive: bool) -> list[tuple[str, OSErro
     return unreadable
 
 
-def files_in(folder: Path, patterns: Sequence[str]) -> list[Path]:
-    """The files below ``folder`` that match any of ``patterns`` (globs), sorted.
+def is_output(file: Path, outputs: Sequence[str | Path]) -> bool:
+    """Whether ``file`` is one of ``outputs``, lies in one (an output folder), or is the
+    temporary an atomic write of one makes beside it (``.<name>.*.tmp``)."""
+    if not outputs:
+        return False
+    file = file.resolve()
+    for output in map(Path, outputs):
+        out = output.resolve()
+        if file == out or file.is_relative_to(out):
+            return True
+        if file.parent == out.parent and file.name.startswith(f".{out.name}."):
+            return file.name.endswith(".tmp")
+    return False
+
+
+def files_in(folder: Path, patterns: Sequence[str], skip: Sequence[str | Path] = ()) -> list[Path]:
+    """The files below ``folder`` that match any of ``patterns`` (globs), sorted; the run's own
+    outputs (``skip``, see :func:`is_output`) are left out, so a run never reads what it writes.
 
     A subfolder that cannot be read is named in a :class:`StancekitWarning`; its files are
     skipped.
@@ -53,7 +69,9 @@ def files_in(folder: Path, patterns: Sequence[str]) -> list[Path]:
             raise InputError(
                 f"{folder}: cannot read this folder ({exc.strerror or exc}); check its permissions."
             )
-    files = sorted({p for g in patterns for p in folder.glob(g) if p.is_file()})
+    files = sorted(
+        {p for g in patterns for p in folder.glob(g) if p.is_file() and not is_output(p, skip)}
+    )
     if not files:
         skipped = (
             f" ({len(unreadable)} folder(s) could not be read: "

@@ -24,10 +24,11 @@ from typing import TYPE_CHECKING, Any
 from stancekit.errors import (
     ModelLoadError,
     ModelNotFoundError,
+    OutputError,
     ParamsError,
     UntrustedModelError,
 )
-from stancekit.files import atomic_write, sha256_file
+from stancekit.files import FileRefused, atomic_write, read_regular, sha256_file
 
 if TYPE_CHECKING:
     from stancekit.portable import PortableModel
@@ -39,6 +40,9 @@ METRICS_FILE = "metrics.json"
 DEFAULT_MODEL_DIR = Path("models")
 MODEL_ENV_VAR = "STANCEKIT_MODEL"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
+#: The largest card and metrics file read (a few kilobytes in practice): a model folder from
+#: elsewhere cannot make a load read without end (a link to ``/dev/zero``) or hang (a FIFO).
+JSON_LIMIT = 4 * 1024 * 1024
 
 
 @dataclass
@@ -157,29 +161,44 @@ def build_time() -> str:
     return datetime.fromtimestamp(seconds, UTC).isoformat(timespec="seconds")
 
 
+#: The files of one saved model, swapped in together (the card last).
+MODEL_FILES = (MODEL_FILE, PORTABLE_FILE, "model.npz", CARD_FILE)
+
+
 def save_model(pipeline: Any, card: ModelCard, model_dir: str | Path) -> ModelCard:
-    """Write ``model.joblib``, the portable files and ``model_card.json`` atomically; return the
-    card with hashes."""
+    """Write ``model.joblib``, the portable files and ``model_card.json``; return the card with
+    hashes.
+
+    All of them are written (and fsynced) into a staging folder inside ``model_dir`` first, then
+    renamed into place together with signals held back: a full disk or a signal while writing
+    leaves the previous model whole (and no staging folder), never a mix of old and new files.
+    Other files in ``model_dir`` (``metrics.json``, ``plots/``) are left as they are."""
     import joblib
 
+    from stancekit.files import staging_folder, swap_in
     from stancekit.portable_export import save_portable
 
     model_dir = Path(model_dir)
-    model_path = model_dir / MODEL_FILE
     steps = getattr(pipeline, "named_steps", {})
     if "tfidf" in steps:  # a transform since fitting may have left process-specific state
         from stancekit.model import drop_process_specific_state
 
         drop_process_specific_state(steps["tfidf"])
-    with atomic_write(model_path, "wb") as handle:
-        joblib.dump(pipeline, handle)
-    card.model_sha256 = sha256_file(model_path)
-    card.portable = save_portable(pipeline, model_dir)
-    card.created_at = card.created_at or build_time()
-    card.libraries = card.libraries or library_versions()
-    with atomic_write(model_dir / CARD_FILE) as handle:
-        json.dump(card.to_dict(), handle, indent=2, ensure_ascii=False)
-        handle.write("\n")
+    for name in MODEL_FILES:
+        if (model_dir / name).is_dir():
+            raise OutputError(f"{model_dir / name}: is a folder; choose another --model.")
+    with staging_folder(model_dir, ".model") as stage:
+        with atomic_write(stage / MODEL_FILE, "wb") as handle:
+            joblib.dump(pipeline, handle)
+        card.model_sha256 = sha256_file(stage / MODEL_FILE)
+        card.portable = save_portable(pipeline, stage)
+        card.created_at = card.created_at or build_time()
+        card.libraries = card.libraries or library_versions()
+        with atomic_write(stage / CARD_FILE) as handle:
+            json.dump(card.to_dict(), handle, indent=2, ensure_ascii=False)
+            handle.write("\n")
+        swap_in(stage, model_dir, MODEL_FILES)
+    stage.rmdir()
     return card
 
 
@@ -196,33 +215,69 @@ def read_card(model_dir: str | Path) -> ModelCard:
     from stancekit.schema import check_card
 
     model_dir = Path(model_dir)
-    if not (model_dir / MODEL_FILE).is_file() and not (model_dir / PORTABLE_FILE).is_file():
+    if not (model_dir / MODEL_FILE).exists() and not (model_dir / PORTABLE_FILE).exists():
         raise ModelNotFoundError(
             f"no trained model in {model_dir}/: run `stancekit train` (or `make run`) first, "
             f"or point --model / ${MODEL_ENV_VAR} at a model directory."
         )
     card_path = model_dir / CARD_FILE
     try:
-        raw = json.loads(card_path.read_text(encoding="utf-8"))
+        raw = read_json(card_path)
     except FileNotFoundError:
         raise ModelNotFoundError(
             f"{card_path} is missing: retrain with `stancekit train`."
-        ) from None
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise ModelLoadError(
-            f"{card_path} is corrupt ({type(exc).__name__}): retrain with `stancekit train`."
         ) from None
     check_card(raw, str(card_path))
     return ModelCard(**raw)
 
 
+def read_json(path: Path, limit: int = JSON_LIMIT) -> Any:
+    """A JSON file of a model folder: a regular file of at most ``limit`` bytes.
+
+    Raises
+    ------
+    FileNotFoundError
+        There is no such file.
+    ModelLoadError
+        Not a regular file (a FIFO, a device), too large, unreadable, not UTF-8 JSON, or
+        nested too deeply.
+    """
+    try:
+        return json.loads(read_regular(path, limit).decode("utf-8"))
+    except FileNotFoundError:
+        raise
+    except FileRefused as exc:
+        reason = str(exc)
+    except OSError as exc:
+        reason = str(exc.strerror or exc)
+    except RecursionError:
+        reason = "JSON nested too deeply"
+    except (ValueError, UnicodeDecodeError) as exc:  # JSONDecodeError is a ValueError
+        reason = type(exc).__name__
+    raise ModelLoadError(
+        f"{path} cannot be read ({reason}): retrain with `stancekit train`."
+    ) from None
+
+
 def read_metrics(model_dir: str | Path) -> dict[str, Any] | None:
-    """The model's ``metrics.json``, or ``None`` if it has not been evaluated."""
+    """The model's ``metrics.json`` (``section -> name -> number``), or ``None`` if it has not
+    been evaluated.
+
+    Raises
+    ------
+    ModelLoadError
+        The file is not a regular file, too large, not JSON, or not numbers in sections (the
+        message names the key).
+    """
     path = Path(model_dir) / METRICS_FILE
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (FileNotFoundError, json.JSONDecodeError, UnicodeDecodeError):
+        metrics = read_json(path)
+    except FileNotFoundError:
         return None
+    from stancekit.schema import check_metrics
+
+    check_metrics(metrics, str(path))
+    return metrics
 
 
 def linked_metrics(model_dir: str | Path, card: ModelCard) -> tuple[dict[str, Any] | None, str]:
@@ -287,7 +342,7 @@ def load_portable_model(path: str | Path | None = None) -> tuple[PortableModel, 
 
     model_dir = resolve_model_dir(path)
     card = read_card(model_dir)
-    if not (model_dir / PORTABLE_FILE).is_file():
+    if not (model_dir / PORTABLE_FILE).exists():  # a FIFO or device is refused on reading
         raise UntrustedModelError(
             f"{model_dir}/ has no portable model ({PORTABLE_FILE}), only {MODEL_FILE}, a pickle "
             "that runs any code it holds when loaded: retrain with `stancekit train` to write "

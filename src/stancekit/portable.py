@@ -25,6 +25,13 @@ ANALYZERS = ("word", "char", "char_wb")
 ACCENTS = (None, "unicode", "ascii")
 NORMS = (None, "l1", "l2")
 CALIBRATIONS = (None, "sigmoid", "isotonic")
+#: The token patterns the portable format accepts: scikit-learn's default (what ``train``
+#: uses), its one-character form, and whitespace-separated tokens. Each runs in linear time; an
+#: arbitrary pattern from a model file could backtrack without end and hang ``predict``.
+TOKEN_PATTERNS = (r"(?u)\b\w\w+\b", r"(?u)\b\w+\b", r"\S+", r"(?u)\S+", "")
+#: The longest n-grams the portable format accepts: longer ones let a model file make a text's
+#: n-grams use memory quadratic in its length.
+MAX_NGRAM = 10
 _WHITE_SPACES = re.compile(r"\s\s+")
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from stancekit.portable import PortableModel
+from stancekit.portable import MAX_NGRAM, TOKEN_PATTERNS, PortableModel
 from stancekit.portable_file import FORMAT, FORMAT_VERSION, portable_hashes, write_portable
 from stancekit.vectorize import PROBE_TEXTS
 
@@ -36,6 +36,8 @@ def _vectorizer_settings(vectorizer: Any) -> dict[str, Any]:
         "strip_accents": vectorizer.strip_accents in (None, "unicode", "ascii"),
         "dtype": np.dtype(vectorizer.dtype) == np.float64,
         "vocabulary_": hasattr(vectorizer, "vocabulary_"),
+        "token_pattern": (vectorizer.token_pattern or "") in TOKEN_PATTERNS,
+        "ngram_range": 1 <= vectorizer.ngram_range[0] <= vectorizer.ngram_range[1] <= MAX_NGRAM,
     }
     failed = [name for name, ok in checks.items() if not ok]
     if failed:

@@ -9,21 +9,35 @@ through its pickled scikit-learn pipeline, on explicit trust (``--trust-pickle``
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import zipfile
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from stancekit.errors import ModelLoadError, UntrustedModelError
-from stancekit.files import atomic_write, sha256_file
-from stancekit.portable import ACCENTS, ANALYZERS, CALIBRATIONS, NORMS, PortableModel
-from stancekit.schema import Schema, check_keys
+from stancekit.files import FileRefused, atomic_write, open_regular, read_regular, sha256_file
+from stancekit.portable import (
+    ACCENTS,
+    ANALYZERS,
+    CALIBRATIONS,
+    MAX_NGRAM,
+    NORMS,
+    TOKEN_PATTERNS,
+    PortableModel,
+)
+from stancekit.schema import Schema, check_keys, check_names
 
 JSON_FILE = "model.json"
 ARRAYS_FILE = "model.npz"
 FORMAT = "stancekit-portable"
 FORMAT_VERSION = 1
+#: The largest ``model.json`` and ``model.npz`` read (the shipped model's are well under 10 MB):
+#: with every array's shape checked against ``model.json`` before it is read, a model folder
+#: from elsewhere cannot make a load use more memory than this, nor read without end.
+JSON_LIMIT = 128 * 1024 * 1024
+ARRAYS_LIMIT = 256 * 1024 * 1024
 
 #: key -> (allowed types, allowed values or None). ``list[str]`` / ``list[int]`` are checked
 #: item by item.
@@ -44,7 +58,7 @@ VECTORIZER_SCHEMA: Schema = {
     "analyzer": ((str,), ANALYZERS),
     "lowercase": ((bool,), None),
     "strip_accents": ((str, None), ACCENTS),
-    "token_pattern": ((str,), None),
+    "token_pattern": ((str,), TOKEN_PATTERNS),
     "ngram_range": (("list[int]",), None),
     "stop_words": (("list[str]", None), None),
     "binary": ((bool,), None),
@@ -76,25 +90,69 @@ def expected_arrays(header: dict[str, Any]) -> dict[str, tuple[str, tuple[int, .
     return arrays
 
 
+def _read_arrays(handle: IO[bytes], header: dict[str, Any], where: str) -> dict[str, Any]:
+    """The arrays of an open ``model.npz``. Each member's name, dtype, shape and size are
+    checked against ``header`` from its zip entry and ``.npy`` header *before* its data are
+    read: a small file that would inflate to gigabytes (a zip bomb), or a header declaring
+    more values than the model has, is refused unread."""
+    import numpy as np
+
+    wanted = expected_arrays(header)
+    arrays: dict[str, Any] = {}
+    with zipfile.ZipFile(handle) as archive:
+        members = archive.infolist()
+        if sum(member.file_size for member in members) > ARRAYS_LIMIT:
+            raise ModelLoadError(
+                f"{where}: its arrays would take more than {ARRAYS_LIMIT:,} bytes."
+            )
+        for member in members:
+            name = member.filename.removesuffix(".npy")
+            if not member.filename.endswith(".npy"):
+                raise ModelLoadError(f"{where}: unexpected member {member.filename!r}.")
+            if name not in wanted or name in arrays:
+                raise ModelLoadError(f"{where}: unexpected array {name!r}.")
+            with archive.open(member) as stream:
+                version = np.lib.format.read_magic(stream)
+                read = (
+                    np.lib.format.read_array_header_1_0
+                    if version == (1, 0)
+                    else np.lib.format.read_array_header_2_0
+                )
+                shape, _, dtype = read(stream)
+                kind, expected = wanted[name]
+                if dtype.hasobject:
+                    raise ModelLoadError(
+                        f"{where} cannot be read (array {name!r} holds Python objects, which "
+                        "only a pickle can load): retrain with `stancekit train`."
+                    )
+                if dtype.kind != kind or len(shape) != (len(expected) if expected else 1):
+                    raise ModelLoadError(
+                        f"{where}: array {name!r} has dtype {dtype}, {len(shape)}-D."
+                    )
+                if expected is not None and shape != expected:
+                    raise ModelLoadError(
+                        f"{where}: array {name!r} has shape {shape}, expected {expected}."
+                    )
+                size = dtype.itemsize * int(np.prod(shape, dtype=object))
+                if size + stream.tell() != member.file_size:
+                    raise ModelLoadError(
+                        f"{where}: array {name!r} declares {size:,} bytes of data but its "
+                        f"member holds {member.file_size - stream.tell():,}."
+                    )
+            with archive.open(member) as stream:  # checked: now read, size known
+                arrays[name] = np.lib.format.read_array(stream, allow_pickle=False)
+    _check_arrays(arrays, header, where)
+    return arrays
+
+
 def _check_arrays(arrays: dict[str, Any], header: dict[str, Any], where: str) -> None:
     import numpy as np
 
     wanted = expected_arrays(header)
-    for name in arrays:
-        if name not in wanted:
-            raise ModelLoadError(f"{where}: unexpected array {name!r}.")
-    for name, (kind, shape) in wanted.items():
+    for name, (kind, _) in wanted.items():
         if name not in arrays:
             raise ModelLoadError(f"{where}: missing array {name!r}.")
         array = arrays[name]
-        if array.dtype.kind != kind or array.ndim != (len(shape) if shape else 1):
-            raise ModelLoadError(
-                f"{where}: array {name!r} has dtype {array.dtype}, {array.ndim}-D."
-            )
-        if shape is not None and array.shape != shape:
-            raise ModelLoadError(
-                f"{where}: array {name!r} has shape {array.shape}, expected {shape}."
-            )
         if kind == "f" and not np.isfinite(array).all():
             raise ModelLoadError(f"{where}: array {name!r} holds NaN or infinite values.")
     if header["calibration"] == "isotonic":
@@ -106,9 +164,6 @@ def _check_arrays(arrays: dict[str, Any], header: dict[str, Any], where: str) ->
             or (np.diff(offsets) < 1).any()
         ):
             raise ModelLoadError(f"{where}: arrays 'isotonic_*' do not fit together.")
-    low, high = header["vectorizer"]["ngram_range"]
-    if len(header["vectorizer"]["ngram_range"]) != 2 or not 1 <= low <= high:
-        raise ModelLoadError(f"{where}: key 'vectorizer.ngram_range' is not [low, high].")
 
 
 def read_header(model_dir: str | Path) -> dict[str, Any]:
@@ -119,18 +174,44 @@ def read_header(model_dir: str | Path) -> dict[str, Any]:
     ModelLoadError
         The file is unreadable, not JSON, or breaks the schema (the message names the key).
     """
-    path = Path(model_dir) / JSON_FILE
+    return _parse_header(_read_json_bytes(Path(model_dir) / JSON_FILE), Path(model_dir))
+
+
+def _read_json_bytes(path: Path) -> bytes:
     try:
-        header = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return read_regular(path, JSON_LIMIT)
+    except (OSError, FileRefused) as exc:
+        reason = str(exc) if isinstance(exc, FileRefused) else type(exc).__name__
         raise ModelLoadError(
-            f"{path} cannot be read ({type(exc).__name__}): retrain with `stancekit train`."
+            f"{path} cannot be read ({reason}): retrain with `stancekit train`."
+        ) from None
+
+
+def _parse_header(raw: bytes, model_dir: Path) -> dict[str, Any]:
+    path = model_dir / JSON_FILE
+    try:
+        header = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else type(exc).__name__
+        raise ModelLoadError(
+            f"{path} cannot be read ({reason}): retrain with `stancekit train`."
         ) from None
     portable = header.get("portable") if isinstance(header, dict) else None
     schema = PORTABLE_SCHEMA if portable is not False else PIPELINE_ONLY_SCHEMA
     check_keys(header, schema, str(path))
+    check_names(header["classes"], str(path), "classes")
     if header["portable"]:
-        check_keys(header["vectorizer"], VECTORIZER_SCHEMA, str(path), "vectorizer.")
+        vectorizer = header["vectorizer"]
+        check_keys(vectorizer, VECTORIZER_SCHEMA, str(path), "vectorizer.")
+        check_names(header["terms"], str(path), "terms")
+        ngrams = vectorizer["ngram_range"]
+        if len(ngrams) != 2 or not 1 <= ngrams[0] <= ngrams[1] <= MAX_NGRAM:
+            raise ModelLoadError(
+                f"{path}: key 'vectorizer.ngram_range' is {ngrams}, not [low, high] with "
+                f"1 <= low <= high <= {MAX_NGRAM}: retrain with `stancekit train`."
+            )
+    if len(header["classes"]) < 2:
+        raise ModelLoadError(f"{path}: key 'classes' names fewer than two classes.")
     return header
 
 
@@ -150,17 +231,11 @@ def load_portable(model_dir: str | Path, hashes: dict[str, str] | None = None) -
     ModelLoadError
         A file is missing, does not match its hash, or breaks the schema.
     """
-    import numpy as np
-
     model_dir = Path(model_dir)
-    for name, digest in (hashes or {}).items():
-        path = model_dir / name
-        if digest and path.is_file() and sha256_file(path) != digest:
-            raise ModelLoadError(
-                f"{path} does not match the hash in its card (corrupt or replaced): "
-                "retrain with `stancekit train`."
-            )
-    header = read_header(model_dir)
+    hashes = hashes or {}
+    raw = _read_json_bytes(model_dir / JSON_FILE)
+    _check_hash(hashlib.sha256(raw).hexdigest(), hashes.get(JSON_FILE), model_dir / JSON_FILE)
+    header = _parse_header(raw, model_dir)
     if not header["portable"]:
         raise UntrustedModelError(
             f"{model_dir}/ can only be used through its pickled scikit-learn pipeline "
@@ -170,19 +245,31 @@ def load_portable(model_dir: str | Path, hashes: dict[str, str] | None = None) -
         )
     path = model_dir / ARRAYS_FILE
     try:
-        with np.load(path, allow_pickle=False) as npz:
-            arrays = {name: npz[name] for name in npz.files}
-    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile) as exc:
+        with open_regular(path, ARRAYS_LIMIT) as handle:
+            if hashes.get(ARRAYS_FILE):
+                digest = hashlib.file_digest(handle, "sha256").hexdigest()
+                _check_hash(digest, hashes[ARRAYS_FILE], path)
+                handle.seek(0)
+            arrays = _read_arrays(handle, header, str(path))
+    except (OSError, ValueError, EOFError, KeyError, zipfile.BadZipFile, FileRefused) as exc:
+        reason = str(exc) if isinstance(exc, FileRefused) else type(exc).__name__
         raise ModelLoadError(
-            f"{path} cannot be read ({type(exc).__name__}): retrain with `stancekit train`."
+            f"{path} cannot be read ({reason}): retrain with `stancekit train`."
         ) from None
-    _check_arrays(arrays, header, str(path))
     try:
         return PortableModel(
             header["classes"], header["vectorizer"], header["terms"], arrays, header["calibration"]
         )
     except (ValueError, KeyError, re.error) as exc:
         raise ModelLoadError(f"{model_dir / JSON_FILE}: {exc}.") from None
+
+
+def _check_hash(digest: str, expected: str | None, path: Path) -> None:
+    if expected and digest != expected:
+        raise ModelLoadError(
+            f"{path} does not match the hash in its card (corrupt or replaced): "
+            "retrain with `stancekit train`."
+        )
 
 
 def write_portable(header: dict[str, Any], arrays: dict[str, Any] | None, model_dir: Path) -> None:

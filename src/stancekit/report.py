@@ -297,6 +297,9 @@ def render_html(evaluation: Evaluation) -> str:
         f"The model {'beats' if h.beats_lexicon else 'does <b>not</b> beat'} the keyword "
         f"lexicon beyond the 95% interval: macro-F1 difference {gap['point']:+.3f} "
         f"[{gap['low']:+.3f}, {gap['high']:+.3f}] (paired bootstrap over {html.escape(h.unit)})."
+        if h.has_intervals
+        else f"No claim about the keyword lexicon: {h.test_documents} {html.escape(h.unit)} are "
+        f"too few for an interval (macro-F1 difference {gap['point']:+.3f})."
     )
     figures = [_confusion(h), _reliability(h), _coverage(h), *_curves(h)]
     if evaluation.cv is not None and evaluation.cv.learning_curve:

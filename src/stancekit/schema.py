@@ -150,5 +150,52 @@ def check_card(raw: Any, where: str) -> None:
             "training_data.",
             optional=TRAINING_DATA_OPTIONAL,
         )
+        check_names(raw["labels"], where, "labels")
     except ModelLoadError as exc:
         raise ModelLoadError(f"{exc} Retrain with `stancekit train`.") from None
+
+
+def check_names(names: list[str], where: str, key: str) -> None:
+    """Refuse a list of names (labels, classes, terms) with a repeat, or, for labels, a name
+    with control characters (escape sequences would reach the terminal raw).
+
+    Raises
+    ------
+    ModelLoadError
+        Naming the first repeated or unprintable name.
+    """
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ModelLoadError(f"{where}: key {key!r} repeats {name[:40]!r}.")
+        seen.add(name)
+        if key != "terms" and (not name or not name.isprintable()):
+            raise ModelLoadError(f"{where}: key {key!r} holds {name[:40]!r}, not a printable name.")
+
+
+def check_metrics(raw: Any, where: str) -> None:
+    """Check a parsed ``metrics.json``: sections of named numbers (or null).
+
+    Raises
+    ------
+    ModelLoadError
+        Naming the first key that is not so, with what to do.
+    """
+    problem = None
+    if not isinstance(raw, dict):
+        problem = f"the file should be an object, not {_json_type(raw)}"
+    else:
+        for section, values in raw.items():
+            if not isinstance(values, dict):
+                problem = f"key {section!r} should be an object, not {_json_type(values)}"
+                break
+            for name, value in values.items():
+                if value is not None and (
+                    isinstance(value, bool) or not isinstance(value, int | float)
+                ):
+                    problem = f"key '{section}.{name}' should be a number, not {_json_type(value)}"
+                    break
+            if problem:
+                break
+    if problem:
+        raise ModelLoadError(f"{where}: {problem}; run `stancekit evaluate` again.")

@@ -76,6 +76,8 @@ class SourceOptions:
     date_format: str | None = None
     #: ``.xlsx`` tables: the sheet to read (``None``: the first).
     sheet: str | None = None
+    #: The run's own outputs: never read from a folder (see :func:`stancekit.folders.is_output`).
+    skip: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         check_encoding(self.encoding)
@@ -114,11 +116,12 @@ def _looks_like_path(arg: str) -> bool:
 _FIX_ENCODING = "pass --encoding (e.g. --encoding latin-1) or convert the file to UTF-8"
 
 
-def _decode_error(path: Path | str, exc: UnicodeError, encoding: str) -> InputError:
-    if isinstance(exc, UnicodeDecodeError):
-        return InputError(f"{path}: cannot decode byte {exc.start} as {encoding}; {_FIX_ENCODING}.")
-    # The UTF-16/32 stream decoders raise a plain UnicodeError ("does not start with BOM").
-    return InputError(f"{path}: cannot decode as {encoding} ({exc}); {_FIX_ENCODING}.")
+def _decode_error(
+    path: Path | str, exc: UnicodeError, encoding: str, fix: str = _FIX_ENCODING
+) -> InputError:
+    from stancekit.tablecheck import decode_error
+
+    return decode_error(path, exc, encoding, fix)
 
 
 #: Encodings whose byte order a file must declare with a byte-order mark.
@@ -142,9 +145,9 @@ def _file_encoding(encoding: str) -> str:
     return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
 
 
-def _raise_csv_field_limit() -> None:
-    """Let a CSV field be as long as memory allows (the csv module stops at 131,072 chars)."""
-    limit = sys.maxsize
+def _raise_csv_field_limit(limit: int = sys.maxsize) -> None:
+    """Let a CSV field be as long as ``limit`` (default: as memory allows; the csv module stops
+    at 131,072 chars)."""
     while True:
         try:
             csv.field_size_limit(limit)
@@ -208,16 +211,19 @@ def _check_columns(path: Path, columns: Sequence[str], options: SourceOptions) -
     )
 
 
-def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[dict[str, Any]]:
+def iter_csv_rows(
+    handle: TextIO, path: Path, delimiter: str = ",", field_limit: int = sys.maxsize
+) -> Iterator[dict[str, Any]]:
     """The rows of an open CSV/TSV file as dicts keyed by its header.
 
     Raises
     ------
     InputError
-        An empty file (no header), a row with more or fewer fields than the header, or broken
-        quoting: the message names the line.
+        An empty file (no header), a column name given twice, a row with more or fewer fields
+        than the header, a field longer than ``field_limit`` characters, or broken quoting: the
+        message names the line.
     """
-    _raise_csv_field_limit()
+    _raise_csv_field_limit(field_limit)
     reader = csv.DictReader(
         handle, delimiter=delimiter, restkey=_SURPLUS, restval=_MISSING, strict=True
     )
@@ -230,6 +236,12 @@ def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[
             raise InputError(
                 f"{path}: empty file, no header row; the first line names the columns."
             )
+        repeated = sorted({name for name in header if header.count(name) > 1})
+        if repeated:
+            raise InputError(
+                f"{path}:1: column {repeated[0]!r} is named twice in the header; give every "
+                "column its own name."
+            )
         done = reader.line_num
         for row in reader:
             if _SURPLUS in row or _MISSING in row.values():
@@ -241,30 +253,45 @@ def iter_csv_rows(handle: TextIO, path: Path, delimiter: str = ",") -> Iterator[
             done = reader.line_num
             yield row
     except csv.Error as exc:
+        if "field limit" in str(exc):
+            raise InputError(
+                f"{path}:{done + 1}: a field longer than {field_limit:,} characters in the row "
+                "that starts on this line; split the text into paragraphs (or check the quoting)."
+            ) from None
         raise InputError(
             f"{path}:{done + 1}: not valid CSV ({exc}) in the row that starts on this line; "
             "check the quoting."
         ) from None
 
 
-def open_table(path: Path, encoding: str = "utf-8") -> Iterator[dict[str, Any]]:
+def open_table(
+    path: Path,
+    encoding: str = "utf-8",
+    fix_encoding: str = _FIX_ENCODING,
+    field_limit: int = sys.maxsize,
+) -> Iterator[dict[str, Any]]:
     """The rows of a CSV, TSV or JSON Lines file, read lazily (see :func:`iter_csv_rows` and
     :func:`stancekit.jsonl.read_jsonl`).
 
     Raises
     ------
     InputError
-        Unreadable file (says why), undecodable bytes (suggests ``--encoding``), bad rows.
+        Unreadable file (says why), a binary file (a spreadsheet renamed ``.csv``), undecodable
+        bytes (naming the line and saying ``fix_encoding``), bad rows.
     """
+    from stancekit.tablecheck import refuse_binary_table
+
+    refuse_binary_table(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
-        rows = read_jsonl(path, encoding=encoding, fix_encoding=_FIX_ENCODING)
+        rows = read_jsonl(path, encoding=encoding, fix_encoding=fix_encoding)
         yield from (row for _, row in rows)
         return
+    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
         with path.open(encoding=_file_encoding(encoding), newline="") as handle:
-            yield from iter_csv_rows(handle, path, "\t" if path.suffix.lower() == ".tsv" else ",")
+            yield from iter_csv_rows(handle, path, delimiter, field_limit)
     except UnicodeError as exc:
-        raise _decode_error(path, exc, encoding) from None
+        raise _decode_error(path, exc, encoding, fix_encoding) from None
     except OSError as exc:
         raise InputError(read_error_message(path, exc)) from None
 
@@ -344,15 +371,15 @@ def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord
 
 
 def _path_kind(path: Path) -> str | None:
-    """``"dir"``, ``"file"`` or ``None`` (nothing there, or a text too long to be a path)."""
+    """``"dir"``, ``"file"``, ``"other"`` (a FIFO, a device, a socket) or ``None`` (nothing
+    there, or a text too long to be a path)."""
+    import stat
+
     try:
-        if path.is_dir():
-            return "dir"
-        if path.is_file():
-            return "file"
+        mode = path.stat().st_mode
     except (OSError, ValueError):  # a name too long, a NUL byte: a text, not a path
-        pass
-    return None
+        return None
+    return "dir" if stat.S_ISDIR(mode) else "file" if stat.S_ISREG(mode) else "other"
 
 
 def iter_records(
@@ -380,10 +407,15 @@ def iter_records(
             yield from _iter_stdin(stdin if stdin is not None else sys.stdin, options)
         elif kind == "dir":
             patterns = (options.glob,) if options.glob else DEFAULT_GLOBS
-            for file in files_in(path, patterns):
+            for file in files_in(path, patterns, options.skip):
                 yield from _iter_file(file, options)
         elif kind == "file":
             yield from _iter_file(path, options)
+        elif kind == "other":  # never read: /dev/zero has no end, a FIFO may never open
+            raise InputError(
+                f"{arg}: not a regular file (a FIFO, a device or a socket); save the text in a "
+                "file, or pipe it in with -."
+            )
         elif _looks_like_path(arg):
             raise InputError(f"{arg}: no such file or folder.")
         else:

@@ -67,10 +67,37 @@ class XlsxWriter:
         self.sheet.append([self._cell(record.get(name)) for name in self.fields])
 
     def close(self) -> None:
-        self.book.save(self.handle)
+        """Save the workbook (as ``Workbook.save`` does, but owning the zip archive: after a
+        failed write, a full disk, it is dropped unclosed, so that no ``ZipFile.__del__`` later
+        writes to the failed file and prints a traceback)."""
+        import datetime
+        from zipfile import ZIP_DEFLATED, ZipFile
+
+        from openpyxl.writer.excel import ExcelWriter
+
+        archive = ZipFile(self.handle, "w", ZIP_DEFLATED, allowZip64=True)
+        now = datetime.datetime.now(tz=datetime.UTC).replace(tzinfo=None)
+        self.book.properties.modified = now
+        try:
+            ExcelWriter(self.book, archive).save()
+        except BaseException:
+            archive.fp = None  # ZipFile.close() (and __del__) then write nothing
+            self.abort()
+            raise
 
     def abort(self) -> None:
-        pass
+        """Release the sheet's temporary file after a failure, quietly."""
+        import contextlib
+        import os
+
+        for stream in (getattr(self.sheet, "_rows", None), getattr(self.sheet, "_writer", None)):
+            stream = getattr(stream, "xf", stream)
+            with contextlib.suppress(Exception):
+                stream.close()
+        out = getattr(getattr(self.sheet, "_writer", None), "out", None)
+        if isinstance(out, str):
+            with contextlib.suppress(OSError):
+                os.remove(out)
 
 
 def read_xlsx_rows(path: Path, sheet: str | None = None) -> Iterator[dict[str, Any]]:

@@ -6,23 +6,36 @@ masked-vocabulary score and cross-validation that leaves whole voices and genres
 
 from __future__ import annotations
 
-from stancekit.evaluation import CrossValidationResult, Evaluation, HeldOutResult
+from stancekit.evaluation import (
+    MIN_INTERVAL_DOCUMENTS,
+    CrossValidationResult,
+    Evaluation,
+    HeldOutResult,
+)
 
 
 def _held_out_lines(h: HeldOutResult) -> list[str]:
     t, ci = h.test, h.intervals
+
+    def interval(name: str) -> str:
+        return f" [{ci[name][0]:.3f}, {ci[name][1]:.3f}]" if h.has_intervals else ""
+
     lines = [
         f"{t['rows']} paragraphs from {h.test_documents} {h.unit} of {h.data} "
         f"({', '.join(h.labels)})",
-        f"macro-F1 {t['macro_f1']:.3f} [{ci['macro_f1'][0]:.3f}, {ci['macro_f1'][1]:.3f}]   "
-        f"accuracy {t['accuracy']:.3f} [{ci['accuracy'][0]:.3f}, {ci['accuracy'][1]:.3f}]   "
-        f"(95% bootstrap over {h.unit})",
+        f"macro-F1 {t['macro_f1']:.3f}{interval('macro_f1')}   "
+        f"accuracy {t['accuracy']:.3f}{interval('accuracy')}   "
+        + (
+            f"(95% bootstrap over {h.unit})"
+            if h.has_intervals
+            else f"(no interval: {h.test_documents} {h.unit}, fewer than "
+            f"{MIN_INTERVAL_DOCUMENTS}; give more)"
+        ),
     ]
     if h.stance is not None:
-        low, high = ci["stance_macro_f1"]
         lines.append(
             f"stance only (decriminalisation vs abolitionist rows, higher of the two): macro-F1 "
-            f"{h.stance['model']['macro_f1']:.3f} [{low:.3f}, {high:.3f}]"
+            f"{h.stance['model']['macro_f1']:.3f}{interval('stance_macro_f1')}"
         )
     if h.hard is not None:
         lines.append(f"hard cases: accuracy {h.hard['model']:.3f} on {h.hard['rows']} paragraphs")
@@ -69,10 +82,15 @@ def _held_out_lines(h: HeldOutResult) -> list[str]:
         lines.append(f"  {name:<10}macro-F1 {metrics['macro_f1']:.3f}{extra}")
     gap = h.lexicon_gap
     verdict = "beats" if h.beats_lexicon else "does NOT beat"
-    lines.append(
-        f"  model - lexicon: {gap['point']:+.3f} [{gap['low']:+.3f}, {gap['high']:+.3f}] -> "
-        f"the model {verdict} the lexicon beyond the interval"
-    )
+    if h.has_intervals:
+        lines.append(
+            f"  model - lexicon: {gap['point']:+.3f} [{gap['low']:+.3f}, {gap['high']:+.3f}] -> "
+            f"the model {verdict} the lexicon beyond the interval"
+        )
+    else:
+        lines.append(
+            f"  model - lexicon: {gap['point']:+.3f} -> no claim: too few documents for an interval"
+        )
     if h.neutral:
         n = h.neutral
         lines.append(

@@ -129,6 +129,33 @@ def _in_language(rows: list[dict], language: str) -> list[dict]:
     return kept
 
 
+def _warn_missing_labels(
+    found: set[str], wanted: Sequence[str], label_map: Mapping[str, str]
+) -> None:
+    """Warn when a label the model should learn has no row (say, a label map that sends two of
+    the user's labels to one stancekit label), naming the merge."""
+    missing = [label for label in wanted if label not in found]
+    if not missing:
+        return
+    import warnings
+
+    from stancekit.errors import StancekitWarning
+
+    learnt = [label for label in wanted if label in found]
+    message = (
+        f"no row is labelled {' or '.join(missing)}, so the model learns only "
+        f"{len(learnt)} of {len(wanted)} classes ({', '.join(learnt)})"
+    )
+    merges = sorted(
+        f"{' and '.join(map(repr, keys))} to {target}"
+        for target in set(label_map.values())
+        if len(keys := sorted(k for k, v in label_map.items() if v == target)) > 1
+    )
+    if merges:
+        message += f"; --label-map maps {'; '.join(merges)}: check it"
+    warnings.warn(message + ".", StancekitWarning, stacklevel=3)
+
+
 def train(
     params: TrainParams,
     data: str | Path | Sequence[str | Path] = DEFAULT_TRAIN_PATH,
@@ -214,6 +241,7 @@ def train(
     dataset = to_dataset(rows)
     names = dataset.features["label"].names
     labels = [names[i] for i in dataset["label"]]
+    _warn_missing_labels(set(labels), params.labels, label_map)
     pipeline = fit_pipeline(dataset["text"], labels, params, dataset["doc_id"], weights)
     used = [label for label in labels if label in params.labels]
     doc_ids = {

@@ -29,6 +29,8 @@ from stancekit.trends_sql import source_sql as source_sql
 
 DEFAULT_MIN_DOCS = 20
 DEFAULT_RESAMPLES = 1000
+#: Dates before this year, or after next year, are no dates (``0000``, ``9999``, typos).
+MIN_YEAR = 1000
 #: Cells of the resample matrix drawn at once (resamples x documents): bounds the bootstrap's
 #: memory whatever the size of a cell.
 _DRAW_BLOCK = 250_000
@@ -215,6 +217,7 @@ def compute_trends(
     shown = (*labels, UNCERTAIN) if with_uncertain else tuple(labels)
     counts = np.column_stack([table[f"count_{name}"] for name in shown])
     psums = np.column_stack([table[f"psum_{name}"] for name in labels])
+    known = np.column_stack([table[f"pn_{name}"] for name in labels])
     keys = list(zip(table["group"], table["period"], strict=True))
     starts = [0] + [i for i in range(1, len(keys)) if keys[i] != keys[i - 1]] + [len(keys)]
     rng = np.random.default_rng(seed)
@@ -223,7 +226,8 @@ def compute_trends(
         paragraphs = table["paragraphs"][start:stop]
         share, low, high = bootstrap_shares(paragraphs, counts[start:stop], resamples, rng)
         total = int(paragraphs.sum())
-        means = psums[start:stop].sum(axis=0) / total
+        with np.errstate(invalid="ignore", divide="ignore"):  # NaN: no row has a probability
+            means = psums[start:stop].sum(axis=0) / known[start:stop].sum(axis=0)
         documents = stop - start
         cells.append(
             TrendCell(

@@ -7,11 +7,14 @@ from __future__ import annotations
 import base64
 import html
 import itertools
+import math
 from pathlib import Path
 from typing import Any
 
+from stancekit.cells import defuse_formula
 from stancekit.files import atomic_write
 from stancekit.labels import short_names
+from stancekit.terminal import printable
 from stancekit.termtable import Column, fit_table
 from stancekit.trends import TrendCell, TrendsResult
 
@@ -34,11 +37,17 @@ def csv_rows(result: TrendsResult) -> list[list[object]]:
     """The rows of ``trends.csv``, one per group and period."""
     rows = []
     for cell in result.cells:
-        row: list[object] = [cell.group, cell.period, cell.documents, cell.paragraphs]
+        row: list[object] = [
+            defuse_formula(cell.group),  # a group named =HYPERLINK(...) stays text in Excel
+            cell.period,
+            cell.documents,
+            cell.paragraphs,
+        ]
         for name in result.shown:
             share = cell.shares[name]
             row += [round(share.share, 6), round(share.low, 6), round(share.high, 6)]
-        row += [round(cell.mean_probabilities[name], 6) for name in result.labels]
+        means = [cell.mean_probabilities[name] for name in result.labels]
+        row += ["" if math.isnan(mean) else round(mean, 6) for mean in means]  # no probability
         rows.append([*row, str(cell.thin).lower()])
     return rows
 
@@ -139,7 +148,14 @@ def chart_figure(result: TrendsResult) -> Any:
                         markerfacecolor="white" if thin else colour,
                     )
         handles.append(
-            Line2D([], [], color=colour, linestyle=style, marker=marker, label=_short(group, 24))
+            Line2D(
+                [],
+                [],
+                color=colour,
+                linestyle=style,
+                marker=marker,
+                label=_short(printable(group), 24),
+            )
         )
     handles.append(
         Line2D(
@@ -224,14 +240,21 @@ def render_html(result: TrendsResult, png: Path) -> str:
 
 
 def write_outputs(result: TrendsResult, out: str | Path) -> dict[str, Path]:
-    """Write ``trends.csv``, ``trends.png`` and ``trends.html`` in ``out`` (atomically)."""
+    """Write ``trends.csv``, ``trends.png`` and ``trends.html`` in ``out``: into a staging
+    folder first, then swapped in together, so a full disk or a signal leaves the previous three
+    as they were, never a new table beside an old chart."""
+    from stancekit.files import staging_folder, swap_in
+
     out = Path(out)
-    paths = {"csv": out / "trends.csv", "png": out / "trends.png", "html": out / "trends.html"}
-    write_csv(result, paths["csv"])
-    render_png(result, paths["png"])
-    with atomic_write(paths["html"]) as handle:
-        handle.write(render_html(result, paths["png"]))
-    return paths
+    names = {"csv": "trends.csv", "png": "trends.png", "html": "trends.html"}
+    with staging_folder(out, ".trends") as stage:
+        write_csv(result, stage / names["csv"])
+        render_png(result, stage / names["png"])
+        with atomic_write(stage / names["html"]) as handle:
+            handle.write(render_html(result, stage / names["png"]))
+        swap_in(stage, out, tuple(names.values()))
+    stage.rmdir()
+    return {kind: out / name for kind, name in names.items()}
 
 
 def warnings(result: TrendsResult) -> list[str]:
@@ -239,14 +262,14 @@ def warnings(result: TrendsResult) -> list[str]:
     notes = []
     thin = result.thin_cells
     if thin:
-        named = ", ".join(f"{c.group} {c.period} ({c.documents})" for c in thin[:6])
+        named = ", ".join(f"{printable(c.group)} {c.period} ({c.documents})" for c in thin[:6])
         more = f" and {len(thin) - 6} more" if len(thin) > 6 else ""
         notes.append(
             f"{len(thin)} of {len(result.cells)} cells rest on fewer than {result.min_docs} "
             f"documents (too few to read): {named}{more}."
         )
     for reason, n in result.skipped_paragraphs.items():
-        note = f"left out {n:,} paragraph(s) with {reason}"
+        note = f"left out {n:,} paragraph(s) with {printable(reason)}"
         if reason == "a date that could not be read" and result.unreadable_dates:
             note += (
                 f" (for example {', '.join(repr(v) for v in result.unreadable_dates)}; dates "
@@ -256,6 +279,13 @@ def warnings(result: TrendsResult) -> list[str]:
         elif reason == "a date that gives the year only":
             note += f" (too coarse for --every {result.every}: use --every year)"
         notes.append(note + ".")
+    for name in result.labels:
+        empty = sum(math.isnan(c.mean_probabilities[name]) for c in result.cells)
+        if empty:
+            notes.append(
+                f"p_{printable(name)} is empty in every row of {empty} of {len(result.cells)} "
+                f"cells: their mean_p_{printable(name)} is left empty, not 0."
+            )
     return notes
 
 
@@ -286,8 +316,8 @@ def terminal_table(result: TrendsResult, width: int | None = None) -> str:
     ]
     rows = [
         [
-            cell.group + (" *" if cell.thin else ""),
-            cell.period,
+            printable(cell.group) + (" *" if cell.thin else ""),
+            printable(cell.period),
             f"{cell.documents:,}",
             f"{cell.paragraphs:,}",
             *(_cell_text(cell, name) for name in result.shown),

@@ -11,6 +11,7 @@ from typing import Any
 from stancekit.errors import InputError, UsageError
 from stancekit.labels import UNCERTAIN
 from stancekit.language import UNSUPPORTED
+from stancekit.trends_source import FILE_COLUMN, column_types, text_sql, with_partitions
 
 PERIODS = ("year", "quarter", "month", "all")
 #: The group of every row when no ``--by`` is given.
@@ -47,7 +48,12 @@ def source_sql(path: str | Path, con: Any = None, sheet: str | None = None) -> s
         if not files:
             raise InputError(f"{path}: no .parquet files in this folder (or below it).")
         pattern = _sql_string(str(path / "**" / "*.parquet"))
-        return f"read_parquet({pattern}, hive_partitioning = true, union_by_name = true)"
+        # Partition folders (org=X/) are read by trends_source.with_partitions, never over a
+        # column the rows carry.
+        return (
+            f"read_parquet({pattern}, hive_partitioning = false, union_by_name = true, "
+            f"filename = {_sql_string(FILE_COLUMN)})"
+        )
     if not path.is_file():
         raise InputError(f"{path}: no such file or folder.")
     suffix, name = path.suffix.lower(), _sql_string(str(path))
@@ -96,14 +102,6 @@ def _connect() -> Any:
     con.execute(f"SET threads = {max(1, os.cpu_count() or 1)}")
     con.execute("SET preserve_insertion_order = false")
     return con
-
-
-def _columns(con: Any, source: str, path: str | Path) -> list[str]:
-    try:
-        return [row[0] for row in con.execute(f"DESCRIBE SELECT * FROM {source}").fetchall()]
-    except Exception as exc:  # duckdb raises its own types for unreadable files
-        message = str(exc).splitlines()[0]
-        raise InputError(f"{path}: cannot read it as scored rows ({message}).") from None
 
 
 def _check_columns(
@@ -168,16 +166,24 @@ def document_summaries(
     dated = every != "all"
     con = _connect()
     source = source_sql(path, con, sheet)
-    labels = _check_columns(path, _columns(con, source, path), by, date_column if dated else None)
+    types = column_types(con, source, path)
+    columns = list(types)
+    if Path(path).is_dir():
+        used = tuple(c for c in (by, date_column if dated else None) if c)
+        source, columns = with_partitions(con, source, Path(path), columns, used)
+        types = column_types(con, source, path)
+    labels = _check_columns(path, columns, by, date_column if dated else None)
     counts = ", ".join(
         f"count_if(label = {_sql_string(name)}) AS {_ident('count_' + name)}"
         for name in [*labels, UNCERTAIN]
     )
-    sums = ", ".join(
-        f"sum(CAST({_ident('p_' + name)} AS DOUBLE)) AS {_ident('psum_' + name)}" for name in labels
+    sums = ", ".join(  # rows without a probability count for no mean (never as 0)
+        f"coalesce(sum(CAST({_ident('p_' + name)} AS DOUBLE)), 0) AS {_ident('psum_' + name)}, "
+        f"count({_ident('p_' + name)}) AS {_ident('pn_' + name)}"
+        for name in labels
     )
-    group = f"CAST({_ident(by)} AS VARCHAR)" if by else _sql_string(EVERYONE)
-    raw = f"trim(CAST({_ident(date_column)} AS VARCHAR))" if dated else "NULL"
+    group = text_sql(by, types) if by else _sql_string(EVERYONE)
+    raw = f"trim({text_sql(date_column, types)})" if dated else "NULL"
     coarse = ", ".join(_sql_string(p) for p in _TOO_COARSE.get(every, ())) or "NULL"
     try:
         unreadable: list[str] = []
@@ -198,8 +204,8 @@ def document_summaries(
         period = f"CASE WHEN reason IS NULL THEN {_PERIOD_SQL[every]} END" if dated else "'all'"
         query = f"""
             WITH source AS (
-                SELECT {group} AS g, {raw} AS raw, CAST(doc_id AS VARCHAR) AS doc,
-                       CAST(label AS VARCHAR) AS label,
+                SELECT {group} AS g, {raw} AS raw, {text_sql("doc_id", types)} AS doc,
+                       {text_sql("label", types)} AS label,
                        {", ".join(_ident("p_" + name) for name in labels)}
                 FROM {source}
                 WHERE label IS NULL OR CAST(label AS VARCHAR) <> {_sql_string(UNSUPPORTED)}

@@ -36,6 +36,9 @@ _KEPT = (
 )
 _TRUE = ("true", "1", "yes", "y")
 _FALSE = ("false", "0", "no", "n", "")
+#: The longest labelled text (and CSV cell) read: a row is one labelled unit, a paragraph or a
+#: short document; a longer one would take gigabytes to train on.
+MAX_TEXT_CHARS = 1_000_000
 #: Line breaks inside a cell (a row is one labelled unit): read as one space.
 _BREAKS = re.compile(r"\s*[\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029]+\s*")
 
@@ -163,6 +166,7 @@ def iter_table_records(
     """``(where, record)`` for every row: ``file:line`` for JSON Lines, ``file: row N`` else
     (``.xlsx``: the first sheet, or ``sheet``)."""
     from stancekit.jsonl import read_jsonl
+    from stancekit.tablecheck import refuse_binary_table
 
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
@@ -172,6 +176,7 @@ def iter_table_records(
             yield f"{path}: row {number}", record
         return
     if suffix in (".jsonl", ".ndjson"):
+        refuse_binary_table(path)
         yield from read_jsonl(path, error=InputError, unique_keys=True)
         return
     if suffix == ".parquet":
@@ -181,15 +186,23 @@ def iter_table_records(
             parquet = pq.ParquetFile(path)
         except Exception as exc:  # pyarrow raises several types for a bad file
             raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
+        names = parquet.schema_arrow.names
+        repeated = sorted({name for name in names if names.count(name) > 1})
+        if repeated:
+            raise InputError(
+                f"{path}: column {repeated[0]!r} is named twice; give every column its own name."
+            )
         number = 0
         for batch in parquet.iter_batches(batch_size=4096):
             for record in batch.to_pylist():
                 number += 1
                 yield f"{path}: row {number}", record
         return
+    from stancekit.jsonl import CONVERT_TO_UTF8
     from stancekit.sources import open_table
 
-    for number, record in enumerate(open_table(path), start=1):
+    cells = open_table(path, fix_encoding=CONVERT_TO_UTF8, field_limit=MAX_TEXT_CHARS)
+    for number, record in enumerate(cells, start=1):
         yield f"{path}: row {number}", record
 
 
@@ -327,6 +340,11 @@ def iter_labelled(
         text = _BREAKS.sub(" ", cell_text(record[columns.text], path, number, columns.text))
         if not text.strip():
             raise DataError(f"{where}: {columns.text!r} is empty; a labelled row needs text.")
+        if len(text) > MAX_TEXT_CHARS:
+            raise DataError(
+                f"{where}: {columns.text!r} holds {len(text):,} characters, more than the "
+                f"{MAX_TEXT_CHARS:,} of a labelled row; split the text into paragraphs."
+            )
         if doc_column is not None and record[doc_column] not in (None, ""):
             doc_id = str(record[doc_column])
         elif doc_column is not None:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
-from stancekit.cells import is_missing
+from stancekit.cells import defuse_formula, is_missing
 from stancekit.errors import InputError, UsageError
 from stancekit.scoring import (
     DocumentAggregator,
@@ -192,16 +192,24 @@ class CsvWriter:
     """
 
     def __init__(
-        self, handle: IO[str], delimiter: str = ",", line_end: str = "\n", bom: bool = False
+        self,
+        handle: IO[str],
+        delimiter: str = ",",
+        line_end: str = "\n",
+        bom: bool = False,
+        defuse: bool = False,
     ) -> None:
         self.handle = handle
         self.delimiter, self.line_end, self.bom = delimiter, line_end, bom
+        self.defuse = defuse  # text cells that would be formulas get a leading '
         self.fields: list[str] | None = None
 
     def _field(self, value: Any) -> str:
         if value is None:
             return ""
         text = output_text(value)
+        if self.defuse and not isinstance(value, int | float):
+            text = defuse_formula(text)
         if self.delimiter in text or '"' in text or "\n" in text or "\r" in text:
             return '"' + text.replace('"', '""') + '"'
         return text
@@ -319,7 +327,7 @@ def write_results(
     if fmt == "tsv":
         writer = CsvWriter(handle, delimiter="\t")
     elif fmt == "csv-excel":  # UTF-8 with a byte-order mark and CRLF: what Excel expects
-        writer = CsvWriter(handle, line_end="\r\n", bom=True)
+        writer = CsvWriter(handle, line_end="\r\n", bom=True, defuse=True)
     elif fmt == "xlsx":
         from stancekit.spreadsheet import XlsxWriter
 

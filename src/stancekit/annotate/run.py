@@ -82,6 +82,27 @@ def no_corpus_message(params: str | Path | None = None) -> str:
     )
 
 
+def redirect_file(url: str) -> Path:
+    """A page, readable by this user only, that sends the browser on to ``url``: the browser is
+    started with this file's path, so the token never shows on its command line (``ps``)."""
+    import html
+    import json
+    import os
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp(prefix="stancekit-annotate-"))  # mode 0700
+    path = folder / "open.html"
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as handle:
+        handle.write(
+            '<!doctype html><meta charset="utf-8"><meta name="referrer" content="no-referrer">'
+            f'<meta http-equiv="refresh" content="0;url={html.escape(url)}">'
+            f"<script>location.replace({json.dumps(url)})</script>"
+            f'<a href="{html.escape(url)}">stancekit annotate</a>\n'
+        )
+    return path
+
+
 def annotate(
     sources: Sequence[str],
     out: str | Path,
@@ -160,31 +181,37 @@ def annotate(
     for arg in sources:
         if arg.strip() and Path(arg).is_file() and Path(arg).resolve() == out.resolve():
             raise UsageError(f"--out: {out} is also an input; write the labels to another file.")
-    store = AnswerStore(out)
-    items = read_items(sources, source_options, max_chars)
-    predictor = StancePredictor.load(model, trust_pickle=trust_pickle)
-    paths = corpus_paths(corpus, params) if retrain_every else []
-    corpus_rows = read_corpus_rows(paths, leave_out=out) if paths else None
-    if corpus_rows is not None and not corpus_rows.texts:
-        if corpus:
-            raise DataError(
-                f"--corpus {' '.join(map(str, corpus))}: no labelled rows; give labelled "
-                ".jsonl files or folders of them."
-            )
-        corpus_rows = None
-    if retrain_every and corpus_rows is None:
-        warnings.warn(no_corpus_message(params), StancekitWarning, stacklevel=2)
-    session = AnnotationSession(
-        items,
-        store,
-        predictor,
-        annotator=annotator or default_annotator(),
-        random_share=random_share,
-        strategy=strategy,
-        retrain_every=retrain_every,
-        corpus=corpus_rows,
-        seed=seed,
-    )
+    store = AnswerStore(out, exclusive=True)  # a second run on this --out is refused
+    try:
+        items = read_items(sources, source_options, max_chars)
+        predictor = StancePredictor.load(model, trust_pickle=trust_pickle)
+        paths = corpus_paths(corpus, params) if retrain_every else []
+        corpus_rows = read_corpus_rows(paths, leave_out=out) if paths else None
+        if corpus_rows is not None and not corpus_rows.texts:
+            if corpus:
+                raise DataError(
+                    f"--corpus {' '.join(map(str, corpus))}: no labelled rows; give labelled "
+                    ".jsonl files or folders of them."
+                )
+            corpus_rows = None
+        if retrain_every and corpus_rows is None:
+            warnings.warn(no_corpus_message(params), StancekitWarning, stacklevel=2)
+        session = AnnotationSession(
+            items,
+            store,
+            predictor,
+            annotator=annotator or default_annotator(),
+            random_share=random_share,
+            strategy=strategy,
+            retrain_every=retrain_every,
+            corpus=corpus_rows,
+            seed=seed,
+        )
+    except BaseException:
+        store.close()
+        raise
+
+    opener: list[Path] = []
 
     def ready(url: str) -> None:
         if on_ready is not None:
@@ -192,12 +219,18 @@ def annotate(
         if open_browser:
             import webbrowser
 
-            webbrowser.open(url)
+            opener.append(redirect_file(url))
+            webbrowser.open(opener[0].as_uri())
 
     try:
         serve(session, host=host, port=port, on_ready=ready)
     finally:
         session.close()
+        store.close()
+        if opener:
+            import shutil
+
+            shutil.rmtree(opener[0].parent, ignore_errors=True)
     progress = session.progress()
     return AnnotateRun(
         out, progress["labelled"], progress["skipped"], progress["remaining"], session.model_round

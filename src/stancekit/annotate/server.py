@@ -2,10 +2,14 @@
 
 Every request, the page and its scripts included, must carry the run's token (``?token=`` in
 the URL, or the ``X-Stancekit-Token`` header the page's script sends); anything else gets 403.
+A server on this machine only also refuses a ``Host`` other than a loopback name, and a POST
+whose ``Origin`` is another site (a DNS-rebinding page that learnt the token gets nowhere).
+Request bodies are capped at :data:`MAX_BODY` bytes.
 """
 
 from __future__ import annotations
 
+import json
 import secrets
 import threading
 from importlib import resources
@@ -21,6 +25,9 @@ if TYPE_CHECKING:
 TOKEN_HEADER = "X-Stancekit-Token"
 LOCALHOST = ("127.0.0.1", "localhost", "::1")
 _STATIC = {"app.js": "text/javascript", "style.css": "text/css"}
+ACTIONS = ("answer", "skip", "undo")
+#: The largest request body taken (an answer is a few hundred bytes).
+MAX_BODY = 64 * 1024
 
 
 def new_token() -> str:
@@ -32,8 +39,12 @@ def _static(name: str) -> str:
     return resources.files("stancekit.annotate").joinpath("static", name).read_text("utf-8")
 
 
-def create_app(session: AnnotationSession, token: str) -> Starlette:
-    """The ASGI app for ``session``, refusing every request without ``token``."""
+def create_app(
+    session: AnnotationSession, token: str, allowed_hosts: tuple[str, ...] | None = None
+) -> Starlette:
+    """The ASGI app for ``session``, refusing every request without ``token`` and, when
+    ``allowed_hosts`` is given, every request whose ``Host`` names another host and every POST
+    whose ``Origin`` is not this page's."""
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.base import BaseHTTPMiddleware
@@ -43,6 +54,10 @@ def create_app(session: AnnotationSession, token: str) -> Starlette:
     from stancekit.errors import StancekitError
 
     async def check_token(request: Request, call_next: Any) -> Response:
+        if allowed_hosts is not None:
+            refused = _foreign(request, allowed_hosts)
+            if refused:
+                return PlainTextResponse(f"403: {refused}", status_code=403)
         given = request.headers.get(TOKEN_HEADER) or request.query_params.get("token") or ""
         if not secrets.compare_digest(given.encode(), token.encode()):
             return PlainTextResponse(
@@ -73,9 +88,14 @@ def create_app(session: AnnotationSession, token: str) -> Starlette:
 
     async def post(request: Request) -> Response:
         action = request.path_params["action"]
+        if action not in ACTIONS:
+            return JSONResponse({"error": f"no action {action[:40]!r}"}, status_code=404)
+        raw = await _read_body(request)
+        if raw is None:
+            return JSONResponse({"error": f"request body over {MAX_BODY} bytes"}, status_code=413)
         try:
-            body = await request.json()
-        except ValueError:
+            body = json.loads(raw)
+        except (ValueError, RecursionError):  # not JSON, or nested too deeply
             body = None
         if not isinstance(body, dict):
             return JSONResponse({"error": "send a JSON object"}, status_code=400)
@@ -90,7 +110,7 @@ def create_app(session: AnnotationSession, token: str) -> Starlette:
             elif action == "skip":
                 taken = session.skip(key or "")
                 result = {"status": "skipped" if taken else "already answered"}
-            else:
+            else:  # undo
                 undone = session.undo(key)
                 result = {"status": "undone" if undone else "nothing to undo", "key": undone}
             return {**result, **state()}
@@ -110,6 +130,35 @@ def create_app(session: AnnotationSession, token: str) -> Starlette:
         routes=routes, middleware=[Middleware(BaseHTTPMiddleware, dispatch=check_token)]
     )
     return app
+
+
+async def _read_body(request: Request) -> bytes | None:
+    """The request's body, or ``None`` if it is (or says it is) over :data:`MAX_BODY`."""
+    length = request.headers.get("content-length", "0")
+    if not length.isdigit() or int(length) > MAX_BODY:
+        return None
+    body = b""
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > MAX_BODY:
+            return None
+    return body
+
+
+def _foreign(request: Request, allowed_hosts: tuple[str, ...]) -> str | None:
+    """Why a request comes from elsewhere (a ``Host`` not this machine's, a POST from another
+    page's ``Origin``), or ``None``."""
+    from urllib.parse import urlsplit
+
+    host = request.headers.get("host", "")
+    name = urlsplit(f"//{host}").hostname or ""
+    if name not in allowed_hosts:
+        return f"Host {host[:60]!r} is not this machine; open the URL stancekit annotate printed."
+    origin = (request.headers.get("origin") or "").lower()
+    own = (f"http://{host}".lower(), f"https://{host}".lower())
+    if request.method == "POST" and origin and origin not in own:
+        return f"Origin {origin[:60]!r} is another site."
+    return None
 
 
 async def _in_thread(function: Any) -> Any:
@@ -162,8 +211,10 @@ def serve(
     bound = sock.getsockname()[1]
     shown = f"[{host}]" if ":" in host else host
     url = f"http://{shown}:{bound}/?token={token}"
+    loopback = host in LOCALHOST
+    allowed = tuple(name.strip("[]") for name in LOCALHOST) if loopback else None
     config = uvicorn.Config(
-        create_app(session, token),
+        create_app(session, token, allowed),
         log_level="warning",
         access_log=False,
         timeout_graceful_shutdown=3,

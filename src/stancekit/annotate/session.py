@@ -10,6 +10,7 @@ labels, document-grouped cross-validation of corpus + labels on the labels.
 
 from __future__ import annotations
 
+import re
 import threading
 from collections import Counter
 from collections.abc import Sequence
@@ -220,7 +221,7 @@ class AnnotationSession:
             "genre": None,
             "voice": None,
             "country": None,
-            "year": int(item.date[:4]) if item.date else None,
+            "year": year_of(item.date),
             "language": self.languages[self.index[key]],
             "annotator": self.annotator,
             "timestamp": utc_now(),
@@ -350,6 +351,13 @@ class AnnotationSession:
             threads = list(self._threads)
         for thread in threads:
             thread.join()
+
+
+def year_of(date: str | None) -> int | None:
+    """The year a date names, whatever its form (``2019-03-12``, ``12/03/2019``, ``May 2019``),
+    or ``None`` when it names none."""
+    found = re.search(r"(?<!\d)(\d{4})(?!\d)", date or "")
+    return int(found.group(1)) if found else None
 
 
 def _card_params(predictor: StancePredictor) -> TrainParams:

@@ -32,6 +32,19 @@ def _refuse(
         raise UsageError("--engine dask reads dates from a column named date: drop --date-column.")
 
 
+class _DropAllExit:
+    """A logging filter: drops asyncio's "Task exception was never retrieved" for Dask's
+    ``AllExit``, which a client's pending gathers raise when a signal stops the run (the run
+    then ends with one line, ``terminated``), often while Python exits."""
+
+    def filter(self, record: Any) -> bool:
+        exc = record.exc_info[1] if record.exc_info else None
+        return type(exc).__name__ != "AllExit"
+
+
+_DROP_ALL_EXIT = _DropAllExit()
+
+
 def predict_on_dask(
     inputs: list[str],
     output: Path | None,
@@ -74,6 +87,7 @@ def predict_on_dask(
                 progress(futures)
             typer.echo("", err=True)
 
+    logging.getLogger("asyncio").addFilter(_DROP_ALL_EXIT)  # kept: tasks die at exit too
     logger = logging.getLogger("distributed")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # worker restarts and shutdown notices are not errors

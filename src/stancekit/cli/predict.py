@@ -106,8 +106,10 @@ def predict_cli(
     scheduler: Annotated[
         str | None,
         typer.Option(
-            help="--engine dask: the scheduler, e.g. tcp://HOST:8786 [default: a local "
-            "cluster, one worker per core].",
+            help="--engine dask: the scheduler, e.g. tls://HOST:8786; start it with TLS "
+            "certificates and give them in Dask's config (DASK_DISTRIBUTED__COMM__TLS__*), "
+            "as anyone who can reach a plain tcp:// scheduler can run code in its workers "
+            "[default: a local cluster, one worker per core, TLS with temporary credentials].",
         ),
     ] = None,
     quiet: QuietOption = False,
