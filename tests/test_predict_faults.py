@@ -43,6 +43,19 @@ def test_an_output_inside_the_input_folder_is_never_read(tmp_path: Path, tiny_mo
         assert ids == [str(folder / "a.txt"), str(folder / "b.txt")]
 
 
+def test_is_output_knows_each_output_its_folder_and_its_temporaries(tmp_path: Path) -> None:
+    from stancekit.folders import is_output
+
+    outputs = [tmp_path / "a.csv", tmp_path / "parts"]
+    assert is_output(tmp_path / "a.csv", outputs)
+    assert is_output(tmp_path / ".a.csv.x1y2.tmp", outputs)
+    assert is_output(tmp_path / "parts" / "part.0.parquet", outputs)
+    assert is_output(tmp_path / ".parts.abc.tmp", outputs)
+    assert not is_output(tmp_path / ".a.csv.notes", outputs)
+    assert not is_output(tmp_path / "b.csv", outputs)
+    assert not is_output(tmp_path / "a.csv", [])
+
+
 def test_an_xlsx_on_a_full_disk_is_one_line(tmp_path: Path, tiny_model: Path, small_disk) -> None:
     texts = tmp_path / "many.txt"
     words = [

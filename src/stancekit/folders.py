@@ -44,8 +44,9 @@ def is_output(file: Path, outputs: Sequence[str | Path]) -> bool:
         out = output.resolve()
         if file == out or file.is_relative_to(out):
             return True
-        if file.parent == out.parent and file.name.startswith(f".{out.name}."):
-            return file.name.endswith(".tmp")
+        temporary = file.name.startswith(f".{out.name}.") and file.name.endswith(".tmp")
+        if temporary and file.parent == out.parent:
+            return True
     return False
 
 
