@@ -259,7 +259,7 @@ def test_evaluate_data_names_the_group_unit_and_keeps_id_and_group_columns(
     )
     assert result.exit_code == 0, result.output
     assert f"4 paragraphs from 2 'org' groups of {data}" in result.stdout
-    assert "(95% bootstrap over 'org' groups)" in result.stdout
+    assert "(no interval: 2 'org' groups, fewer than 5" in result.stdout  # too few groups
     assert "documents" not in result.stdout.splitlines()[0]
     assert "2 &#x27;org&#x27; groups" in (out / "report.html").read_text(encoding="utf-8")
     with (out / "predictions.csv").open(encoding="utf-8", newline="") as handle:

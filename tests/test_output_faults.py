@@ -103,7 +103,8 @@ def test_trends_one_non_string_date_leaves_the_others_readable(tmp_path: Path) -
     result = compute_trends(_jsonl(tmp_path / "s.jsonl", rows), by="org", min_docs=1)
     cells = {(c.group, c.period): c.documents for c in result.cells}
     assert cells == {("SWAN", "2019"): 4, ("7", "2020"): 1}
-    assert result.skipped_paragraphs == {"no date": 1}
+    # present but unreadable: reported as such, never as "no date" (issue 22)
+    assert result.skipped_paragraphs == {"a date that could not be read": 1}
 
 
 @pytest.mark.parametrize("date", ["9999-01-01", "0000-01-01", "-0044-03-15", "0044-03-15"])
@@ -113,7 +114,7 @@ def test_trends_years_out_of_range_are_no_dates(tmp_path: Path, date: str) -> No
     rows = [_scored("a", "SWAN", "2019-01-01"), _scored("b", "SWAN", date)]
     result = compute_trends(_jsonl(tmp_path / "s.jsonl", rows), by="org", min_docs=1)
     assert [(c.group, c.period, c.documents) for c in result.cells] == [("SWAN", "2019", 1)]
-    assert result.skipped_paragraphs == {"no date": 1}
+    assert result.skipped_paragraphs == {"a date that could not be read": 1}
 
 
 def test_trends_partition_folders_never_override_the_rows_columns(tmp_path: Path) -> None:
@@ -167,7 +168,10 @@ def test_trends_group_names_cannot_drive_the_terminal(tmp_path: Path) -> None:
     result = run_cli("trends", scored, "--by", "org", "--min-docs", "5", "-o", tmp_path / "t")
     assert result.exit_code == 0, result.output
     assert "\x1b" not in result.output and "\x07" not in result.output
-    assert len(result.stdout.strip().splitlines()) == 4  # header, two groups, the * note
+    lines = result.stdout.strip().splitlines()  # header, two groups, hidden columns, * note
+    assert lines[0].startswith("org") and lines[-1] == "* fewer than 5 documents"
+    assert sum(line.startswith(("EWL", "SW")) for line in lines) == 2
+    assert not any(line.startswith("fake row") for line in lines)
     assert r"SW\x1b]0;owned\x07AN\x" in result.stdout  # shown, clipped to the column
 
 

@@ -63,6 +63,14 @@ def _run(model_dir: Path, *args: str, timeout: float = 60) -> subprocess.Complet
     )
 
 
+def _link_metrics(model_dir: Path, sha256: str) -> None:
+    """Link the folder's metrics.json from the card, as a model's own evaluation is linked
+    (``info`` reads only a linked metrics file)."""
+    card = _card(model_dir)
+    card["evaluation"] = {"metrics": METRICS_FILE, "sha256": sha256}
+    (model_dir / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
+
+
 def _one_error_line(result: subprocess.CompletedProcess, named: str) -> None:
     assert result.returncode == 1, result.stderr
     (line,) = result.stderr.strip().splitlines()
@@ -142,6 +150,8 @@ def test_model_files_that_never_end_are_refused(
         os.mkfifo(path)
     else:
         path.symlink_to("/dev/zero")
+    if name == METRICS_FILE:
+        _link_metrics(tiny_model, "0" * 64)
     args = ("predict", "Sex work is work.") if command == "predict" else ("info",)
     result = _run(tiny_model, *args, timeout=30)  # hung, or read until memory ran out, before
     _one_error_line(result, name)
@@ -257,6 +267,9 @@ def test_a_header_declaring_a_trillion_values_is_refused_unread(tiny_model: Path
     ],
 )
 def test_mistyped_metrics_give_one_line(tiny_model: Path, metrics, named: str) -> None:
+    import hashlib
+
     (tiny_model / METRICS_FILE).write_text(json.dumps(metrics), encoding="utf-8")
+    _link_metrics(tiny_model, hashlib.sha256((tiny_model / METRICS_FILE).read_bytes()).hexdigest())
     result = _run(tiny_model, "info")
     _one_error_line(result, named)

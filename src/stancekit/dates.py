@@ -51,13 +51,25 @@ def _serial(days: float) -> str | None:
     return (_EXCEL_EPOCH + timedelta(days=int(days))).isoformat()
 
 
+#: Years outside this range are no dates (``0000``, ``9999``, ``-0044``: typos and placeholders).
+MIN_YEAR = 1000
+
+
 def parse_date(value: Any, date_format: str | None = None) -> str | None:
     """``value`` as an ISO date at its precision (see the module docstring), or ``None`` if it
-    cannot be read. Empty values are not passed here (they are no date)."""
+    cannot be read (a year before :data:`MIN_YEAR` or after next year included). Empty values
+    are not passed here (they are no date)."""
+    read = _parse_date(value, date_format)
+    if read is None or not MIN_YEAR <= int(read[:4]) <= date.today().year + 1:
+        return None
+    return read
+
+
+def _parse_date(value: Any, date_format: str | None = None) -> str | None:
     if isinstance(value, datetime | date):
         return value.date().isoformat() if isinstance(value, datetime) else value.isoformat()
     if hasattr(value, "isoformat") and not isinstance(value, str):  # numpy / pandas stamps
-        return parse_date(str(value.isoformat()), date_format)
+        return _parse_date(str(value.isoformat()), date_format)
     if isinstance(value, bool):
         return None
     if isinstance(value, int | float):

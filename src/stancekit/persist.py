@@ -285,10 +285,18 @@ def linked_metrics(model_dir: str | Path, card: ModelCard) -> tuple[dict[str, An
 
     Figures are returned only when the card links them (``evaluation``: a ``metrics.json`` and
     its SHA-256) and the file still has that hash; a ``metrics.json`` that merely sits in the
-    folder may measure another model and is never used. Otherwise the figures are ``None`` and
-    the line says why and how to evaluate this model.
+    folder may measure another model and is never used (nor read). Otherwise the figures are
+    ``None`` and the line says why and how to evaluate this model.
+
+    Raises
+    ------
+    ModelLoadError
+        The linked file is not a regular file (a FIFO, a device), too large, not JSON, or not
+        numbers in sections (the message names the key): it is read as untrusted input.
     """
-    from stancekit.files import sha256_file
+    import hashlib
+
+    from stancekit.schema import check_metrics
 
     how = (
         f"evaluate this model on labelled paragraphs: stancekit evaluate --model {model_dir} "
@@ -299,25 +307,38 @@ def linked_metrics(model_dir: str | Path, card: ModelCard) -> tuple[dict[str, An
         return None, f"none linked to this model (its card has no evaluation); {how}"
     shown = Path(link["metrics"])
     candidates = [shown] if shown.is_absolute() else [Path(model_dir) / shown, shown]
-    path = next((c for c in candidates if c.is_file()), None)
+    path = next((c for c in candidates if c.exists() or c.is_symlink()), None)
     if path is None:
         return None, f"{shown} (linked by the card) not found; {how}"
-    if sha256_file(path) != link.get("sha256"):
+    try:
+        raw = read_regular(path, JSON_LIMIT)
+    except FileRefused as exc:
+        raise ModelLoadError(
+            f"{path} cannot be read ({exc}): retrain with `stancekit train`."
+        ) from None
+    if hashlib.sha256(raw).hexdigest() != link.get("sha256"):
         return None, (
             f"{shown} changed since this model was trained (its sha256 is not the card's), "
             f"so its figures are not shown; {how}"
         )
-    return read_metrics_file(path), (
+    metrics = read_json(path)
+    check_metrics(metrics, str(path))
+    return metrics, (
         f"inherited from {shown} (sha256 {link['sha256'][:12]}, as linked by the card)"
     )
 
 
 def read_metrics_file(path: Path) -> dict[str, Any] | None:
-    """A ``metrics.json`` file's content, or ``None`` if it is unreadable."""
+    """A ``metrics.json`` file's content, or ``None`` if it is missing or unusable (read as
+    untrusted: a regular file under the size cap, numbers in sections)."""
+    from stancekit.schema import check_metrics
+
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, json.JSONDecodeError, UnicodeDecodeError):
+        metrics = read_json(path)
+        check_metrics(metrics, str(path))
+    except (FileNotFoundError, ModelLoadError):
         return None
+    return metrics
 
 
 def _major_minor(version: str) -> tuple[str, ...]:

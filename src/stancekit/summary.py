@@ -28,8 +28,9 @@ def _held_out_lines(h: HeldOutResult) -> list[str]:
         + (
             f"(95% bootstrap over {h.unit})"
             if h.has_intervals
-            else f"(no interval: {h.test_documents} {h.unit}, fewer than "
-            f"{MIN_INTERVAL_DOCUMENTS}; give more)"
+            else f"(no interval: {h.test_documents} "
+            f"{'document(s)' if h.unit == 'documents' else h.unit}, fewer than "
+            f"{MIN_INTERVAL_DOCUMENTS}; give more documents)"
         ),
     ]
     if h.stance is not None:
