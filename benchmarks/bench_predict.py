@@ -45,7 +45,7 @@ MEASURE_RSS = (
 
 def make_paragraphs(n: int, seed: int = 0) -> list[str]:
     words = []
-    for path in sorted((REPO / "data" / "corpus").glob("*.jsonl")):
+    for path in sorted((REPO / "data" / "corpus" / "en").glob("*.jsonl")):
         for line in path.read_text(encoding="utf-8").splitlines():
             words.extend(re.findall(r"\S+", json.loads(line)["text"]))
     rng = random.Random(seed)
@@ -200,7 +200,7 @@ def main() -> None:
         mixed = corpus_mix(n)
         mixed_input, _ = write_inputs(mixed, folder, "mixed")
         seconds_mixed, _ = timed_run(
-            [STANCEKIT, "predict", str(mixed_input), "-o", str(folder / "mixed.jsonl"), *model]
+            [STANCEKIT, "predict", str(mixed_input), "-o", str(folder / "mixed-out.jsonl"), *model]
         )
         report(
             "predict JSONL, corpus paragraphs in en/fr/de/es/sv",

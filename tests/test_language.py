@@ -21,13 +21,13 @@ PARAGRAPHS = {
 
 @pytest.mark.parametrize("code", sorted(PARAGRAPHS))
 def test_paragraphs_in_each_language_and_its_neighbours_are_told_apart(code: str) -> None:
-    assert identify([PARAGRAPHS[code]])[0] == [code]
+    assert identify([PARAGRAPHS[code]]) == [code]
 
 
 def test_identification_is_deterministic_and_keeps_order() -> None:
     texts = list(PARAGRAPHS.values()) * 3
     assert identify(texts) == identify(texts)
-    assert identify(texts)[0] == list(PARAGRAPHS) * 3
+    assert identify(texts) == list(PARAGRAPHS) * 3
 
 
 def test_short_paragraphs_take_their_documents_language() -> None:
@@ -37,7 +37,8 @@ def test_short_paragraphs_take_their_documents_language() -> None:
 
 
 def test_short_paragraphs_without_a_document_take_the_default() -> None:
-    assert not is_reliable("Merci.", 0.99)
+    assert not is_reliable("Merci.", "fr")
+    assert not is_reliable("Une phrase assez longue pour être identifiée sans peine.", None)
     assert paragraph_languages(["Merci."], None, default="sv") == ["sv"]
 
 
@@ -46,12 +47,14 @@ def test_a_code_switched_paragraph_gets_its_main_language() -> None:
         "Lors de la conférence, une militante a cité le slogan « sex work is work » avant "
         "d'expliquer que la loi française de 2016 avait rendu le travail plus dangereux."
     )
-    assert identify([text])[0] == ["fr"]
+    assert identify([text]) == ["fr"]
 
 
-def test_an_empty_text_is_not_identified() -> None:
-    codes, confidences = identify(["   "])
-    assert codes == ["und"] and confidences == [0.0]
+def test_an_empty_text_is_not_identified_and_odd_text_does_not_fail() -> None:
+    empty, short, surrogate = identify(["   ", "ok", "\ud800 lone surrogate"])
+    assert empty is None
+    assert not is_reliable("ok", short)  # too short to stand alone, whatever was found
+    assert surrogate is None or len(surrogate) == 2
 
 
 @pytest.mark.parametrize("bad", ["english", "e", "1a", "ünd"])
