@@ -39,6 +39,7 @@ ROW_FIELDS = {
     "voice",
     "country",
     "year",
+    "language",
     "annotator",
     "timestamp",
     "model_probabilities",
