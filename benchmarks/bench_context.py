@@ -46,37 +46,23 @@ def neighbours_text(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def vectorizer(train: Any) -> Any:
-    from sklearn.feature_extraction.text import TfidfVectorizer
+    """The shipped method's TfidfVectorizer (``stancekit.model.build_pipeline``)."""
+    from stancekit.model import build_pipeline
 
-    from stancekit.model import stop_word_list
-
-    return TfidfVectorizer(
-        analyzer=train.analyzer,
-        ngram_range=tuple(train.ngram_range),
-        min_df=train.min_df,
-        max_df=train.max_df,
-        sublinear_tf=train.sublinear_tf,
-        strip_accents=train.strip_accents,
-        stop_words=stop_word_list(train.stop_words, train.strip_accents),
-    )
+    return build_pipeline(train).named_steps["tfidf"]
 
 
 def classifier(train: Any) -> Any:
-    from sklearn.linear_model import LogisticRegression
+    """The shipped method's LogisticRegression (``train`` has no calibration here)."""
+    from stancekit.model import build_pipeline
 
-    return LogisticRegression(
-        C=train.C,
-        class_weight=train.class_weight,
-        max_iter=train.max_iter,
-        solver=train.solver,
-        random_state=train.seed,
-    )
+    return build_pipeline(train).named_steps["clf"]
 
 
 def fit_paragraph(train: Any, texts: list[str], labels: list[str]) -> Any:
-    from sklearn.pipeline import make_pipeline
+    from stancekit.model import build_pipeline
 
-    return make_pipeline(vectorizer(train), classifier(train)).fit(texts, labels)
+    return build_pipeline(train).fit(texts, labels)
 
 
 def fit_neighbours(

@@ -85,6 +85,10 @@ class LanguageRouter:
         self._models: dict[str, Any] = {main_language: main}
         self._features: dict[str, Any] = {main_language: fast_features(main)}
         self._lock = threading.Lock()
+        self._require(language)
+
+    def _require(self, language: str | None) -> None:
+        """Refuse a forced language the folder has no model for."""
         if language is not None and language not in self.languages:
             raise ModelLoadError(
                 f"the model has no {language!r} model: it reads {', '.join(self.languages)}. "
@@ -113,11 +117,7 @@ class LanguageRouter:
         view = object.__new__(LanguageRouter)
         view.__dict__.update(self.__dict__)
         view.language = language
-        if language is not None and language not in self.languages:
-            raise ModelLoadError(
-                f"the model has no {language!r} model: it reads {', '.join(self.languages)}. "
-                "Leave --language out to identify each paragraph's language."
-            )
+        view._require(language)
         return view
 
     def model(self, language: str) -> Any:

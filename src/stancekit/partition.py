@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from stancekit.batchscore import decide, predict_batch
+from stancekit.batchscore import count_unsupported, decide, predict_batch
 from stancekit.errors import InputError
-from stancekit.language import UNSUPPORTED
 from stancekit.scoring import ScoringStats, Tally, check_options
 from stancekit.segment import DEFAULT_MAX_CHARS, segment_document
 
@@ -375,19 +374,15 @@ def score_partition(
         tuple(unknown),
         stats.split,
         stats.split_examples,
-        unsupported_counts(result.languages, label_names),
+        _unsupported(result.languages, proba),
     )
     return PartitionResult(scored, stats)
 
 
-def unsupported_counts(languages: list[str] | None, names: list[str]) -> dict[str, int]:
-    """Units labelled ``unsupported``, per language."""
+def _unsupported(languages: list[str] | None, proba: Any) -> dict[str, int]:
+    """Units no model scored, per language (as ``predict``'s stream counts them)."""
     counts: dict[str, int] = {}
-    if languages is None:
-        return counts
-    for code, name in zip(languages, names, strict=True):
-        if name == UNSUPPORTED:
-            counts[code] = counts.get(code, 0) + 1
+    count_unsupported(languages, proba, counts)
     return dict(sorted(counts.items()))
 
 

@@ -27,7 +27,6 @@ from stancekit.scoring import (
     summarise_paragraphs,
 )
 from stancekit.sources import SourceRecord
-from stancekit.vectorize import fast_features
 
 if TYPE_CHECKING:
     import numpy as np
@@ -148,8 +147,6 @@ class StancePredictor:
             raise TypeError("pipeline must be a fitted classifier with predict_proba and classes_")
         self.pipeline = pipeline
         self.card = card
-        # The same numbers as pipeline.predict_proba, faster (see stancekit.vectorize).
-        self.features = fast_features(pipeline)
         self.router = LanguageRouter(
             card.language if card is not None else "en",
             pipeline,
@@ -157,6 +154,9 @@ class StancePredictor:
             language=language,
             trust_pickle=trust_pickle,
         )
+        # The same numbers as pipeline.predict_proba, faster (see stancekit.vectorize): built
+        # once, by the router.
+        self.features = self.router.features(self.router.main_language)
         if document_prior is None:
             params = card.params if card is not None else {}
             document_prior = float(params.get("document_prior", 0.0))
