@@ -48,7 +48,7 @@ REPRO = bash -o pipefail -c 'if [ -n "$$($(BIN)/dvc remote list)" ]; then exec $
 run: $(VENV)/.pipeline
 	$(REPRO)
 	@# the default model the package ships (src/stancekit/default_model/): written only if it changed
-	$(BIN)/python -m stancekit.packaged models src/stancekit/default_model
+	$(BIN)/python -m stancekit.model.packaged models src/stancekit/default_model
 	@echo
 	@$(BIN)/stancekit info
 	@echo "(full report: models/report.html; all figures: dvc metrics show)"
@@ -134,7 +134,7 @@ bench-annotate: $(VENV)/.dev
 	@test -f $(ORACLE) || { echo "$(ORACLE) not found: give a labelled file, make bench-annotate ORACLE=FILE"; exit 1; }
 	$(BIN)/python benchmarks/bench_annotate.py --oracle $(ORACLE) $(ANNOTATE_ARGS)
 
-# How much a user's own labels should weigh against the corpus (stancekit.model.USER_LABEL_WEIGHT),
+# How much a user's own labels should weigh against the corpus (stancekit.model.pipeline.USER_LABEL_WEIGHT),
 # simulated on the corpus alone: whole genres and whole voices held out, k of their paragraphs
 # labelled (queue and random) at weights 1, 3, 10, 30. Cost: ~25 uncalibrated fits per group, 34
 # groups, ~20 min with 2 processes; LABEL_WEIGHT_ARGS="--groups 6 --jobs 2" keeps the 6 largest

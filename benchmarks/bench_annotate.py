@@ -11,7 +11,8 @@ annotator then labels 0, 10, 25, 50, 100 pool paragraphs (``--points``), picked
 - at random.
 
 After each point a model is fitted on the shipped corpus (params.yaml ``prepare.data``, the train
-params, :func:`stancekit.model.fit_pipeline`: the shipped model's method) plus the drawn labels,
+params, :func:`stancekit.model.pipeline.fit_pipeline`: the shipped model's method) plus the drawn
+labels,
 and scored by macro-F1 over the three labels on the test organisations. Points beyond the pool
 size use the whole pool (then queue and random train on the same rows).
 
@@ -26,7 +27,8 @@ point), and writes bench_annotate.json and bench_annotate.png to ``--out`` (defa
 temporary folder, so git stays clean).
 
 The drawn labels weigh ``--weight`` against the corpus rows (default
-:data:`stancekit.model.USER_LABEL_WEIGHT`, the weight `stancekit train` and `stancekit annotate`
+:data:`stancekit.model.pipeline.USER_LABEL_WEIGHT`, the weight `stancekit train` and `stancekit
+annotate`
 give a user's labels; chosen on the corpus alone by benchmarks/bench_label_weight.py).
 
 Usage: python benchmarks/bench_annotate.py [--oracle FILE] [--repeats 5] [--points 0,10,25,50,100]
@@ -70,13 +72,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=None,
         help="sample weight of the drawn labels against the corpus rows (weight 1); default "
-        "stancekit.model.USER_LABEL_WEIGHT, as stancekit train and annotate",
+        "stancekit.model.pipeline.USER_LABEL_WEIGHT, as stancekit train and annotate",
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     args.points = sorted({0, *(int(p) for p in args.points.split(","))})
     if args.weight is None:
-        from stancekit.model import USER_LABEL_WEIGHT
+        from stancekit.model.pipeline import USER_LABEL_WEIGHT
 
         args.weight = USER_LABEL_WEIGHT
     if not args.weight > 0:
@@ -140,7 +142,7 @@ class Lab:
         self.seconds = 0.0
 
     def fit(self, rows: list[dict[str, Any]], chosen: list[int], kind: str) -> Any:
-        from stancekit.model import fit_pipeline
+        from stancekit.model.pipeline import fit_pipeline
 
         key = (kind, frozenset(chosen))
         if key not in self.cache:
@@ -161,7 +163,7 @@ class Lab:
     def ranker(self, rows: list[dict[str, Any]], chosen: list[int], points: list[int]) -> Any:
         """The model the queue ranks with: the logistic regression of an evaluation fit when
         there is one for these rows, else an uncalibrated fit (the same model)."""
-        from stancekit.model import uncalibrated
+        from stancekit.model.pipeline import uncalibrated
 
         if len(chosen) in points or ("evaluation", frozenset(chosen)) in self.cache:
             return uncalibrated(self.fit(rows, chosen, "evaluation"))
@@ -291,7 +293,7 @@ def plot(summary: dict[str, Any], path: Path, title: str) -> None:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from stancekit.files import atomic_write
+    from stancekit.io.files import atomic_write
 
     points = [row["labels_drawn"] for row in summary["rows"]]
     fig, ax = plt.subplots(figsize=(6.4, 4.2))
@@ -312,8 +314,8 @@ def plot(summary: dict[str, Any], path: Path, title: str) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
-    from stancekit.corpus import read_corpus
-    from stancekit.files import atomic_write
+    from stancekit.data.corpus import read_corpus
+    from stancekit.io.files import atomic_write
     from stancekit.params import load_params
 
     params = load_params(args.params)

@@ -46,21 +46,21 @@ def neighbours_text(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def vectorizer(train: Any) -> Any:
-    """The shipped method's TfidfVectorizer (``stancekit.model.build_pipeline``)."""
-    from stancekit.model import build_pipeline
+    """The shipped method's TfidfVectorizer (``stancekit.model.pipeline.build_pipeline``)."""
+    from stancekit.model.pipeline import build_pipeline
 
     return build_pipeline(train).named_steps["tfidf"]
 
 
 def classifier(train: Any) -> Any:
     """The shipped method's LogisticRegression (``train`` has no calibration here)."""
-    from stancekit.model import build_pipeline
+    from stancekit.model.pipeline import build_pipeline
 
     return build_pipeline(train).named_steps["clf"]
 
 
 def fit_paragraph(train: Any, texts: list[str], labels: list[str]) -> Any:
-    from stancekit.model import build_pipeline
+    from stancekit.model.pipeline import build_pipeline
 
     return build_pipeline(train).fit(texts, labels)
 
@@ -118,7 +118,7 @@ def scores(actual: list[str], proba: Any, classes: Any) -> dict[str, float]:
 
 def choose_alpha(train: Any, texts: list[str], labels: list[str], docs: list[str]) -> float:
     """alpha with the best macro-F1 on out-of-fold scores of a 3-fold document-grouped split."""
-    from stancekit.folds import group_folds
+    from stancekit.model.folds import group_folds
 
     oof = None
     classes = None
@@ -144,8 +144,8 @@ def main() -> None:
     parser.add_argument("--groupings", default="doc_id,voice,genre")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "src"))
-    from stancekit.corpus import read_corpus
-    from stancekit.folds import group_folds
+    from stancekit.data.corpus import read_corpus
+    from stancekit.model.folds import group_folds
     from stancekit.params import load_params
 
     params = load_params(ROOT / "params.yaml").for_language(args.language)

@@ -4,7 +4,8 @@ Generates N synthetic paragraphs of 40-160 words (word runs drawn from the corpu
 as Parquet shards of --shard rows (one Dask partition each), then in one run prints:
 
 * the reference: raw ``pipeline.predict_proba`` on the pre-loaded texts in 10k chunks;
-* the partition scorer (``stancekit.partition.score_partition``) on the same texts as 10k-row
+* the partition scorer (``stancekit.scoring.partition.score_partition``) on the same texts as
+10k-row
   pandas frames (rows built, labels, margins, pass-through), as a ratio to the reference;
 * one worker's whole task (read a shard, score it, write its part file) on one core;
 * `stancekit predict` in one process, with `--jobs 2`, and with `--engine dask` on a LocalCluster
@@ -60,10 +61,10 @@ def main() -> None:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from stancekit.distributed import ModelRef, ScoreOptions, score_piece_to_file
-    from stancekit.partition import output_columns, score_partition
-    from stancekit.predictor import StancePredictor
-    from stancekit.table_pieces import pieces_of, read_piece
+    from stancekit.scoring.distributed import ModelRef, ScoreOptions, score_piece_to_file
+    from stancekit.scoring.partition import output_columns, score_partition
+    from stancekit.scoring.pieces import pieces_of, read_piece
+    from stancekit.scoring.predictor import StancePredictor
 
     n, model = options.n, options.model
     predictor = StancePredictor.load(model)

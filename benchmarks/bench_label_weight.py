@@ -75,7 +75,7 @@ def simulate_group(
     """Every (arm, k, w) gain for one held-out group."""
     from stancekit.annotate.labelweight import Gain, weight_vector
     from stancekit.annotate.simulate import draw_at_random, draw_by_queue, split_groups
-    from stancekit.model import fit_pipeline
+    from stancekit.model.pipeline import fit_pipeline
 
     started = time.perf_counter()
     rest = [r for r in corpus if str(r[kind]) != group]
@@ -150,8 +150,8 @@ def print_table(args: argparse.Namespace, summary: dict, counts: dict[str, int])
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
     from stancekit.annotate.labelweight import Gain, choose_weight, held_out_groups, summarise_gains
-    from stancekit.corpus import read_corpus
-    from stancekit.files import atomic_write
+    from stancekit.data.corpus import read_corpus
+    from stancekit.io.files import atomic_write
     from stancekit.params import load_params
 
     params = load_params(args.params)

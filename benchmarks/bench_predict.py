@@ -4,7 +4,7 @@ Generates N synthetic paragraphs of 40-160 words (word runs drawn from the shipp
 seed), then prints, side by side:
 
 * the reference: the raw pipeline's predict_proba on a pre-loaded list in 10k chunks;
-* the same through stancekit's exact fast vectorizer path (``stancekit.vectorize``), which
+* the same through stancekit's exact fast vectorizer path (``stancekit.model.vectorize``), which
   ``stancekit predict`` uses, so the I/O overhead can be read off against both;
 * `stancekit predict` end to end, JSONL -> JSONL and CSV -> CSV (process start and model load
   included), as paragraphs/s and as a ratio to the reference;
@@ -141,7 +141,7 @@ def main() -> None:
         reference = n / (time.perf_counter() - start)
         report("reference: pipeline.predict_proba, 10k chunks", f"{reference:,.0f} /s")
 
-        from stancekit.vectorize import fast_features, predict_proba
+        from stancekit.model.vectorize import fast_features, predict_proba
 
         features = fast_features(pipeline)
         start = time.perf_counter()

@@ -36,7 +36,7 @@ def generate(folder: Path, n: int, jsonl: Path | None, seed: int = 0) -> tuple[i
     import numpy as np
     import pyarrow as pa
     import pyarrow.dataset as ds
-    import pyarrow.json  # noqa: F401
+    import pyarrow.json
 
     rng = np.random.default_rng(seed)
     orgs = np.array([f"org-{i:02d}" for i in range(40)], dtype=object)

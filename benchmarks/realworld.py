@@ -24,7 +24,7 @@ def main() -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "reports" / "realworld")
     args = parser.parse_args()
 
-    from stancekit.evaluate import evaluate_file
+    from stancekit.evaluation.evaluate import evaluate_file
     from stancekit.params import load_params
 
     params = load_params(ROOT / "params.yaml").evaluate

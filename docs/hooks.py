@@ -153,7 +153,7 @@ def _table(base: Path) -> str:
 def figures() -> str:
     """The headline table of every language's ``metrics.json``: the pipeline's ``models/``, and
     the packaged default model's when it differs (or when ``models/`` has none)."""
-    from stancekit.locate import PACKAGED_DIR
+    from stancekit.model.locate import PACKAGED_DIR
 
     parts = []
     pipeline, packaged = REPO / "models" / "metrics.json", PACKAGED_DIR / "metrics.json"
@@ -184,9 +184,9 @@ def _card_language(folder: Path) -> str:
 
 def packaged_model() -> str:
     """What the wheel ships as its default model, read from the packaged cards."""
-    from stancekit.bundle import language_folders
-    from stancekit.locate import PACKAGED_DIR, data_hash
-    from stancekit.persist import read_card
+    from stancekit.model.bundle import language_folders
+    from stancekit.model.locate import PACKAGED_DIR, data_hash
+    from stancekit.model.persist import read_card
 
     if not (PACKAGED_DIR / "model_card.json").is_file():
         return "This checkout has no packaged default model yet (`make run` makes it).\n"

@@ -120,7 +120,7 @@ def tiny_params_file(tmp_path: Path, tiny_corpus: Path) -> Path:
 @pytest.fixture
 def tiny_model(tmp_path: Path, tiny_corpus: Path, tiny_train_params: TrainParams) -> Path:
     """A model directory trained on the whole tiny corpus."""
-    from stancekit.train import train
+    from stancekit.model.train import train
 
     model_dir = tmp_path / "model"
     train(tiny_train_params, tiny_corpus, model_dir)
@@ -144,7 +144,7 @@ def assert_one_error_line(result, message: str) -> None:
 
 
 class StreamingEngine:
-    """An in-process engine that is not :class:`stancekit.engines.LocalEngine`: with it,
+    """An in-process engine that is not :class:`stancekit.scoring.engines.LocalEngine`: with it,
     ``predict_inputs`` always takes the streaming path (record by record), the reference the
     whole-table and Dask paths are compared with."""
 
@@ -211,7 +211,7 @@ def tiny_rows_fr() -> list[dict]:
 @pytest.fixture
 def tiny_bundle(tiny_model: Path, tiny_train_params: TrainParams) -> Path:
     """The tiny English model with a French model in its fr/ subfolder."""
-    from stancekit.train import train
+    from stancekit.model.train import train
 
     corpus = write_jsonl(tiny_model.parent / "corpus-fr.jsonl", tiny_rows_fr())
     train(tiny_train_params, corpus, tiny_model / "fr", language="fr")

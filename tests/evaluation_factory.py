@@ -7,7 +7,12 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from stancekit.evaluation import CrossValidationResult, Evaluation, FoldSummary, HeldOutResult
+from stancekit.evaluation.results import (
+    CrossValidationResult,
+    Evaluation,
+    FoldSummary,
+    HeldOutResult,
+)
 
 THREE = ["abolitionist", "decriminalisation", "neutral"]
 TWO = ["abolitionist", "decriminalisation"]
@@ -27,7 +32,7 @@ def metrics(
     f1: dict[str, float] | None = None,
     support: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """A dict shaped like :func:`stancekit.metrics.classification_metrics`."""
+    """A dict shaped like :func:`stancekit.evaluation.metrics.classification_metrics`."""
     f1 = f1 or {label: macro_f1 for label in labels}
     support = support or {label: rows // len(labels) for label in labels}
     return {

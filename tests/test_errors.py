@@ -41,7 +41,7 @@ def test_usage_errors_exit_2_and_others_1_through_the_cli(tmp_path) -> None:
 
 
 def test_library_errors_are_catchable_by_the_base() -> None:
-    from stancekit.sources import iter_records
+    from stancekit.scoring.read import iter_records
 
     with pytest.raises(StancekitError, match="no such file or folder"):
         list(iter_records(["missing/file.txt"]))

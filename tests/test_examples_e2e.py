@@ -106,9 +106,9 @@ def small_project(root: Path) -> Path:
     """A project like the repository, tiny: params.yaml, data/corpus, the prepared split and
     models/heldout (what `dvc repro` would have made); returns its copy of examples/."""
     from conftest import tiny_rows, tiny_rows_fr, write_jsonl
+    from stancekit.data.prepare import prepare
+    from stancekit.model.train import train
     from stancekit.params import load_params
-    from stancekit.prepare import prepare
-    from stancekit.train import train
 
     root.mkdir()
     write_jsonl(root / "data" / "corpus" / "en" / "seeds.jsonl", tiny_rows())

@@ -10,7 +10,7 @@ import pytest
 
 from conftest import assert_one_error_line, run_cli
 from stancekit.errors import InputError
-from stancekit.sources import SourceOptions, iter_records
+from stancekit.scoring.read import SourceOptions, iter_records
 
 # --- encodings -----------------------------------------------------------------------------
 
@@ -64,8 +64,8 @@ class _FullStream(io.StringIO):
 
 
 def test_output_to_dev_full_is_an_output_error(tiny_model: Path) -> None:
-    from stancekit.batch import predict_inputs
     from stancekit.errors import OutputError
+    from stancekit.scoring.run import predict_inputs
 
     with pytest.raises(OutputError, match="disk is full"):
         predict_inputs(
@@ -81,8 +81,8 @@ def test_cli_output_to_dev_full_is_one_error_line(tiny_model: Path) -> None:
 
 
 def test_full_standard_output_is_an_output_error(tiny_model: Path) -> None:
-    from stancekit.batch import predict_inputs
     from stancekit.errors import OutputError
+    from stancekit.scoring.run import predict_inputs
 
     with pytest.raises(OutputError, match=r"standard output.*disk is full"):
         predict_inputs(["Sex work is work."], model=tiny_model, stdout=_FullStream())
@@ -111,8 +111,8 @@ def test_cli_stdout_on_a_full_disk_is_one_line(tiny_model: Path, paragraphs: int
 
 
 def test_output_naming_an_input_is_refused(tmp_path: Path, tiny_model: Path) -> None:
-    from stancekit.batch import predict_inputs
     from stancekit.errors import UsageError
+    from stancekit.scoring.run import predict_inputs
 
     source = tmp_path / "in.csv"
     source.write_text("text\nSex work is work.\n", encoding="utf-8")
@@ -154,7 +154,7 @@ def test_train_on_an_empty_jsonl_is_one_error_line(
 def test_broken_csv_quoting_names_the_row_s_first_line(
     tmp_path: Path, body: str, line: int
 ) -> None:
-    from stancekit.sources import open_table
+    from stancekit.scoring.read import open_table
 
     path = tmp_path / "bad.csv"
     path.write_text(body, encoding="utf-8")
@@ -208,7 +208,7 @@ def test_jsonl_numbers_and_booleans_are_refused_by_predict(
 def test_jsonl_numbers_and_booleans_are_refused_by_evaluate_data(
     tmp_path: Path, cell: str, kind: str
 ) -> None:
-    from stancekit.labelled import read_labelled_table
+    from stancekit.data.labelled import read_labelled_table
 
     path = tmp_path / "n.jsonl"
     path.write_text(f'{{"text": {cell}, "label": "neutral"}}\n', encoding="utf-8")
@@ -232,14 +232,14 @@ _HOSTILE = "Sex work \x1b[2J\x1b]0;pwned\x07is work \x9b31m."
 
 
 def _scored(text: str, doc_id: str = "d"):
-    from stancekit.scoring import ScoredParagraph
+    from stancekit.scoring.stream import ScoredParagraph
 
     probabilities = {"abolitionist": 0.2, "decriminalisation": 0.7, "neutral": 0.1}
     return ScoredParagraph(doc_id, 0, text, None, "decriminalisation", probabilities, 0.5, {})
 
 
 def test_the_table_shows_escape_sequences_escaped() -> None:
-    from stancekit.writers import render
+    from stancekit.scoring.write import render
 
     labels = ("abolitionist", "decriminalisation", "neutral")
     table = render([_scored(_HOSTILE, doc_id="evil\x1b[31m.txt")], "table", labels)
@@ -249,7 +249,7 @@ def test_the_table_shows_escape_sequences_escaped() -> None:
 
 @pytest.mark.parametrize("fmt", ["jsonl", "csv"])
 def test_machine_formats_keep_the_text_as_it_is(fmt: str) -> None:
-    from stancekit.writers import render
+    from stancekit.scoring.write import render
 
     labels = ("abolitionist", "decriminalisation", "neutral")
     out = render([_scored(_HOSTILE)], fmt, labels)
@@ -293,7 +293,7 @@ _BAD_ROWS = {
 
 @pytest.mark.parametrize("case", sorted(_BAD_ROWS))
 def test_data_check_reports_the_bad_row_by_file_and_line(tmp_path: Path, case: str) -> None:
-    from stancekit.datacheck import check_corpus
+    from stancekit.data.datacheck import check_corpus
 
     line, message = _BAD_ROWS[case]
     path = _corpus_with(tmp_path, line)
@@ -304,9 +304,9 @@ def test_data_check_reports_the_bad_row_by_file_and_line(tmp_path: Path, case: s
 
 @pytest.mark.parametrize("case", sorted(_BAD_ROWS))
 def test_prepare_stops_cleanly_on_the_bad_row(tmp_path: Path, case: str) -> None:
+    from stancekit.data.prepare import prepare
     from stancekit.errors import DataError
     from stancekit.params import PrepareParams
-    from stancekit.prepare import prepare
 
     path = _corpus_with(tmp_path, _BAD_ROWS[case][0])
     with pytest.raises(DataError, match=r"c\.jsonl:3:"):
@@ -316,7 +316,7 @@ def test_prepare_stops_cleanly_on_the_bad_row(tmp_path: Path, case: str) -> None
 
 def test_validate_row_refuses_a_surrogate_given_from_python() -> None:
     from conftest import tiny_rows
-    from stancekit.corpus import validate_row
+    from stancekit.data.corpus import validate_row
     from stancekit.errors import DataError
 
     row = tiny_rows()[0] | {"source": "S\udc80"}
@@ -335,10 +335,10 @@ def _files(folder: Path) -> dict[str, bytes]:
 def test_evaluate_outputs_are_written_all_or_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, previous: bool
 ) -> None:
-    import stancekit.report
+    import stancekit.evaluation.report
     from evaluation_factory import evaluation
     from stancekit.errors import OutputError
-    from stancekit.evaluate import write_outputs
+    from stancekit.evaluation.evaluate import write_outputs
 
     out = tmp_path / "out"
     if previous:
@@ -349,7 +349,7 @@ def test_evaluate_outputs_are_written_all_or_nothing(
     def full_disk(evaluation: object, path: Path) -> None:  # the last write fails
         raise OutputError(f"{path}: cannot write (No space left on device: the disk is full).")
 
-    monkeypatch.setattr(stancekit.report, "write_html_report", full_disk)
+    monkeypatch.setattr(stancekit.evaluation.report, "write_html_report", full_disk)
     with pytest.raises(OutputError, match="disk is full"):
         write_outputs(evaluation(cv=False), out)  # other figures than the previous set
     after = _files(out) if out.exists() else {}
@@ -359,7 +359,7 @@ def test_evaluate_outputs_are_written_all_or_nothing(
 
 def test_evaluate_outputs_replace_the_previous_set(tmp_path: Path) -> None:
     from evaluation_factory import evaluation
-    from stancekit.evaluate import write_outputs
+    from stancekit.evaluation.evaluate import write_outputs
 
     report = write_outputs(evaluation(), tmp_path)
     names = set(_files(tmp_path))
@@ -406,7 +406,7 @@ def test_the_error_edge_ends_interrupted_commands_with_128_plus_the_signal(
 
 
 def test_an_overlong_paragraph_is_split_at_spaces_into_bounded_chunks() -> None:
-    from stancekit.segment import segment_document
+    from stancekit.scoring.segment import segment_document
 
     words = [f"word{i}" for i in range(10_000)]  # 88,889 characters, one line
     document = segment_document("Short one.\n\n" + " ".join(words), max_chars=20_000)
@@ -418,14 +418,15 @@ def test_an_overlong_paragraph_is_split_at_spaces_into_bounded_chunks() -> None:
 
 
 def test_a_paragraph_without_spaces_is_cut_hard() -> None:
-    from stancekit.segment import segment_document
+    from stancekit.scoring.segment import segment_document
 
     document = segment_document("x" * 45_000, max_chars=20_000)
     assert [len(p) for p in document.paragraphs] == [20_000, 20_000, 5_000]
 
 
 def test_default_max_chars_is_set_in_one_place() -> None:
-    from stancekit import scoring, segment
+    from stancekit.scoring import segment
+    from stancekit.scoring import stream as scoring
 
     assert segment.DEFAULT_MAX_CHARS == 20_000
     assert scoring.iter_units.__defaults__ == (segment.DEFAULT_MAX_CHARS,)
@@ -444,7 +445,7 @@ def test_predict_splits_overlong_paragraphs_with_a_warning(tiny_model: Path) -> 
 
 
 def test_batches_are_bounded_in_characters_too() -> None:
-    from stancekit.scoring import Unit, _chunks
+    from stancekit.scoring.stream import Unit, _chunks
 
     units = iter([Unit("d", i, "x" * 1000, None, {}) for i in range(10)])
     assert [len(b) for b in _chunks(units, 100, max_chars=3000)] == [3, 3, 3, 1]

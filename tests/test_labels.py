@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from stancekit import labels
-from stancekit.corpus import features
+from stancekit.data.corpus import features
 
 
 def test_labels_and_stances() -> None:

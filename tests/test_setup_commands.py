@@ -32,7 +32,7 @@ def test_ci_calls_exactly_make_test() -> None:
 def test_make_test_sets_up_the_browser_and_make_run_refreshes_the_packaged_model() -> None:
     assert re.match(r"test: .*\bbrowser\b", _recipe("test"))
     assert "apt-get install" in _recipe("browser") and "chromium-driver" in _recipe("browser")
-    assert "-m stancekit.packaged models src/stancekit/default_model" in _recipe("run")
+    assert "-m stancekit.model.packaged models src/stancekit/default_model" in _recipe("run")
     assert "mkdocs build --strict" in _recipe("docs")
 
 

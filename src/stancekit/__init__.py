@@ -13,15 +13,15 @@ from typing import TYPE_CHECKING, Any
 from stancekit.errors import StancekitError
 
 if TYPE_CHECKING:
-    from stancekit.predictor import DocumentScore, StancePrediction, StancePredictor
-    from stancekit.segment import segment_paragraphs
+    from stancekit.scoring.predictor import DocumentScore, StancePrediction, StancePredictor
+    from stancekit.scoring.segment import segment_paragraphs
 
 #: Public names imported on first use (PEP 562), so ``stancekit --help`` loads none of them.
 _LAZY = {
-    "DocumentScore": "stancekit.predictor",
-    "StancePrediction": "stancekit.predictor",
-    "StancePredictor": "stancekit.predictor",
-    "segment_paragraphs": "stancekit.segment",
+    "DocumentScore": "stancekit.scoring.predictor",
+    "StancePrediction": "stancekit.scoring.predictor",
+    "StancePredictor": "stancekit.scoring.predictor",
+    "segment_paragraphs": "stancekit.scoring.segment",
 }
 
 

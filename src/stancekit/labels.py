@@ -23,7 +23,8 @@ UNCERTAIN = "uncertain"
 #: labels added at weights 1, 3, 10, 30), by a rule fixed before it ran
 #: (:func:`stancekit.annotate.labelweight.choose_weight`): mean macro-F1 gain at 100 labels,
 #: w=1 +0.011, w=3 +0.014, w=10 +0.013, w=30 +0.009 (2026-11-30; table in README). It lives
-#: here, not in :mod:`stancekit.model` (which re-exports it), so the CLI's help needs no model code.
+#: here, not in :mod:`stancekit.model.pipeline` (which re-exports it), so the CLI's help needs no
+#: model code.
 USER_LABEL_WEIGHT = 3.0
 
 

@@ -58,8 +58,8 @@ class TrainParams:
     ``"isotonic"`` or ``None``: the probabilities are recalibrated on out-of-fold scores from
     ``calibration_folds`` document-grouped folds. ``document_prior`` is the weight of the other
     paragraphs of a document on each paragraph's score when predicting (0: each paragraph
-    alone; :mod:`stancekit.context`); it does not change the fitted model
-    (see :mod:`stancekit.model`).
+    alone; :mod:`stancekit.scoring.context`); it does not change the fitted model
+    (see :mod:`stancekit.model.pipeline`).
     """
 
     labels: tuple[str, ...] = LABELS
@@ -189,7 +189,8 @@ class EvaluateParams:
     seed : int
         Seed of folds, bootstrap and learning-curve draws.
     language : str
-        The language evaluated: its lexicon baseline (:data:`stancekit.baselines.LEXICONS`).
+        The language evaluated: its lexicon baseline
+        (:data:`stancekit.evaluation.baselines.LEXICONS`).
     """
 
     cv_folds: int = 5

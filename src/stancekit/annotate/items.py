@@ -9,9 +9,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stancekit.errors import InputError
-from stancekit.scoring import ScoringStats, iter_units
-from stancekit.segment import DEFAULT_MAX_CHARS
-from stancekit.sources import DEFAULT_GLOBS, STDIN, SourceOptions, SourceRecord, iter_records
+from stancekit.scoring.read import DEFAULT_GLOBS, STDIN, SourceOptions, SourceRecord, iter_records
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
+from stancekit.scoring.stream import ScoringStats, iter_units
 
 
 @dataclass(frozen=True)
@@ -44,7 +44,7 @@ class Item:
 
 def _records(sources: Sequence[str], options: SourceOptions) -> Iterator[tuple[str, SourceRecord]]:
     """Every record of ``sources`` with the name of the input it came from."""
-    from stancekit.folders import files_in
+    from stancekit.io.folders import files_in
 
     inline = 0
     for arg in sources:

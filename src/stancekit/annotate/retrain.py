@@ -38,7 +38,7 @@ def read_corpus_rows(paths: Iterable[str | Path], leave_out: Path | None = None)
     DataError
         A file that breaks the corpus schema.
     """
-    from stancekit.corpus import read_rows
+    from stancekit.data.corpus import read_rows
 
     files: list[Path] = []
     for path in map(Path, paths):
@@ -73,9 +73,9 @@ def fit_with_labels(
     ----------
     weight : float, optional
         Sample weight of ``rows`` (corpus rows weigh 1). Default:
-        :data:`stancekit.model.USER_LABEL_WEIGHT`, as `stancekit train --weight`.
+        :data:`stancekit.model.pipeline.USER_LABEL_WEIGHT`, as `stancekit train --weight`.
     """
-    from stancekit.model import USER_LABEL_WEIGHT, fit_pipeline
+    from stancekit.model.pipeline import USER_LABEL_WEIGHT, fit_pipeline
 
     weight = USER_LABEL_WEIGHT if weight is None else weight
     if not weight > 0:
@@ -107,7 +107,7 @@ def cross_validate(
     dict or None
         ``accuracy``, ``n`` (labels scored) and ``folds``.
     """
-    from stancekit.folds import group_folds
+    from stancekit.model.folds import group_folds
 
     labels = [r["label"] for r in rows]
     groups = [r["doc_id"] for r in rows]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from stancekit.errors import DataError, StancekitError, StancekitWarning, UsageError
-from stancekit.segment import DEFAULT_MAX_CHARS
-from stancekit.sources import SourceOptions
+from stancekit.scoring.read import SourceOptions
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 
 
 @dataclass(frozen=True)
@@ -49,8 +49,8 @@ def corpus_paths(corpus: Sequence[str | Path] | None, params: str | Path | None)
     params.yaml (paths relative to its folder) when those exist, else nothing."""
     if corpus:
         return [Path(p) for p in corpus]
+    from stancekit.model.persist import find_project_root
     from stancekit.params import load_params
-    from stancekit.persist import find_project_root
 
     if params is None:
         root = find_project_root()
@@ -65,7 +65,7 @@ def corpus_paths(corpus: Sequence[str | Path] | None, params: str | Path | None)
 def no_corpus_message(params: str | Path | None = None) -> str:
     """Why the model will not be retrained, and what to give: inside a project its corpus
     folder, outside one a path to labelled files (not a ``data/corpus`` that is not there)."""
-    from stancekit.persist import find_project_root
+    from stancekit.model.persist import find_project_root
 
     root = find_project_root() if params is None else Path(params).parent
     if root is None or not (root / "params.yaml").is_file():
@@ -173,7 +173,7 @@ def annotate(
     from stancekit.annotate.server import serve
     from stancekit.annotate.session import AnnotationSession
     from stancekit.annotate.store import AnswerStore
-    from stancekit.predictor import StancePredictor
+    from stancekit.scoring.predictor import StancePredictor
 
     out = Path(out)
     if out.suffix.lower() != ".jsonl":

@@ -2,7 +2,7 @@
 
 The model scores every paragraph; :func:`stancekit.annotate.queue.rank` orders them. Every
 ``retrain_every`` labels a background thread fits the model again on the corpus plus the labels
-so far (:func:`stancekit.model.fit_pipeline`, the starting model's settings), scores the
+so far (:func:`stancekit.model.pipeline.fit_pipeline`, the starting model's settings), scores the
 paragraphs again and re-ranks. Accuracy on the user's labels is reported two ways, each named:
 *prequential* (the guess shown before each label, which the model had not seen) and, with enough
 labels, document-grouped cross-validation of corpus + labels on the labels.
@@ -24,7 +24,7 @@ from stancekit.labels import LABELS
 if TYPE_CHECKING:
     from stancekit.annotate.retrain import Corpus
     from stancekit.params import TrainParams
-    from stancekit.predictor import StancePredictor
+    from stancekit.scoring.predictor import StancePredictor
 
 #: Cross-validate on the user's labels once there are this many, in this many documents.
 CV_MIN_LABELS = 20
@@ -157,8 +157,8 @@ class AnnotationSession:
         }
 
     def _describe(self, index: int, picked_by: str, position: int) -> dict[str, Any]:
-        from stancekit.explain import explain_texts, token_weights
         from stancekit.language import UNSUPPORTED
+        from stancekit.model.explain import explain_texts, token_weights
 
         item = self.items[index]
         labels = self.predictor.labels
@@ -302,7 +302,7 @@ class AnnotationSession:
 
     def _retrain(self) -> None:
         from stancekit.annotate.retrain import cross_validate, fit_with_labels
-        from stancekit.predictor import StancePredictor
+        from stancekit.scoring.predictor import StancePredictor
 
         try:
             main = self.predictor.router.main_language

@@ -153,7 +153,7 @@ class AnswerStore:
 def _append_line(path: Path, line: str) -> None:
     """Append ``line`` and fsync it; a write that fails (a full disk) is rolled back: the file
     is cut back to its last whole line and the answer reported as not saved."""
-    from stancekit.files import os_error_reason
+    from stancekit.io.files import os_error_reason
 
     data = line.encode("utf-8")
     try:
@@ -196,7 +196,7 @@ def _remove_row(path: Path, row: dict[str, Any]) -> None:
             continue
     else:
         return
-    from stancekit.files import atomic_write
+    from stancekit.io.files import atomic_write
 
     with atomic_write(path) as handle:
         handle.writelines(lines[:number] + lines[number + 1 :])
@@ -238,7 +238,7 @@ class FileLock:
             os.ftruncate(fd, 0)
             os.write(fd, f"pid {os.getpid()}, since {utc_now()}\n".encode())
         except OSError as exc:
-            from stancekit.files import os_error_reason
+            from stancekit.io.files import os_error_reason
 
             raise OutputError(
                 f"--out: cannot write beside {path} ({os_error_reason(exc)}); give an --out "
@@ -257,7 +257,7 @@ class FileLock:
 
 
 def _rewrite(path: Path, rows: list[dict[str, Any]]) -> None:
-    from stancekit.files import atomic_write
+    from stancekit.io.files import atomic_write
 
     with atomic_write(path) as handle:
         for row in rows:

@@ -66,12 +66,13 @@ def predict_on_dask(
     language: str | None = None,
     paragraph_only: bool = False,
 ) -> None:
-    """Score ``inputs`` with :func:`stancekit.distributed.predict_dataset`; Dask's progress bar
+    """Score ``inputs`` with :func:`stancekit.scoring.distributed.predict_dataset`; Dask's progress
+    bar
     on a terminal, the dashboard link and the run's stats on stderr."""
     _refuse(stdin_options, output_format, aggregate, output, date_column)
     import logging
 
-    from stancekit.distributed import predict_dataset, require_dask
+    from stancekit.scoring.distributed import predict_dataset, require_dask
 
     require_dask()
     show = not quiet and sys.stderr.isatty()

@@ -20,7 +20,7 @@ import typer
 from stancekit.errors import StancekitError
 
 if TYPE_CHECKING:
-    from stancekit.scoring import ScoringStats
+    from stancekit.scoring.stream import ScoringStats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -72,7 +72,7 @@ LanguageOption = Annotated[
         callback=language_code,
     ),
 ]
-#: The columns of a user's labelled table (see :mod:`stancekit.userlabels`).
+#: The columns of a user's labelled table (see :mod:`stancekit.data.userlabels`).
 TextColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' text.")]
 SheetOption = Annotated[
     str | None,
@@ -117,7 +117,7 @@ DateFormatOption = Annotated[
 ]
 
 
-#: What ``predict`` and ``explain`` read (see :mod:`stancekit.sources`).
+#: What ``predict`` and ``explain`` read (see :mod:`stancekit.scoring.read`).
 InputsArgument = Annotated[
     list[str],
     typer.Argument(
@@ -192,7 +192,7 @@ def fail_cleanly(command: F) -> F:
             raise typer.Exit(0) from None
         except OSError as exc:
             # Library errors are typed; what is left is mostly standard output (a full disk).
-            from stancekit.files import os_error_reason
+            from stancekit.io.files import os_error_reason
 
             stdout_failed = not _stdout_works()
             _release_stdout(force=True)
@@ -259,7 +259,7 @@ def project_base(params: Path) -> Path:
     folder inside the project (``examples/``, say)."""
     if params != DEFAULT_PARAMS or params.is_file():
         return Path()
-    from stancekit.persist import find_project_root
+    from stancekit.model.persist import find_project_root
 
     root = find_project_root()
     return root if root is not None and (root / DEFAULT_PARAMS).is_file() else Path()
@@ -298,13 +298,13 @@ def load_params(path: Path, anywhere: bool = False) -> Any:
 
     ``anywhere`` (for commands that read only settings, not the pipeline's relative data paths):
     the default ``params.yaml``, when the current folder has none, is the project's (see
-    :func:`stancekit.persist.find_project_root`), else the built-in defaults.
+    :func:`stancekit.model.persist.find_project_root`), else the built-in defaults.
     """
     from stancekit.params import Params
     from stancekit.params import load_params as load
 
     if anywhere and path == DEFAULT_PARAMS and not path.is_file():
-        from stancekit.persist import find_project_root
+        from stancekit.model.persist import find_project_root
 
         root = find_project_root()
         if root is None or not (root / DEFAULT_PARAMS).is_file():

@@ -80,7 +80,7 @@ def annotate_cli(
       stancekit annotate texts/ --out data/labels/mine.jsonl
     """
     from stancekit.annotate.run import annotate
-    from stancekit.sources import SourceOptions
+    from stancekit.scoring.read import SourceOptions
 
     def ready(url: str) -> None:
         typer.echo(f"labelling page: {url}")

@@ -66,7 +66,7 @@ def check_cli(files: DataFiles = None, params: ParamsOption = DEFAULT_PARAMS) ->
 
     Example: stancekit data check ../data/corpus/en/seeds.jsonl
     """
-    from stancekit.datacheck import check_corpus
+    from stancekit.data.datacheck import check_corpus
 
     failed = False
     for code, paths in _language_sets(files, params):
@@ -93,7 +93,7 @@ def stats_cli(
 
     Example: stancekit data stats ../data/corpus/en/seeds.jsonl
     """
-    from stancekit.datacheck import corpus_stats, update_data_card
+    from stancekit.data.datacheck import corpus_stats, update_data_card
 
     sets = _language_sets(files, params)
     if len(sets) == 1:
@@ -143,8 +143,8 @@ def agreement_cli(
     """
     import json
 
-    from stancekit.agreement import agreement, describe
-    from stancekit.userlabels import Columns, parse_label_map, read_table
+    from stancekit.data.agreement import agreement, describe
+    from stancekit.data.userlabels import Columns, parse_label_map, read_table
 
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"{output_format!r}: use text or json.", param_hint="--format")

@@ -98,10 +98,10 @@ def evaluate_cli(
       stancekit evaluate --data mine.csv --text-column body --label-column stance
       stancekit evaluate --data ana.csv --label-column code --label-map other=neutral
     """
-    from stancekit.evaluate import DEFAULT_HELDOUT_MODEL_DIR, evaluate, evaluate_file
-    from stancekit.persist import resolve_model_dir
-    from stancekit.summary import summary
-    from stancekit.userlabels import parse_label_map
+    from stancekit.data.userlabels import parse_label_map
+    from stancekit.evaluation.evaluate import DEFAULT_HELDOUT_MODEL_DIR, evaluate, evaluate_file
+    from stancekit.evaluation.summary import summary
+    from stancekit.model.persist import resolve_model_dir
 
     if data is None:
         # The held-out split is only honest for the model fitted without it: models/heldout,

@@ -21,9 +21,9 @@ def info_cli(
     """
     import json
 
-    from stancekit.bundle import language_folders
-    from stancekit.locate import locate_model
-    from stancekit.persist import linked_metrics, read_card
+    from stancekit.model.bundle import language_folders
+    from stancekit.model.locate import locate_model
+    from stancekit.model.persist import linked_metrics, read_card
 
     located = locate_model(model)
     model_dir = located.folder
@@ -63,7 +63,7 @@ def info_cli(
     ]
     lines.append("format       " + _model_format(model_dir))
     if metrics:
-        from stancekit.metrics_file import headline_lines
+        from stancekit.evaluation.metrics_file import headline_lines
 
         lines.append(
             f"evaluation   {source}: a model fitted on the training split only, scored on the "
@@ -79,8 +79,8 @@ def info_cli(
 def _language_lines(main: str, others: dict[str, Path]) -> list[str]:
     """The languages the model reads, and each further language's model and the figures its
     card links."""
-    from stancekit.metrics_file import headline_lines
-    from stancekit.persist import linked_metrics, read_card
+    from stancekit.evaluation.metrics_file import headline_lines
+    from stancekit.model.persist import linked_metrics, read_card
 
     lines = [
         f"languages    {', '.join([main, *others])} (a paragraph in any other language is "
@@ -131,7 +131,7 @@ def _user_data_lines(data: dict) -> list[str]:
 def _model_format(model_dir: Path) -> str:
     """What loading this model takes: the portable files, or trust in its pickle."""
     from stancekit.errors import ModelLoadError
-    from stancekit.portable_file import JSON_FILE, read_header
+    from stancekit.model.portable.files import JSON_FILE, read_header
 
     if not (model_dir / JSON_FILE).is_file():
         return "model.joblib only (a pickle: loading it needs --trust-pickle)"
@@ -152,10 +152,10 @@ def models_cli(model: ModelOption = None) -> None:
 
     Example: stancekit models
     """
-    from stancekit.bundle import language_folders
     from stancekit.errors import StancekitError
-    from stancekit.locate import data_hash, visible_models
-    from stancekit.persist import linked_metrics, read_card
+    from stancekit.model.bundle import language_folders
+    from stancekit.model.locate import data_hash, visible_models
+    from stancekit.model.persist import linked_metrics, read_card
 
     for source, answers in visible_models(model):
         mark = "*" if answers else " "

@@ -140,8 +140,8 @@ def predict_cli(
       cat posts.txt | stancekit predict - --lines --threshold 0.6 --format jsonl
       stancekit predict articles.jsonl --engine dask -o dask-scores/
     """
-    from stancekit.batch import predict_inputs
-    from stancekit.sources import SourceOptions
+    from stancekit.scoring.read import SourceOptions
+    from stancekit.scoring.run import predict_inputs
 
     if engine == "dask" and date_format is not None:
         raise typer.BadParameter(
@@ -242,9 +242,9 @@ def explain_cli(
     Example:
       stancekit explain "End demand: criminalise the buyers." --html why.html
     """
-    from stancekit.batch import explain_inputs
-    from stancekit.sources import SourceOptions
-    from stancekit.terminal import printable
+    from stancekit.scoring.read import SourceOptions
+    from stancekit.scoring.run import explain_inputs
+    from stancekit.scoring.terminal import printable
 
     run = explain_inputs(
         inputs,

@@ -36,7 +36,7 @@ def prepare_cli(
 
     Example: stancekit prepare --language fr
     """
-    from stancekit.prepare import prepare
+    from stancekit.data.prepare import prepare
 
     settings, base = load_pipeline_params(params)
     default = base / "data" / "prepared"

@@ -27,10 +27,11 @@ from stancekit.labels import USER_LABEL_WEIGHT
 def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path] | None:
     """``prepare.data`` as paths, relative to the params.yaml they are written in: ``--params``
     as given, else the current folder's, else the project's above the current folder (found as
-    :func:`stancekit.persist.find_project_root` finds it); ``None`` when there is no params.yaml
+    :func:`stancekit.model.persist.find_project_root` finds it); ``None`` when there is no
+    params.yaml
     at all (outside a project)."""
     if params == DEFAULT_PARAMS and not params.is_file():
-        from stancekit.persist import find_project_root
+        from stancekit.model.persist import find_project_root
 
         root = find_project_root()
         if root is None or not (root / DEFAULT_PARAMS).is_file():
@@ -121,8 +122,8 @@ def train_cli(
       stancekit train --data ../data/prepared/train.jsonl --without-corpus -m heldout-copy
       stancekit train --data ana.csv --label-column code --label-map other=neutral -m ana
     """
-    from stancekit.train import DEFAULT_TRAIN_PATH, train
-    from stancekit.userlabels import Columns, parse_label_map
+    from stancekit.data.userlabels import Columns, parse_label_map
+    from stancekit.model.train import DEFAULT_TRAIN_PATH, train
 
     # From a subfolder of the project (examples/, say) the project's params.yaml and corpus.
     settings = load_params(params, anywhere=True)

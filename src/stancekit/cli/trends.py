@@ -56,8 +56,8 @@ def trends_cli(
       stancekit trends scores.jsonl --by org --every all -o trends-orgs    # each org, overall
       stancekit trends scores.jsonl --by org --every quarter --min-docs 2 -o trends
     """
-    from stancekit.trends import compute_trends
-    from stancekit.trends_output import terminal_table, warnings, write_outputs
+    from stancekit.trends.compute import compute_trends
+    from stancekit.trends.output import terminal_table, warnings, write_outputs
 
     result = compute_trends(
         scored,

@@ -37,8 +37,8 @@ def tune_cli(
 
     Example: stancekit tune --quiet
     """
-    from stancekit.termtable import Column, format_table
-    from stancekit.tune import tune, write_tune_results, yaml_value
+    from stancekit.evaluation.tune import tune, write_tune_results, yaml_value
+    from stancekit.io.termtable import Column, format_table
 
     def progress(done: int, total: int, point: dict, summary: object) -> None:
         if not quiet:

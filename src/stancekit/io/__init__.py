@@ -1,0 +1,5 @@
+"""Reading and writing files: atomic writes, folders, JSON Lines, table checks, spreadsheets, the
+input-cell rule, dates, terminal tables.
+
+Importing this package imports none of its modules (so ``stancekit --help`` stays instant).
+"""

@@ -1,0 +1,417 @@
+"""A trained model as plain data, scored with numpy alone: no pickle, no scikit-learn, no scipy.
+
+:class:`PortableModel` reproduces ``Pipeline(TfidfVectorizer, classifier).predict_proba`` from
+what the fitted pipeline learnt: the vocabulary (terms in column order), the vectoriser settings,
+the idf weights, the logistic regression's coefficients and intercepts and, for a calibrated
+model, each class's calibration map (Platt's sigmoid ``1 / (1 + exp(a f + b))`` or the isotonic
+step function). Text analysis follows scikit-learn's exactly: lower-casing, then accent stripping
+(``unicode``: NFKD without combining characters; ``ascii``: NFKD encoded to ASCII), then the token
+pattern and stop words and word n-grams joined by a space (or character n-grams, ``char`` /
+``char_wb``). Sparse matrices are numpy index arrays (:class:`SparseRows`).
+
+The files that hold such a model, and how they are checked, are in
+:mod:`stancekit.model.portable.files`.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+from typing import Any, NamedTuple
+
+import numpy as np
+
+ANALYZERS = ("word", "char", "char_wb")
+ACCENTS = (None, "unicode", "ascii")
+NORMS = (None, "l1", "l2")
+CALIBRATIONS = (None, "sigmoid", "isotonic")
+#: The token patterns the portable format accepts: scikit-learn's default (what ``train``
+#: uses), its one-character form, and whitespace-separated tokens. Each runs in linear time; an
+#: arbitrary pattern from a model file could backtrack without end and hang ``predict``.
+TOKEN_PATTERNS = (r"(?u)\b\w\w+\b", r"(?u)\b\w+\b", r"\S+", r"(?u)\S+", "")
+#: The longest n-grams the portable format accepts: longer ones let a model file make a text's
+#: n-grams use memory quadratic in its length.
+MAX_NGRAM = 10
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+
+class SparseRows(NamedTuple):
+    """A CSR matrix as numpy arrays: row ``i`` holds ``indices[indptr[i]:indptr[i + 1]]``."""
+
+    indptr: np.ndarray
+    indices: np.ndarray
+    data: np.ndarray
+    shape: tuple[int, int]
+
+    def getnnz(self, axis: int = 1) -> np.ndarray:
+        """Stored entries per row (the known features of each text)."""
+        return np.diff(self.indptr)
+
+
+class _DropCombining(dict):
+    """A ``str.translate`` table that deletes combining characters: filled in as characters are
+    met (a dict lookup in C per character instead of a Python call)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _DropCombining()
+
+
+def strip_accents_unicode(text: str) -> str:
+    """scikit-learn's ``strip_accents_unicode``: NFKD, combining characters dropped."""
+    if text.isascii():
+        return text
+    normalized = unicodedata.normalize("NFKD", text)
+    return normalized if normalized.isascii() else normalized.translate(_DROP_COMBINING)
+
+
+def strip_accents_ascii(text: str) -> str:
+    """scikit-learn's ``strip_accents_ascii``: NFKD, then only the ASCII characters."""
+    return unicodedata.normalize("NFKD", text).encode("ASCII", "ignore").decode("ASCII")
+
+
+def char_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams of a preprocessed text (scikit-learn's ``analyzer="char"``)."""
+    text = _WHITE_SPACES.sub(" ", text)
+    grams = list(text) if low == 1 else []
+    for n in range(max(low, 2), min(high + 1, len(text) + 1)):
+        grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
+    return grams
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside words, padded with a space (``analyzer="char_wb"``)."""
+    grams: list[str] = []
+    for word in _WHITE_SPACES.sub(" ", text).split():
+        word = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(word[:n])
+            while offset + n < len(word):
+                offset += 1
+                grams.append(word[offset : offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return grams
+
+
+#: Words whose character n-gram columns a char_wb model keeps (memory: a few tens of MB).
+WORD_CACHE = 200_000
+
+
+class PortableModel:
+    """Tf-idf + logistic regression (+ calibration), from arrays and settings only.
+
+    Parameters
+    ----------
+    classes : list of str
+        The labels, in probability column order.
+    vectorizer : dict
+        ``analyzer``, ``lowercase``, ``strip_accents``, ``token_pattern``, ``ngram_range``,
+        ``stop_words``, ``binary``, ``sublinear_tf``, ``norm``, ``use_idf`` (see
+        :data:`stancekit.model.portable.files.VECTORIZER_SCHEMA`).
+    terms : list of str
+        The vocabulary in column order.
+    arrays : dict of str to ndarray
+        ``idf`` (empty without idf), ``coef`` (one row for two classes, else one per class),
+        ``intercept``, and the calibration's: ``calibration_a`` / ``calibration_b`` (sigmoid) or
+        ``isotonic_x`` / ``isotonic_y`` / ``isotonic_offsets`` (isotonic).
+    calibration : {None, "sigmoid", "isotonic"}
+
+    Raises
+    ------
+    ValueError
+        If the n-gram tables cannot be indexed with 64-bit keys (huge vocabularies with long
+        word n-grams).
+    """
+
+    def __init__(
+        self,
+        classes: Sequence[str],
+        vectorizer: dict[str, Any],
+        terms: Sequence[str],
+        arrays: dict[str, np.ndarray],
+        calibration: str | None = None,
+    ) -> None:
+        self.classes_ = [str(c) for c in classes]
+        self.settings = dict(vectorizer)
+        self.terms = list(terms)
+        self.arrays = dict(arrays)
+        self.calibration = calibration
+        self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)
+        self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
+        self._coef_t = np.ascontiguousarray(self.coef.T)
+        idf = arrays.get("idf")
+        self._idf = idf if vectorizer["use_idf"] and idf is not None and len(idf) else None
+        self.analyzer: str = vectorizer["analyzer"]
+        self.ngram_range: tuple[int, int] = tuple(vectorizer["ngram_range"])  # type: ignore[assignment]
+        self.token_pattern: str = vectorizer["token_pattern"]
+        self._findall = re.compile(self.token_pattern).findall
+        stop = vectorizer["stop_words"]
+        self._stop_words = frozenset(stop) if stop else None
+        self._accents: Callable[[str], str] | None = {
+            "unicode": strip_accents_unicode,
+            "ascii": strip_accents_ascii,
+        }.get(vectorizer["strip_accents"] or "")
+        if self.analyzer == "word":
+            self._build_word_tables()
+        else:
+            self._column = {term: i for i, term in enumerate(self.terms)}
+            # char_wb: a word's n-grams depend on the word alone, and words repeat (Zipf), so
+            # each word's known columns are kept once computed (bounded; same numbers).
+            self._word_columns: dict[str, list[int]] = {}
+
+    def _build_word_tables(self) -> None:
+        """Token ids, and per n-gram length the sorted integer keys of the vocabulary's n-grams
+        (a key is the n-gram's token ids as digits in base ``self._base``)."""
+        low, high = self.ngram_range
+        split = [term.split(" ") for term in self.terms]
+        lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
+        token_ids: dict[str, int] = {}
+        flat = np.asarray(
+            [token_ids.setdefault(t, len(token_ids)) for parts in split for t in parts],
+            dtype=np.int64,
+        )
+        self._base = len(token_ids) + 1  # id len(token_ids): a token the vocabulary lacks
+        if self._base ** max(high, 1) >= 2**62:
+            raise ValueError("too many distinct tokens to index word n-grams with 64-bit keys")
+        self._token_id = token_ids.get
+        self._unknown = len(token_ids)
+        first = np.cumsum(lengths) - lengths  # where each term's tokens start in ``flat``
+        usable = np.ones(len(split), dtype=bool)
+        if "" in token_ids:  # scikit-learn never produces an empty token: never matches
+            term_of = np.repeat(np.arange(len(split)), lengths)
+            usable[term_of[flat == token_ids[""]]] = False
+        self._unigram_of = np.full(self._base, -1, dtype=np.int64)
+        self._tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        for n in range(low, high + 1):
+            columns = np.flatnonzero((lengths == n) & usable)
+            if n == 1:
+                self._unigram_of[flat[first[columns]]] = columns
+                continue
+            keys = np.zeros(len(columns), dtype=np.int64)
+            for j in range(n):
+                keys = keys * self._base + flat[first[columns] + j]
+            order = np.argsort(keys, kind="stable")
+            self._tables[n] = (keys[order], columns[order])
+
+    def __getstate__(self) -> dict[str, Any]:  # workers get the data and rebuild the tables
+        return {
+            "classes": self.classes_,
+            "vectorizer": self.settings,
+            "terms": self.terms,
+            "arrays": self.arrays,
+            "calibration": self.calibration,
+        }
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__init__(  # type: ignore[misc]
+            state["classes"],
+            state["vectorizer"],
+            state["terms"],
+            state["arrays"],
+            state["calibration"],
+        )
+
+    # -- text -> features -------------------------------------------------------------------
+
+    @property
+    def n_features(self) -> int:
+        return len(self.terms)
+
+    def preprocess(self, text: str) -> str:
+        """Lower-case (if set), then strip accents, as scikit-learn's preprocessor does."""
+        if self.settings["lowercase"]:
+            text = text.lower()
+        return self._accents(text) if self._accents is not None else text
+
+    def tokens(self, text: str) -> list[str]:
+        """The preprocessed text's tokens, stop words removed (word analyzer)."""
+        tokens = self._findall(self.preprocess(text))
+        if self._stop_words is not None:
+            tokens = [t for t in tokens if t not in self._stop_words]
+        return tokens
+
+    def _word_cells(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        ids: list[int] = []
+        lengths = []
+        token_id, unknown = self._token_id, self._unknown
+        for text in texts:
+            tokens = self.tokens(text)
+            ids.extend([token_id(t, unknown) for t in tokens])
+            lengths.append(len(tokens))
+        tokens_ = np.asarray(ids, dtype=np.int64)
+        total = len(tokens_)
+        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
+        end_of = np.repeat(np.cumsum(lengths, dtype=np.int64), lengths)
+        rows, columns = [], []
+        low, high = self.ngram_range
+        for n in range(low, high + 1):
+            count = total - n + 1
+            if count <= 0:
+                continue
+            if n == 1:
+                found = self._unigram_of[tokens_]
+                hit = found >= 0
+                rows.append(row_of[hit])
+                columns.append(found[hit])
+                continue
+            if n not in self._tables:
+                continue
+            table_keys, table_columns = self._tables[n]
+            start = np.arange(count, dtype=np.int64)
+            inside = start + n <= end_of[:count]  # no n-gram across two texts
+            keys = np.zeros(count, dtype=np.int64)
+            for j in range(n):
+                keys = keys * self._base + tokens_[j : j + count]
+            start, keys = start[inside], keys[inside]
+            where = np.searchsorted(table_keys, keys)
+            where[where == len(table_keys)] = 0
+            hit = table_keys[where] == keys
+            rows.append(row_of[start[hit]])
+            columns.append(table_columns[where[hit]])
+        if not rows:
+            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+        return np.concatenate(rows), np.concatenate(columns)
+
+    def _char_cells(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        grams = char_wb_ngrams if self.analyzer == "char_wb" else char_ngrams
+        low, high = self.ngram_range
+        column = self._column.get
+        rows: list[int] = []
+        columns: list[int] = []
+        if self.analyzer == "char_wb":
+            cache = self._word_columns
+            for row, text in enumerate(texts):
+                for word in _WHITE_SPACES.sub(" ", self.preprocess(text)).split():
+                    found = cache.get(word)
+                    if found is None:
+                        found = [
+                            c for g in char_wb_ngrams(word, low, high) if (c := column(g, -1)) >= 0
+                        ]
+                        if len(cache) < WORD_CACHE:
+                            cache[word] = found
+                    columns.extend(found)
+                    rows.extend([row] * len(found))
+            return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+        for row, text in enumerate(texts):
+            found = [
+                c for g in grams(self.preprocess(text), low, high) if (c := column(g, -1)) >= 0
+            ]
+            columns.extend(found)
+            rows.extend([row] * len(found))
+        return np.asarray(rows, dtype=np.int64), np.asarray(columns, dtype=np.int64)
+
+    def counts(self, texts: Sequence[str]) -> SparseRows:
+        """How often each known n-gram occurs in each text (columns sorted within a row)."""
+        texts = list(texts)
+        cells = self._word_cells(texts) if self.analyzer == "word" else self._char_cells(texts)
+        rows, columns = cells
+        width = max(self.n_features, 1)
+        cell, counts = np.unique(rows * width + columns, return_counts=True)
+        indptr = np.zeros(len(texts) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(cell // width, minlength=len(texts)), out=indptr[1:])
+        return SparseRows(
+            indptr, cell % width, counts.astype(np.float64), (len(texts), self.n_features)
+        )
+
+    def transform(self, texts: Sequence[str]) -> SparseRows:
+        """The tf-idf matrix ``TfidfVectorizer.transform(texts)`` gives."""
+        matrix = self.counts(texts)
+        data = matrix.data
+        if self.settings["binary"]:
+            data.fill(1.0)
+        if self.settings["sublinear_tf"]:
+            np.log(data, out=data)
+            data += 1.0
+        if self._idf is not None:
+            data *= self._idf[matrix.indices]
+        norm = self.settings["norm"]
+        if norm is not None and len(data):
+            rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+            size = data * data if norm == "l2" else np.abs(data)
+            totals = np.bincount(rows, weights=size, minlength=matrix.shape[0])
+            if norm == "l2":
+                totals = np.sqrt(totals)
+            totals[totals == 0.0] = 1.0
+            data /= totals[rows]
+        return matrix
+
+    # -- features -> scores -----------------------------------------------------------------
+
+    def _decision(self, matrix: SparseRows) -> np.ndarray:
+        n = matrix.shape[0]
+        rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
+        parts = matrix.data[:, None] * self._coef_t[matrix.indices]
+        scores = np.empty((n, self.coef.shape[0]))
+        for k in range(self.coef.shape[0]):
+            scores[:, k] = np.bincount(rows, weights=parts[:, k], minlength=n)
+        scores += self.intercept
+        return scores
+
+    def decision_function(self, texts: Sequence[str]) -> np.ndarray:
+        """The logistic regression's scores: shape ``(n,)`` for two classes, else ``(n, k)``."""
+        scores = self._decision(self.transform(texts))
+        return scores[:, 0] if scores.shape[1] == 1 else scores
+
+    def _calibrated(self, scores: np.ndarray) -> np.ndarray:
+        n, k = scores.shape[0], len(self.classes_)
+        proba = np.zeros((n, k))
+        a = self.arrays
+        for j in range(scores.shape[1]):
+            column = j + 1 if k == 2 else j
+            if self.calibration == "sigmoid":
+                with np.errstate(over="ignore"):
+                    proba[:, column] = 1.0 / (
+                        1.0 + np.exp(a["calibration_a"][j] * scores[:, j] + a["calibration_b"][j])
+                    )
+            else:
+                lo, hi = a["isotonic_offsets"][j], a["isotonic_offsets"][j + 1]
+                x, y = a["isotonic_x"][lo:hi], a["isotonic_y"][lo:hi]
+                proba[:, column] = np.interp(np.clip(scores[:, j], x[0], x[-1]), x, y)
+        if k == 2:
+            proba[:, 0] = 1.0 - proba[:, 1]
+        else:
+            total = proba.sum(axis=1)[:, None]
+            proba = np.divide(proba, total, out=np.full_like(proba, 1 / k), where=total != 0)
+        proba[(proba > 1.0) & (proba <= 1.0 + 1e-5)] = 1.0
+        return proba
+
+    def _linear_proba(self, scores: np.ndarray) -> np.ndarray:
+        if scores.shape[1] == 1:
+            with np.errstate(over="ignore"):
+                positive = 1.0 / (1.0 + np.exp(-scores[:, 0]))
+            return np.stack([1.0 - positive, positive], axis=1)
+        shifted = np.exp(scores - scores.max(axis=1, keepdims=True))
+        return shifted / shifted.sum(axis=1, keepdims=True)
+
+    def proba_and_coverage(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Probabilities (columns in ``classes_`` order) and, per text, how many known features
+        it holds."""
+        matrix = self.transform(texts)
+        scores = self._decision(matrix)
+        proba = self._linear_proba(scores) if self.calibration is None else self._calibrated(scores)
+        return proba, matrix.getnnz(axis=1)
+
+    def predict_proba(self, texts: Sequence[str]) -> np.ndarray:
+        """``pipeline.predict_proba(texts)``."""
+        return self.proba_and_coverage(texts)[0]
+
+    def uncalibrated(self) -> PortableModel:
+        """The same model without its calibration (itself when it has none)."""
+        if self.calibration is None:
+            return self
+        view = object.__new__(PortableModel)
+        view.__dict__.update(self.__dict__)
+        view.calibration = None
+        return view
+
+    def linear_weights(self) -> tuple[list[str], np.ndarray, np.ndarray]:
+        """Labels, coefficient rows and intercepts of the logistic regression (as
+        ``LogisticRegression.coef_`` / ``intercept_``: one row for two classes)."""
+        return list(self.classes_), self.coef, self.intercept

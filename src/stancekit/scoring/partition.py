@@ -1,0 +1,397 @@
+"""Score a whole table partition at once: a pure function from a pandas DataFrame (or an Arrow
+table) to the scored rows, for any engine that splits a corpus into partitions (Dask, Spark's
+``mapInPandas``, a loop over Parquet files).
+
+:func:`score_partition` gives the same rows as ``stancekit predict --format parquet`` on the same
+table: the same segmentation (``unit`` paragraph or document), probabilities ``p_<label>``,
+``uncertain`` threshold, margin, pass-through columns (strings; renamed ``input_<name>`` on a
+clash), text and explanations, in the same column order. It works column-wise on the batch (one
+model call, numpy for labels and margins, no record per row), and returns :class:`PartitionStats`
+(rows read, units scored, empty rows, units with no word the model knows) that add up across
+partitions. It knows nothing of Dask.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from stancekit.errors import InputError
+from stancekit.scoring.batch import count_unsupported, decide, predict_batch
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
+from stancekit.scoring.stream import ScoringStats, Tally, check_options
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stancekit.scoring.predictor import StancePredictor
+
+#: Hidden columns a reader may add: the file a row comes from and its 1-based row number there,
+#: from which the default id ``<path>:<row>`` is made (as ``stancekit predict`` makes it).
+SOURCE_COLUMN = "__stancekit_source__"
+ROW_COLUMN = "__stancekit_row__"
+_HIDDEN = (SOURCE_COLUMN, ROW_COLUMN)
+#: A table column with this name gives each row's date (``stancekit predict`` reads it too).
+DATE_COLUMN = "date"
+_EXAMPLES = 5
+
+
+@dataclass(frozen=True)
+class PartitionStats:
+    """What one partition held; partitions' stats add up with ``+`` (and ``sum(..., start)``).
+
+    Attributes
+    ----------
+    rows : int
+        Input rows (documents).
+    units : int
+        Paragraphs (or documents) scored: the output rows.
+    empty : int
+        Rows with no text, skipped.
+    unknown : int
+        Units in which the model knows no word (their label is only its prior).
+    empty_examples, unknown_examples : tuple of str
+        The first few ids of each (enough for a message).
+    split, split_examples : int, tuple of str
+        Paragraphs longer than ``max_chars`` that were split, and the first few documents.
+    """
+
+    rows: int = 0
+    units: int = 0
+    empty: int = 0
+    unknown: int = 0
+    empty_examples: tuple[str, ...] = field(default=(), compare=False)
+    unknown_examples: tuple[str, ...] = field(default=(), compare=False)
+    split: int = 0
+    split_examples: tuple[str, ...] = field(default=(), compare=False)
+    #: Units in a language the model has no model for, per language code.
+    unsupported: dict[str, int] = field(default_factory=dict)
+
+    def __add__(self, other: PartitionStats) -> PartitionStats:
+        if not isinstance(other, PartitionStats):
+            return NotImplemented
+        return PartitionStats(
+            self.rows + other.rows,
+            self.units + other.units,
+            self.empty + other.empty,
+            self.unknown + other.unknown,
+            (self.empty_examples + other.empty_examples)[:_EXAMPLES],
+            (self.unknown_examples + other.unknown_examples)[:_EXAMPLES],
+            self.split + other.split,
+            (self.split_examples + other.split_examples)[:_EXAMPLES],
+            {
+                code: self.unsupported.get(code, 0) + other.unsupported.get(code, 0)
+                for code in sorted({*self.unsupported, *other.unsupported})
+            },
+        )
+
+    def __radd__(self, other: Any) -> PartitionStats:
+        return self if other == 0 else self.__add__(other)
+
+    def scoring_stats(self) -> ScoringStats:
+        """The same figures as the :class:`~stancekit.scoring.stream.ScoringStats` of
+        ``predict``."""
+        return ScoringStats(
+            documents=self.rows,
+            units=self.units,
+            empty=Tally(self.empty, list(self.empty_examples)),
+            unknown=Tally(self.unknown, list(self.unknown_examples)),
+            split=Tally(self.split, list(self.split_examples)),
+            unsupported=dict(self.unsupported),
+        )
+
+
+@dataclass(frozen=True)
+class PartitionResult:
+    """The scored rows of a partition (a pandas DataFrame) and what it held."""
+
+    frame: pd.DataFrame
+    stats: PartitionStats
+
+
+def output_columns(
+    labels: Sequence[str],
+    input_columns: Sequence[str],
+    text_column: str = "text",
+    explain: int = 0,
+) -> list[str]:
+    """The output columns, in order, for a table with ``input_columns`` (what ``stancekit
+    predict`` writes: ``doc_id, paragraph_index, label, p_<label>..., margin, date, <inputs>,
+    text`` and ``explain_<label>...`` with ``explain``). A ``date`` input column becomes the
+    rows' ``date``, as in ``predict``."""
+    from stancekit.scoring.write import output_name
+
+    passed = [
+        output_name(c)
+        for c in input_columns
+        if c not in (text_column, DATE_COLUMN) and c not in _HIDDEN
+    ]
+    head = [
+        "doc_id",
+        "paragraph_index",
+        "label",
+        *[f"p_{label}" for label in labels],
+        "margin",
+        "language",
+        "date",
+    ]
+    tail = [f"explain_{label}" for label in labels] if explain else []
+    return [*head, *passed, "text", *tail]
+
+
+def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
+    """A frame with no rows and the output's dtypes (Dask's ``meta``)."""
+    import pandas as pd
+
+    def dtype(name: str) -> str:
+        if name == "paragraph_index":
+            return "Int64"
+        if name == "margin" or name.startswith("p_"):
+            return "float64"
+        return "object"
+
+    return pd.DataFrame({name: pd.Series([], dtype=dtype(name)) for name in columns})
+
+
+def _texts(
+    values: list[Any], frame: pd.DataFrame, text_column: str, source: str, first_row: int
+) -> list[str]:
+    """The text of each cell by ``predict``'s one rule (:func:`stancekit.io.cells.cell_text`):
+    strings as they are, missing cells empty, bytes decoded, anything else refused."""
+    from stancekit.io.cells import cell_text
+
+    out = []
+    for position, value in enumerate(values):
+        if isinstance(value, str):
+            out.append(value)
+        elif value is None:
+            out.append("")
+        else:
+            path, row = _row_name(frame, source, first_row, position)
+            out.append(cell_text(value, path, row, text_column))
+    return out
+
+
+def _ids(frame: pd.DataFrame, id_column: str | None, source: str, first_row: int) -> list[str]:
+    if id_column is not None:  # by predict's rule (stancekit.io.cells.cell_id)
+        from stancekit.io.cells import cell_id
+
+        ids = []
+        for position, value in enumerate(_column_values(frame[id_column])):
+            if isinstance(value, str) and value:
+                ids.append(value)
+            else:
+                where, row = _row_name(frame, source, first_row, position)
+                ids.append(cell_id(value, where, row, id_column))
+        return ids
+    if SOURCE_COLUMN in frame.columns and ROW_COLUMN in frame.columns:
+        sources, rows = frame[SOURCE_COLUMN].tolist(), frame[ROW_COLUMN].tolist()
+        return [f"{s}:{r}" for s, r in zip(sources, rows, strict=True)]
+    return [f"{source}:{first_row + i}" for i in range(len(frame))]
+
+
+def _row_name(frame: pd.DataFrame, source: str, first_row: int, position: int) -> tuple[str, int]:
+    if SOURCE_COLUMN in frame.columns and ROW_COLUMN in frame.columns:
+        return str(frame[SOURCE_COLUMN].iat[position]), int(frame[ROW_COLUMN].iat[position])
+    return source, first_row + position
+
+
+def _segment(
+    texts: list[str], ids: list[str], unit: str, max_chars: int
+) -> tuple[list[int], list[int | None], list[str], list[str | None], list[str], list[str]]:
+    """Rows, paragraph indices, unit texts, dates, the ids of empty rows, and one id per
+    paragraph longer than ``max_chars`` that was split (paragraph units only, as in predict)."""
+    rows: list[int] = []
+    indices: list[int | None] = []
+    units: list[str] = []
+    dates: list[str | None] = []
+    empty: list[str] = []
+    split: list[str] = []
+    limit = max_chars if unit == "paragraph" else None
+    for row, text in enumerate(texts):
+        document = segment_document(text, limit)
+        split.extend([ids[row]] * document.split)
+        paragraphs = document.paragraphs
+        if not paragraphs:
+            empty.append(ids[row])
+        elif unit == "document":
+            rows.append(row)
+            indices.append(None)
+            units.append("\n\n".join(paragraphs))
+            dates.append(document.date)
+        else:
+            n = len(paragraphs)
+            rows.extend([row] * n)
+            indices.extend(range(n))
+            units.extend(paragraphs)
+            dates.extend([document.date] * n)
+    return rows, indices, units, dates, empty, split
+
+
+def _as_strings(values: Any) -> list[Any]:
+    """A pass-through column as ``stancekit predict``'s Parquet writer stores it: text, or None."""
+    from stancekit.scoring.write import output_text
+
+    return [None if v is None else output_text(v) for v in values]
+
+
+def _column_values(series: pd.Series) -> list[Any]:
+    missing = series.isna().to_numpy()
+    values = series.tolist()
+    if missing.any():
+        values = [None if m else v for v, m in zip(values, missing.tolist(), strict=True)]
+    return values
+
+
+def score_partition(
+    frame: Any,
+    predictor: StancePredictor,
+    *,
+    text_column: str = "text",
+    id_column: str | None = None,
+    unit: str = "paragraph",
+    threshold: float | None = None,
+    explain: int = 0,
+    source: str = "partition",
+    first_row: int = 1,
+    max_chars: int = DEFAULT_MAX_CHARS,
+) -> PartitionResult:
+    """Score every paragraph (or document) of a table partition.
+
+    Parameters
+    ----------
+    frame : pandas.DataFrame or pyarrow.Table
+        One document per row: text in ``text_column``; every other column is passed through.
+    predictor : StancePredictor
+        The model.
+    text_column, id_column : str
+        The text column; the id column (default: ``<source>:<row>``, or the hidden columns
+        :data:`SOURCE_COLUMN` and :data:`ROW_COLUMN` when a reader added them).
+    unit : {"paragraph", "document"}
+        Split documents at blank lines, or score each whole.
+    threshold : float, optional
+        Below this highest probability the label is ``"uncertain"``.
+    explain : int
+        Add each label's ``explain`` strongest terms (JSON text, as in Parquet output).
+    source, first_row : str, int
+        For default ids and messages: the partition's name and the number of its first row.
+    max_chars : int
+        Paragraphs longer than this are split (counted in the stats' ``split``), as in predict.
+
+    Returns
+    -------
+    PartitionResult
+        The scored rows (same columns, order and values as ``stancekit predict --format
+        parquet``; ``paragraph_index`` is a nullable integer) and the partition's stats.
+
+    Raises
+    ------
+    InputError
+        A missing column (lists those there are), a missing id, a text cell that is not text
+        (:func:`stancekit.io.cells.cell_text`: a number, a list, bytes that are not UTF-8).
+    UsageError
+        An option value that cannot work.
+    """
+    import numpy as np
+
+    from stancekit.scoring.write import output_name, output_number
+
+    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
+    if not hasattr(frame, "iloc"):  # an Arrow table
+        frame = frame.to_pandas()
+    columns = [str(c) for c in frame.columns]
+    for option, column in (("--text-column", text_column), ("--id-column", id_column)):
+        if column is not None and column not in columns:
+            shown = ", ".join(c for c in columns if c not in _HIDDEN)
+            raise InputError(f"{source}: no column {column!r} ({option}); columns are: {shown}.")
+    labels = predictor.labels
+    names = output_columns(labels, columns, text_column, explain)
+    ids = _ids(frame, id_column, source, first_row)
+    texts = _texts(_column_values(frame[text_column]), frame, text_column, source, first_row)
+    rows, indices, units, dates, empty, split = _segment(texts, ids, unit, max_chars)
+    stats = PartitionStats(
+        len(frame),
+        len(units),
+        len(empty),
+        0,
+        tuple(empty[:_EXAMPLES]),
+        split=len(split),
+        split_examples=tuple(split[:_EXAMPLES]),
+    )
+    if not units:
+        return PartitionResult(empty_frame(names), stats)
+    taken = np.asarray(rows, dtype=np.int64)
+    groups = np.asarray(ids, dtype=object)[taken].tolist()
+    result = predict_batch(predictor.router, units, explain, None, groups)
+    proba = result.proba
+    if unit == "paragraph" and predictor.document_prior:
+        from stancekit.scoring.context import document_prior
+
+        proba = document_prior(proba, rows, predictor.document_prior)
+    label_names, margins = decide(proba, labels, threshold)
+    doc_ids = np.asarray(ids, dtype=object)[taken]
+    out: dict[str, Any] = {
+        "doc_id": doc_ids,
+        "paragraph_index": indices,
+        "label": label_names,
+    }
+    for column, label in enumerate(labels):
+        out[f"p_{label}"] = [output_number(v) for v in proba[:, column].tolist()]
+    out["margin"] = [output_number(v) for v in margins]
+    out["language"] = result.languages
+    if DATE_COLUMN in columns and text_column != DATE_COLUMN:
+        from stancekit.io.cells import cell_date
+
+        cells = [cell_date(v) for v in _column_values(frame[DATE_COLUMN])]
+        dates = [cells[row] or date for row, date in zip(rows, dates, strict=True)]
+    out["date"] = dates
+    for column in columns:
+        if column in (text_column, DATE_COLUMN) or column in _HIDDEN:
+            continue
+        values = _column_values(frame[column])
+        out[output_name(column)] = _as_strings([values[i] for i in rows])
+    out["text"] = units
+    if result.tops is not None:
+        from stancekit.scoring.write import output_text
+
+        for label in labels:
+            out[f"explain_{label}"] = [
+                output_text([[t, v] for t, v in tops[label]]) for tops in result.tops
+            ]
+    import pandas as pd
+
+    scored = pd.DataFrame({name: _typed(out[name], name) for name in names})
+    unknown = [
+        doc_ids[i] if indices[i] is None else f"{doc_ids[i]}#{indices[i]}"
+        for i in result.unknown_rows[:_EXAMPLES]
+    ]
+    stats = PartitionStats(
+        stats.rows,
+        stats.units,
+        stats.empty,
+        len(result.unknown_rows),
+        stats.empty_examples,
+        tuple(unknown),
+        stats.split,
+        stats.split_examples,
+        _unsupported(result.languages, proba),
+    )
+    return PartitionResult(scored, stats)
+
+
+def _unsupported(languages: list[str] | None, proba: Any) -> dict[str, int]:
+    """Units no model scored, per language (as ``predict``'s stream counts them)."""
+    counts: dict[str, int] = {}
+    count_unsupported(languages, proba, counts)
+    return dict(sorted(counts.items()))
+
+
+def _typed(values: Any, name: str) -> Any:
+    import pandas as pd
+
+    if name == "paragraph_index":
+        return pd.array(values, dtype="Int64")
+    if name == "margin" or name.startswith("p_"):
+        return pd.array(values, dtype="float64")
+    return pd.array(list(values), dtype=object)

@@ -1,0 +1,144 @@
+"""Score Parquet tables whole, piece by piece, in this process: the partition scorer
+(:func:`stancekit.scoring.partition.score_partition`) behind ``stancekit predict`` when it is
+faster.
+
+Scoring a table a partition at a time skips the per-row Python work of the streaming path
+(records, units, scored rows, one writer call per row). ``stancekit predict`` takes this path
+when its output is the same: Parquet files in, a Parquet file out, one row per paragraph (or
+document), in this process (see :func:`table_inputs`). The Dask engine writes its parts with the
+same :func:`arrow_table`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from stancekit.errors import InputError
+from stancekit.scoring.partition import PartitionStats, output_columns, score_partition
+from stancekit.scoring.stream import DEFAULT_MAX_CHARS, ScoringStats
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from stancekit.scoring.predictor import StancePredictor
+    from stancekit.scoring.read import SourceOptions
+
+
+def arrow_schema(columns: Sequence[str]) -> Any:
+    """The Arrow schema ``stancekit predict --format parquet`` writes for these columns."""
+    import pyarrow as pa
+
+    def kind(name: str) -> Any:
+        if name == "paragraph_index":
+            return pa.int64()
+        if name == "margin" or name.startswith("p_"):
+            return pa.float64()
+        return pa.string()
+
+    return pa.schema([(name, kind(name)) for name in columns])
+
+
+def arrow_table(frame: pd.DataFrame, columns: Sequence[str]) -> Any:
+    """The scored rows of a partition as an Arrow table in :func:`arrow_schema`."""
+    import pyarrow as pa
+
+    return pa.Table.from_pandas(frame, schema=arrow_schema(columns), preserve_index=False)
+
+
+def table_inputs(
+    inputs: Sequence[str],
+    options: SourceOptions,
+    *,
+    output_format: str,
+    output: Path | None,
+    aggregate: bool,
+    in_process: bool,
+) -> list[Path] | None:
+    """The Parquet files to score whole, or ``None`` when the streaming path must run.
+
+    The whole-table path gives the same rows as the streaming one when every input is a Parquet
+    file with the same columns, the output is a Parquet file of paragraph (or document) rows,
+    scoring runs in this process, and dates come from a column named ``date`` (or the text).
+    """
+    if (
+        output_format != "parquet"
+        or output is None
+        or aggregate
+        or not in_process
+        or options.lines
+        or options.glob is not None
+        or options.date_column is not None
+        or options.date_format is not None
+        or not inputs
+    ):
+        return None
+    files = [Path(arg) for arg in inputs]
+    if not all(f.suffix.lower() == ".parquet" and f.is_file() for f in files):
+        return None
+    import pyarrow.parquet as pq
+
+    try:
+        names = {tuple(pq.ParquetFile(f).schema_arrow.names) for f in files}
+    except Exception:  # not Parquet after all: the streaming reader says why, naming the file
+        return None
+    return files if len(names) == 1 else None
+
+
+def score_tables(
+    files: Sequence[Path],
+    predictor: StancePredictor,
+    handle: Any,
+    *,
+    text_column: str = "text",
+    id_column: str | None = None,
+    unit: str = "paragraph",
+    threshold: float | None = None,
+    explain: int = 0,
+    max_chars: int = DEFAULT_MAX_CHARS,
+    on_progress: Callable[[int], None] | None = None,
+) -> tuple[int, ScoringStats]:
+    """Score the Parquet ``files`` a piece at a time and write the rows to ``handle`` as one
+    Parquet file; return the rows written and the run's stats.
+
+    Raises
+    ------
+    InputError
+        A missing column (naming the file), an unreadable file, a missing id.
+    """
+    import pyarrow.parquet as pq
+
+    from stancekit.scoring.pieces import pieces_of, read_piece
+
+    columns = output_columns(
+        predictor.labels, pq.ParquetFile(files[0]).schema_arrow.names, text_column, explain
+    )
+    writer = pq.ParquetWriter(handle, arrow_schema(columns))
+    stats = PartitionStats()
+    try:
+        for piece in pieces_of(list(files), "utf-8"):
+            result = score_partition(
+                read_piece(piece),
+                predictor,
+                text_column=text_column,
+                id_column=id_column,
+                unit=unit,
+                threshold=threshold,
+                explain=explain,
+                source=piece.path,
+                first_row=piece.first_row,
+                max_chars=max_chars,
+            )
+            stats += result.stats
+            if len(result.frame):
+                writer.write_table(arrow_table(result.frame, columns))
+            if on_progress is not None:
+                on_progress(result.stats.units)
+    finally:
+        writer.close()
+    scoring = stats.scoring_stats()
+    scoring.max_chars = max_chars
+    if not stats.units:
+        raise InputError("nothing to score: every input was empty.")
+    return stats.units, scoring

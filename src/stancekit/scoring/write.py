@@ -1,0 +1,369 @@
+"""Write scored paragraphs (or document summaries) as a table, JSON Lines, CSV, TSV or Parquet.
+
+Every machine row is flat: ``doc_id, paragraph_index, label, p_<label>..., margin``, the input's
+pass-through columns (renamed ``input_<name>`` when they clash with these), ``text``, and with
+explanations ``explain_<label>`` (a list of ``[term, contribution]``; a JSON string in CSV, TSV and
+Parquet). Writers stream: rows are written as they come.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+from collections.abc import Iterable
+from pathlib import Path
+from typing import IO, Any
+
+from stancekit.errors import InputError, UsageError
+from stancekit.io.cells import defuse_formula, is_missing
+from stancekit.scoring.stream import (
+    DocumentAggregator,
+    DocumentSummary,
+    ScoredParagraph,
+)
+from stancekit.scoring.terminal import TableWriter
+
+FORMATS = ("table", "jsonl", "csv", "tsv", "parquet", "xlsx", "csv-excel")
+#: Formats written as bytes: they need ``-o FILE``.
+BINARY_FORMATS = ("parquet", "xlsx")
+_RESERVED = {
+    "doc_id",
+    "paragraph_index",
+    "label",
+    "margin",
+    "language",
+    "text",
+    "date",
+    "paragraphs",
+}
+_RESERVED_PREFIXES = ("p_", "explain_", "share_", "mean_p_", "input_")
+_PARQUET_BATCH = 5000
+#: The format a file ending implies (``format="auto"``).
+FORMAT_BY_SUFFIX = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".csv": "csv",
+    ".tsv": "tsv",
+    ".parquet": "parquet",
+    ".xlsx": "xlsx",
+    ".txt": "table",
+}
+
+
+def check_format(fmt: str, auto: bool = False) -> None:
+    """Refuse an unknown output format (``auto`` too, if ``auto``).
+
+    Raises
+    ------
+    UsageError
+        Naming the formats there are.
+    """
+    known = ("auto", *FORMATS) if auto else FORMATS
+    if fmt not in known:
+        raise UsageError(f"--format: {fmt!r} is not one of {', '.join(known)}.")
+
+
+def output_format(requested: str, output: Path | None, terminal: bool) -> str:
+    """The format to write: ``requested``, or for ``"auto"`` the one ``output``'s file ending
+    implies (:data:`FORMAT_BY_SUFFIX`), else a table on a ``terminal`` and JSON Lines in a pipe.
+
+    Raises
+    ------
+    UsageError
+        An unknown format; an ending that implies none; parquet to standard output.
+    """
+    check_format(requested, auto=True)
+    fmt = requested
+    if requested == "auto":
+        if output is None:
+            fmt = "table" if terminal else "jsonl"
+        elif output.suffix.lower() in FORMAT_BY_SUFFIX:
+            fmt = FORMAT_BY_SUFFIX[output.suffix.lower()]
+        else:
+            raise UsageError(
+                f"--output: cannot tell the format from {output.name!r}: end it in "
+                f"{', '.join(FORMAT_BY_SUFFIX)}, or pass --format."
+            )
+    if fmt in BINARY_FORMATS and output is None:
+        raise UsageError(f"--format {fmt} is binary: give -o FILE.{fmt}.")
+    return fmt
+
+
+def output_name(key: str) -> str:
+    """The output column of input column ``key``: ``input_<key>`` if it clashes with an output
+    column, else ``key``."""
+    if key in _RESERVED or str(key).startswith(_RESERVED_PREFIXES):
+        return f"input_{key}"
+    return key
+
+
+def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
+    for key, value in extra.items():
+        record[output_name(key)] = value
+
+
+def output_number(value: float) -> float | None:
+    """A probability or margin for output: 6 decimals; ``None`` (empty) for NaN, a paragraph in
+    a language the model does not read."""
+    return None if value != value else round(value, 6)
+
+
+def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
+    """The flat output row of one scored paragraph."""
+    record: dict[str, Any] = {
+        "doc_id": p.doc_id,
+        "paragraph_index": p.paragraph_index,
+        "label": p.label,
+    }
+    for label, value in p.probabilities.items():
+        record[f"p_{label}"] = output_number(value)
+    record["margin"] = output_number(p.margin)
+    record["language"] = p.language
+    record["date"] = p.date
+    _extra(record, p.extra)
+    record["text"] = p.text
+    if p.explanation is not None:
+        for label, terms in p.explanation.items():
+            record[f"explain_{label}"] = [[t, v] for t, v in terms]
+    return record
+
+
+def document_record(d: DocumentSummary) -> dict[str, Any]:
+    """The flat output row of one document summary."""
+    record: dict[str, Any] = {
+        "doc_id": d.doc_id,
+        "date": d.date,
+        "paragraphs": d.paragraphs,
+        "label": d.label,
+    }
+    record.update({f"share_{k}": round(v, 6) for k, v in d.label_shares.items()})
+    record.update({f"mean_p_{k}": output_number(v) for k, v in d.mean_probabilities.items()})
+    record["language"] = d.language
+    _extra(record, d.extra)
+    return record
+
+
+def _jsonable(value: Any) -> str:
+    """What orjson cannot encode itself: bytes as UTF-8 text, anything else (Decimal) as str."""
+    if isinstance(value, bytes | bytearray):
+        return bytes(value).decode("utf-8", errors="replace")
+    return str(value)
+
+
+def output_text(value: Any) -> str:
+    """A non-None output cell as text for CSV, TSV and Parquet string columns: lists and dicts
+    as JSON (not to be confused with :func:`stancekit.io.cells.cell_text`, which reads input)."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False, default=_jsonable)
+    return _jsonable(value)
+
+
+class JsonlWriter:
+    """JSON Lines via orjson (about 15 times faster than json.dumps on these rows)."""
+
+    def __init__(self, handle: IO[str]) -> None:
+        import orjson
+
+        self.handle = handle
+        self._dumps = orjson.dumps
+        self._option = orjson.OPT_APPEND_NEWLINE | orjson.OPT_SERIALIZE_NUMPY
+
+    def write(self, record: dict[str, Any]) -> None:
+        # default: pass-through values orjson cannot encode (Decimal or bytes from Parquet).
+        self.handle.write(self._dumps(record, default=_jsonable, option=self._option).decode())
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+class CsvWriter:
+    """CSV (or TSV) with the first row's columns as header; later rows' unknown columns are
+    dropped and missing ones left empty.
+
+    The output is what ``csv.writer`` (minimal quoting, ``\\n`` line ends) writes, built
+    directly: the csv module scans long texts character by character, which made it the slowest
+    step of CSV output. Lists and dicts (explanations, nested input columns) are JSON.
+    """
+
+    def __init__(
+        self,
+        handle: IO[str],
+        delimiter: str = ",",
+        line_end: str = "\n",
+        bom: bool = False,
+        defuse: bool = False,
+    ) -> None:
+        self.handle = handle
+        self.delimiter, self.line_end, self.bom = delimiter, line_end, bom
+        self.defuse = defuse  # text cells that would be formulas get a leading '
+        self.fields: list[str] | None = None
+
+    def _field(self, value: Any) -> str:
+        if value is None:
+            return ""
+        text = output_text(value)
+        if self.defuse and not isinstance(value, int | float):
+            text = defuse_formula(text)
+        if self.delimiter in text or '"' in text or "\n" in text or "\r" in text:
+            return '"' + text.replace('"', '""') + '"'
+        return text
+
+    def _line(self, values: list[Any]) -> None:
+        cells = [self._field(value) for value in values]
+        # csv.writer quotes a lone empty field so that the row is not blank
+        self.handle.write((self.delimiter.join(cells) if cells != [""] else '""') + self.line_end)
+
+    def write(self, record: dict[str, Any]) -> None:
+        if self.fields is None:
+            self.fields = list(record)
+            if self.bom:
+                self.handle.write("\ufeff")
+            self._line(self.fields)
+        self._line([record.get(name) for name in self.fields])
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
+
+
+class ParquetWriter:
+    """Parquet in row groups of 5,000; pass-through columns are stored as strings."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.rows: list[dict[str, Any]] = []
+        self.writer: Any = None
+        self.schema: Any = None
+
+    def _schema(self, record: dict[str, Any]) -> Any:
+        import pyarrow as pa
+
+        def kind(name: str) -> Any:
+            if name == "paragraph_index" or name == "paragraphs":
+                return pa.int64()
+            if name.startswith(("p_", "share_", "mean_p_")) or name == "margin":
+                return pa.float64()
+            return pa.string()
+
+        return pa.schema([(name, kind(name)) for name in record])
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.rows.append(record)
+        if len(self.rows) >= _PARQUET_BATCH:
+            self._flush()
+
+    def _flush(self) -> None:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        if not self.rows:
+            return
+        if self.schema is None:
+            self.schema = self._schema(self.rows[0])
+            self.writer = pq.ParquetWriter(self.handle, self.schema)
+        columns = {}
+        for field in self.schema:
+            values = [row.get(field.name) for row in self.rows]
+            if pa.types.is_string(field.type):  # a float NaN is missing, as on the table route
+                values = [None if is_missing(v) else output_text(v) for v in values]
+            try:
+                columns[field.name] = pa.array(values, type=field.type)
+            except (pa.ArrowInvalid, pa.ArrowTypeError) as exc:
+                raise InputError(
+                    f"cannot store column {field.name!r} in Parquet ({exc}); "
+                    "use --format jsonl or csv."
+                ) from None
+        self.writer.write_table(pa.table(columns, schema=self.schema))
+        self.rows = []
+
+    def close(self) -> None:
+        self._flush()
+        if self.writer is not None:
+            self.writer.close()
+
+    def abort(self) -> None:
+        """Release the file after a failure without writing the rows still buffered."""
+        self.rows = []
+        if self.writer is not None:
+            with contextlib.suppress(Exception):
+                self.writer.close()
+
+
+def write_results(
+    scored: Iterable[ScoredParagraph],
+    handle: IO,
+    fmt: str,
+    labels: tuple[str, ...],
+    aggregate: bool = False,
+    abstains: bool = False,
+) -> int:
+    """Write ``scored`` to ``handle`` in ``fmt``; return the number of rows written.
+
+    ``aggregate`` writes one row per document instead of per paragraph (the table: the
+    document lines only).
+    """
+    check_format(fmt)
+    aggregator = DocumentAggregator(labels, abstains)
+    rows = 0
+    if fmt == "table":
+        table = TableWriter(handle, labels, aggregate=aggregate)
+        for p in scored:
+            if (summary := aggregator.add(p)) is not None:
+                table.document(summary)
+            table.paragraph(p)
+            rows += 1
+        if (summary := aggregator.finish()) is not None:
+            table.document(summary)
+        return rows
+    writer: JsonlWriter | CsvWriter | ParquetWriter | XlsxWriter
+    if fmt == "tsv":
+        writer = CsvWriter(handle, delimiter="\t")
+    elif fmt == "csv-excel":  # UTF-8 with a byte-order mark and CRLF: what Excel expects
+        writer = CsvWriter(handle, line_end="\r\n", bom=True, defuse=True)
+    elif fmt == "xlsx":
+        from stancekit.io.spreadsheet import XlsxWriter
+
+        writer = XlsxWriter(handle)
+    else:
+        writer = {"jsonl": JsonlWriter, "csv": CsvWriter, "parquet": ParquetWriter}[fmt](handle)
+    try:
+        if aggregate:
+            for p in scored:
+                if (summary := aggregator.add(p)) is not None:
+                    writer.write(document_record(summary))
+                    rows += 1
+            if (summary := aggregator.finish()) is not None:
+                writer.write(document_record(summary))
+                rows += 1
+        else:
+            for p in scored:
+                writer.write(paragraph_record(p))
+                rows += 1
+    except BaseException:
+        writer.abort()
+        raise
+    writer.close()
+    return rows
+
+
+def render(
+    scored: Iterable[ScoredParagraph],
+    fmt: str,
+    labels: tuple[str, ...],
+    aggregate: bool = False,
+    abstains: bool = False,
+) -> str:
+    """The output as a string (text formats only); handy in notebooks and tests."""
+    if fmt in BINARY_FORMATS:
+        raise InputError(f"{fmt} is binary: write it to a file.")
+    out = io.StringIO()
+    write_results(scored, out, fmt, labels, aggregate, abstains)
+    return out.getvalue()

@@ -1,0 +1,149 @@
+"""stancekit.scoring.partition: one table partition scored at once, as stancekit predict scores
+it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import StreamingEngine
+from stancekit.errors import InputError
+from stancekit.scoring.partition import (
+    ROW_COLUMN,
+    SOURCE_COLUMN,
+    PartitionStats,
+    output_columns,
+    score_partition,
+)
+from stancekit.scoring.predictor import StancePredictor
+from stancekit.scoring.run import predict_inputs
+
+ROWS = [
+    {"id": "a", "year": "2001", "text": "Sex work is work.\n\nEnd demand: criminalise buyers."},
+    {"id": "b", "year": "2002", "text": ""},
+    {"id": "c", "year": "2003", "text": "zzz qqq"},
+    {"id": "d", "year": "", "text": "date 2020-01-01 The court adjourned.\n\nPimps exploit women."},
+]
+
+
+def _records(frame) -> list[dict]:
+    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+
+
+def _expected(path: Path, model: Path, tmp: Path, **options) -> list[dict]:
+    import pyarrow.parquet as pq
+
+    out = tmp / "expected.parquet"
+    options.setdefault("engine", StreamingEngine())  # the record-by-record path, not partitions
+    predict_inputs([str(path)], model=model, output=out, **options)
+    return pq.read_table(out).to_pylist()
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+@pytest.mark.parametrize("explain", [0, 2])
+def test_partition_rows_equal_predict_parquet(
+    tiny_model: Path, tmp_path: Path, unit: str, explain: int
+) -> None:
+    import pandas as pd
+
+    path = tmp_path / "in.csv"
+    pd.DataFrame(ROWS).to_csv(path, index=False)
+    expected = _expected(path, tiny_model, tmp_path, unit=unit, explain=explain, threshold=0.5)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    result = score_partition(
+        frame,
+        StancePredictor.load(tiny_model),
+        unit=unit,
+        explain=explain,
+        threshold=0.5,
+        source=str(path),
+    )
+    assert list(result.frame.columns) == list(expected[0])
+    assert _records(result.frame) == expected
+    units = 3 if unit == "document" else 5
+    assert (result.stats.rows, result.stats.units, result.stats.empty) == (4, units, 1)
+    assert result.stats.unknown == 1 and result.stats.empty_examples == (f"{path}:2",)
+
+
+def test_arrow_table_ids_from_the_id_column_and_hidden_columns(tiny_model: Path) -> None:
+    import pyarrow as pa
+
+    predictor = StancePredictor.load(tiny_model)
+    table = pa.Table.from_pylist(ROWS)
+    by_id = score_partition(table, predictor, id_column="id").frame
+    assert by_id["doc_id"].tolist() == ["a", "a", "c", "d", "d"]
+    assert by_id["paragraph_index"].tolist() == [0, 1, 0, 0, 1]
+    hidden = table.append_column(SOURCE_COLUMN, pa.array(["f.csv"] * 4)).append_column(
+        ROW_COLUMN, pa.array([7, 8, 9, 10])
+    )
+    frame = score_partition(hidden, predictor).frame
+    assert frame["doc_id"].tolist()[:3] == ["f.csv:7", "f.csv:7", "f.csv:9"]
+    assert SOURCE_COLUMN not in frame.columns and ROW_COLUMN not in frame.columns
+
+
+def test_labels_match_predict_proba_and_the_threshold(tiny_model: Path) -> None:
+    import pandas as pd
+
+    predictor = StancePredictor.load(tiny_model)
+    texts = ["Sex work is work.", "End demand now: criminalise the buyers.", "The court met."]
+    frame = score_partition(pd.DataFrame({"text": texts}), predictor, threshold=0.99).frame
+    proba = predictor.predict_proba(texts)
+    assert frame["p_abolitionist"].tolist() == [round(v, 6) for v in proba[:, 0].tolist()]
+    assert set(frame["label"]) == {"uncertain"}  # nothing reaches 0.99 on the tiny model
+    plain = score_partition(pd.DataFrame({"text": texts}), predictor).frame
+    assert plain["label"].tolist() == [r.label for r in predictor.predict(texts)]
+
+
+def test_errors_name_the_source(tiny_model: Path) -> None:
+    import pandas as pd
+
+    predictor = StancePredictor.load(tiny_model)
+    with pytest.raises(InputError, match=r"part-3: no column 'body' \(--text-column\)"):
+        score_partition(pd.DataFrame(ROWS), predictor, text_column="body", source="part-3")
+    with pytest.raises(InputError, match="row 2 has no value for --id-column 'id'"):
+        score_partition(
+            pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]}), predictor, id_column="id"
+        )
+    with pytest.raises(InputError, match="holds a JSON list"):
+        score_partition(pd.DataFrame({"text": [["a"]]}), predictor)
+
+
+def test_an_empty_partition_has_the_output_columns(tiny_model: Path) -> None:
+    import pandas as pd
+
+    predictor = StancePredictor.load(tiny_model)
+    result = score_partition(pd.DataFrame({"text": ["", "  "], "n": ["1", "2"]}), predictor)
+    assert len(result.frame) == 0
+    assert list(result.frame.columns) == output_columns(predictor.labels, ["text", "n"])
+    assert result.stats == PartitionStats(rows=2, units=0, empty=2)
+
+
+def test_stats_add_up() -> None:
+    a = PartitionStats(3, 4, 1, 0, ("x:1",), ())
+    b = PartitionStats(2, 2, 2, 1, ("y:1", "y:2"), ("y:3#0",))
+    total = sum([a, b], PartitionStats())
+    assert (total.rows, total.units, total.empty, total.unknown) == (5, 6, 3, 1)
+    assert total.empty_examples == ("x:1", "y:1", "y:2")
+    assert total.scoring_stats().empty.count == 3
+
+
+def test_long_paragraphs_are_split_as_predict_splits_them(tiny_model: Path, tmp_path: Path) -> None:
+    import pandas as pd
+
+    rows = [{"id": "long", "text": "Sex work is work. " * 40}, {"id": "short", "text": "Pimps."}]
+    path = tmp_path / "in.csv"
+    pd.DataFrame(rows).to_csv(path, index=False)
+    expected = _expected(path, tiny_model, tmp_path, max_chars=100)
+    result = score_partition(
+        pd.read_csv(path, dtype=str, keep_default_na=False),
+        StancePredictor.load(tiny_model),
+        max_chars=100,
+        source=str(path),
+    )
+    assert _records(result.frame) == expected
+    assert len(expected) == 9  # 720 characters in pieces of at most 100, and the short one
+    assert (result.stats.split, result.stats.split_examples) == (1, (f"{path}:1",))
+    assert result.stats.scoring_stats().split.count == 1
+    total = result.stats + result.stats
+    assert (total.split, total.split_examples) == (2, (f"{path}:1", f"{path}:1"))
