@@ -61,8 +61,10 @@ def main() -> None:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from stancekit.scoring.distributed import ModelRef, ScoreOptions, score_piece_to_file
-    from stancekit.scoring.partition import output_columns, score_partition
+    from stancekit.scoring.columns import output_columns
+    from stancekit.scoring.distributed import ModelRef, score_piece_to_file
+    from stancekit.scoring.options import ScoreOptions
+    from stancekit.scoring.partition import score_partition
     from stancekit.scoring.pieces import pieces_of, read_piece
     from stancekit.scoring.predictor import StancePredictor
 

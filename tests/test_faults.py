@@ -154,7 +154,7 @@ def test_train_on_an_empty_jsonl_is_one_error_line(
 def test_broken_csv_quoting_names_the_row_s_first_line(
     tmp_path: Path, body: str, line: int
 ) -> None:
-    from stancekit.scoring.read import open_table
+    from stancekit.io.tables import open_table
 
     path = tmp_path / "bad.csv"
     path.write_text(body, encoding="utf-8")
@@ -232,7 +232,7 @@ _HOSTILE = "Sex work \x1b[2J\x1b]0;pwned\x07is work \x9b31m."
 
 
 def _scored(text: str, doc_id: str = "d"):
-    from stancekit.scoring.stream import ScoredParagraph
+    from stancekit.scoring.rows import ScoredParagraph
 
     probabilities = {"abolitionist": 0.2, "decriminalisation": 0.7, "neutral": 0.1}
     return ScoredParagraph(doc_id, 0, text, None, "decriminalisation", probabilities, 0.5, {})
@@ -445,7 +445,8 @@ def test_predict_splits_overlong_paragraphs_with_a_warning(tiny_model: Path) -> 
 
 
 def test_batches_are_bounded_in_characters_too() -> None:
-    from stancekit.scoring.stream import Unit, _chunks
+    from stancekit.scoring.rows import Unit
+    from stancekit.scoring.stream import _chunks
 
     units = iter([Unit("d", i, "x" * 1000, None, {}) for i in range(10)])
     assert [len(b) for b in _chunks(units, 100, max_chars=3000)] == [3, 3, 3, 1]

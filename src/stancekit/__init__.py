@@ -6,10 +6,9 @@
 
 from __future__ import annotations
 
-__version__ = "0.1.0"
-
 from typing import TYPE_CHECKING, Any
 
+from stancekit._version import __version__
 from stancekit.errors import StancekitError
 
 if TYPE_CHECKING:

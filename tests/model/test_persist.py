@@ -7,7 +7,8 @@ import numpy as np
 import pytest
 
 from stancekit.errors import ModelLoadError, ModelNotFoundError, ParamsError
-from stancekit.model.persist import CARD_FILE, MODEL_FILE, load_model, read_card, resolve_model_dir
+from stancekit.model.locate import CARD_FILE, MODEL_FILE, resolve_model_dir
+from stancekit.model.persist import load_model, read_card
 from stancekit.scoring.predictor import StancePredictor
 
 PROBE = ["Decriminalise sex work now.", "End demand and criminalise the buyers."]

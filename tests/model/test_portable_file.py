@@ -10,7 +10,8 @@ import pytest
 
 from conftest import assert_one_error_line, run_cli, tiny_rows
 from stancekit.errors import ModelLoadError, UntrustedModelError
-from stancekit.model.persist import CARD_FILE, MODEL_FILE, ModelCard, load_model, save_model
+from stancekit.model.locate import CARD_FILE, MODEL_FILE
+from stancekit.model.persist import ModelCard, load_model, save_model
 from stancekit.model.portable.files import ARRAYS_FILE, JSON_FILE, load_portable
 from stancekit.scoring.predictor import StancePredictor
 

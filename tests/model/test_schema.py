@@ -9,7 +9,8 @@ import pytest
 
 from conftest import assert_one_error_line, run_cli
 from stancekit.errors import ModelLoadError
-from stancekit.model.persist import CARD_FILE, read_card
+from stancekit.model.locate import CARD_FILE
+from stancekit.model.persist import read_card
 from stancekit.model.schema import check_keys
 
 

@@ -9,7 +9,7 @@ import pytest
 from conftest import ABOL, DECRIM, NEUTRAL, tiny_rows, write_jsonl
 from stancekit.errors import DataError, StancekitWarning
 from stancekit.io.files import sha256_file
-from stancekit.model.persist import CARD_FILE
+from stancekit.model.locate import CARD_FILE
 from stancekit.model.pipeline import fit_pipeline
 from stancekit.model.train import train
 from stancekit.params import TrainParams

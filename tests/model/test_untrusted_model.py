@@ -21,7 +21,8 @@ import numpy as np
 import pytest
 
 from stancekit.errors import StancekitError
-from stancekit.model.persist import CARD_FILE, METRICS_FILE
+from stancekit.model.locate import CARD_FILE
+from stancekit.model.persist import METRICS_FILE
 from stancekit.model.portable.files import ARRAYS_FILE, JSON_FILE, portable_hashes
 from stancekit.scoring.predictor import StancePredictor
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from stancekit.scoring.stream import ScoredParagraph, document_label, summarise_paragraphs
+from stancekit.scoring.aggregate import document_label, summarise_paragraphs
+from stancekit.scoring.rows import ScoredParagraph
 
 A, D, N, U = "abolitionist", "decriminalisation", "neutral", "uncertain"
 THREE = (A, D, N)

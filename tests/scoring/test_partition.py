@@ -9,14 +9,10 @@ import pytest
 
 from conftest import StreamingEngine
 from stancekit.errors import InputError
-from stancekit.scoring.partition import (
-    ROW_COLUMN,
-    SOURCE_COLUMN,
-    PartitionStats,
-    output_columns,
-    score_partition,
-)
+from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, output_columns
+from stancekit.scoring.partition import score_partition
 from stancekit.scoring.predictor import StancePredictor
+from stancekit.scoring.rows import PartitionStats
 from stancekit.scoring.run import predict_inputs
 
 ROWS = [

@@ -59,7 +59,7 @@ def test_segmentation_loses_no_text(text: str, max_chars: int | None) -> None:
 )
 def test_writers_and_readers_round_trip_any_unicode(rows: list[str], fmt: str) -> None:
     from stancekit.scoring.read import iter_records
-    from stancekit.scoring.stream import ScoredParagraph
+    from stancekit.scoring.rows import ScoredParagraph
     from stancekit.scoring.write import write_results
 
     labels = ("abolitionist", "decriminalisation", "neutral")
@@ -141,7 +141,8 @@ raw = st.one_of(
 )
 def test_readers_raise_only_stancekit_errors(data: bytes, suffix: str, encoding: str) -> None:
     from stancekit.io.jsonl import read_jsonl
-    from stancekit.scoring.read import SourceOptions, iter_records, open_table
+    from stancekit.io.tables import open_table
+    from stancekit.scoring.read import SourceOptions, iter_records
 
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / f"in{suffix}"

@@ -5,17 +5,12 @@ from pathlib import Path
 import pytest
 
 from stancekit.errors import UsageError
+from stancekit.scoring.aggregate import DocumentAggregator, group_documents
 from stancekit.scoring.engines import JoblibEngine
 from stancekit.scoring.predictor import StancePredictor
 from stancekit.scoring.read import SourceRecord
-from stancekit.scoring.stream import (
-    DocumentAggregator,
-    ScoringStats,
-    Tally,
-    group_documents,
-    iter_units,
-    score_units,
-)
+from stancekit.scoring.rows import ScoringStats, Tally
+from stancekit.scoring.stream import iter_units, score_units
 
 DOCS = [
     SourceRecord(

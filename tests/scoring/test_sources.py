@@ -206,7 +206,7 @@ def test_json_files_are_refused_and_folder_tables_read_as_tables(tmp_path: Path)
 
 
 def test_check_columns_names_option_column_and_columns() -> None:
-    from stancekit.scoring.read import check_columns
+    from stancekit.io.tables import check_columns
 
     check_columns(Path("t.csv"), ["body", "stance"], {"--text-column": "body", "--group": None})
     with pytest.raises(

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from stancekit.errors import InputError
-from stancekit.scoring.partition import ROW_COLUMN, SOURCE_COLUMN
+from stancekit.io.tables import open_table
+from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN
 from stancekit.scoring.pieces import Piece, pieces_of, read_piece
-from stancekit.scoring.read import open_table
 
 
 def _piece(path: Path) -> Piece:

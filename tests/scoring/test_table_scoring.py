@@ -9,9 +9,10 @@ import pytest
 
 from conftest import StreamingEngine, assert_one_error_line, run_cli
 from stancekit.errors import InputError
+from stancekit.scoring.columns import arrow_schema
 from stancekit.scoring.read import SourceOptions
 from stancekit.scoring.run import predict_inputs
-from stancekit.scoring.tables import arrow_schema, table_inputs
+from stancekit.scoring.tables import table_inputs
 
 ROWS = [
     {"id": "a", "year": 2001, "text": "Sex work is work.\n\nEnd demand: criminalise buyers."},

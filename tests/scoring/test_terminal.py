@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import io
 
-from stancekit.scoring.stream import ScoredParagraph
+from stancekit.scoring.rows import ScoredParagraph
 from stancekit.scoring.terminal import TableWriter, printable
 
 
@@ -34,7 +34,7 @@ def test_the_table_fits_its_width_and_escapes_text() -> None:
 
 def test_probabilities_never_round_across_the_threshold_and_labels_are_whole() -> None:
     """Issue 22: `make run` showed 0.60 for an uncertain 0.598 and "1 unce"."""
-    from stancekit.scoring.stream import DocumentSummary
+    from stancekit.scoring.rows import DocumentSummary
 
     out = io.StringIO()
     table = TableWriter(out, ("abolitionist", "decriminalisation", "neutral"), width=120)

@@ -8,8 +8,9 @@ from pathlib import Path
 import pytest
 
 from stancekit.errors import InputError, UsageError
-from stancekit.scoring.stream import ScoredParagraph
-from stancekit.scoring.write import paragraph_record, render, write_results
+from stancekit.scoring.columns import paragraph_record
+from stancekit.scoring.rows import ScoredParagraph
+from stancekit.scoring.write import render, write_results
 
 LABELS = ("abolitionist", "decriminalisation")
 

@@ -10,8 +10,9 @@ from pathlib import Path
 
 from stancekit.errors import InputError
 from stancekit.scoring.read import DEFAULT_GLOBS, STDIN, SourceOptions, SourceRecord, iter_records
+from stancekit.scoring.rows import ScoringStats
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
-from stancekit.scoring.stream import ScoringStats, iter_units
+from stancekit.scoring.stream import iter_units
 
 
 @dataclass(frozen=True)

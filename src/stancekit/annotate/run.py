@@ -49,7 +49,7 @@ def corpus_paths(corpus: Sequence[str | Path] | None, params: str | Path | None)
     params.yaml (paths relative to its folder) when those exist, else nothing."""
     if corpus:
         return [Path(p) for p in corpus]
-    from stancekit.model.persist import find_project_root
+    from stancekit.model.locate import find_project_root
     from stancekit.params import load_params
 
     if params is None:
@@ -65,7 +65,7 @@ def corpus_paths(corpus: Sequence[str | Path] | None, params: str | Path | None)
 def no_corpus_message(params: str | Path | None = None) -> str:
     """Why the model will not be retrained, and what to give: inside a project its corpus
     folder, outside one a path to labelled files (not a ``data/corpus`` that is not there)."""
-    from stancekit.model.persist import find_project_root
+    from stancekit.model.locate import find_project_root
 
     root = find_project_root() if params is None else Path(params).parent
     if root is None or not (root / "params.yaml").is_file():

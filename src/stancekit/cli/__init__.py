@@ -12,7 +12,7 @@ from typing import Annotated, Any
 import typer
 from typer.core import TyperGroup
 
-from stancekit import __version__
+from stancekit._version import __version__
 from stancekit.cli import annotate, data, evaluate, info, predict, prepare, train, trends, tune
 
 #: click's UsageError as typer ships it (typer vendors click; BadParameter derives from it).

@@ -20,7 +20,7 @@ import typer
 from stancekit.errors import StancekitError
 
 if TYPE_CHECKING:
-    from stancekit.scoring.stream import ScoringStats
+    from stancekit.scoring.rows import ScoringStats
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -259,7 +259,7 @@ def project_base(params: Path) -> Path:
     folder inside the project (``examples/``, say)."""
     if params != DEFAULT_PARAMS or params.is_file():
         return Path()
-    from stancekit.model.persist import find_project_root
+    from stancekit.model.locate import find_project_root
 
     root = find_project_root()
     return root if root is not None and (root / DEFAULT_PARAMS).is_file() else Path()
@@ -298,13 +298,13 @@ def load_params(path: Path, anywhere: bool = False) -> Any:
 
     ``anywhere`` (for commands that read only settings, not the pipeline's relative data paths):
     the default ``params.yaml``, when the current folder has none, is the project's (see
-    :func:`stancekit.model.persist.find_project_root`), else the built-in defaults.
+    :func:`stancekit.model.locate.find_project_root`), else the built-in defaults.
     """
     from stancekit.params import Params
     from stancekit.params import load_params as load
 
     if anywhere and path == DEFAULT_PARAMS and not path.is_file():
-        from stancekit.model.persist import find_project_root
+        from stancekit.model.locate import find_project_root
 
         root = find_project_root()
         if root is None or not (root / DEFAULT_PARAMS).is_file():

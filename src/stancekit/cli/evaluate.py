@@ -101,7 +101,7 @@ def evaluate_cli(
     from stancekit.data.userlabels import parse_label_map
     from stancekit.evaluation.evaluate import DEFAULT_HELDOUT_MODEL_DIR, evaluate, evaluate_file
     from stancekit.evaluation.summary import summary
-    from stancekit.model.persist import resolve_model_dir
+    from stancekit.model.locate import resolve_model_dir
 
     if data is None:
         # The held-out split is only honest for the model fitted without it: models/heldout,

@@ -27,11 +27,11 @@ from stancekit.labels import USER_LABEL_WEIGHT
 def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path] | None:
     """``prepare.data`` as paths, relative to the params.yaml they are written in: ``--params``
     as given, else the current folder's, else the project's above the current folder (found as
-    :func:`stancekit.model.persist.find_project_root` finds it); ``None`` when there is no
+    :func:`stancekit.model.locate.find_project_root` finds it); ``None`` when there is no
     params.yaml
     at all (outside a project)."""
     if params == DEFAULT_PARAMS and not params.is_file():
-        from stancekit.model.persist import find_project_root
+        from stancekit.model.locate import find_project_root
 
         root = find_project_root()
         if root is None or not (root / DEFAULT_PARAMS).is_file():

@@ -180,26 +180,13 @@ def iter_table_records(
         yield from read_jsonl(path, error=InputError, unique_keys=True)
         return
     if suffix == ".parquet":
-        import pyarrow.parquet as pq
+        from stancekit.io.tables import parquet_rows
 
-        try:
-            parquet = pq.ParquetFile(path)
-        except Exception as exc:  # pyarrow raises several types for a bad file
-            raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
-        names = parquet.schema_arrow.names
-        repeated = sorted({name for name in names if names.count(name) > 1})
-        if repeated:
-            raise InputError(
-                f"{path}: column {repeated[0]!r} is named twice; give every column its own name."
-            )
-        number = 0
-        for batch in parquet.iter_batches(batch_size=4096):
-            for record in batch.to_pylist():
-                number += 1
-                yield f"{path}: row {number}", record
+        for number, record in enumerate(parquet_rows(path), start=1):
+            yield f"{path}: row {number}", record
         return
     from stancekit.io.jsonl import CONVERT_TO_UTF8
-    from stancekit.scoring.read import open_table
+    from stancekit.io.tables import open_table
 
     cells = open_table(path, fix_encoding=CONVERT_TO_UTF8, field_limit=MAX_TEXT_CHARS)
     for number, record in enumerate(cells, start=1):
@@ -306,7 +293,7 @@ def iter_labelled(
         As :func:`read_table`.
     """
     from stancekit.io.cells import cell_text
-    from stancekit.scoring.read import check_columns
+    from stancekit.io.tables import check_columns
 
     path = Path(path)
     if path.is_dir():

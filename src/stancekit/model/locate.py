@@ -6,7 +6,7 @@ The order, first match wins:
 2. ``$STANCEKIT_MODEL``;
 3. ``models/`` of the project the current folder is in: the nearest folder at or above it with
    ``dvc.yaml``, ``params.yaml`` or ``models/model_card.json`` (see
-   :func:`stancekit.model.persist.find_project_root`), when that folder holds a model;
+   :func:`stancekit.model.locate.find_project_root`), when that folder holds a model;
 4. the default model installed with stancekit (``stancekit/default_model/`` in the package: the
    portable files of the pipeline's model, its card and its held-out figures).
 
@@ -22,20 +22,28 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from stancekit.model.persist import (
-    CARD_FILE,
-    DEFAULT_MODEL_DIR,
-    MODEL_ENV_VAR,
-    MODEL_FILE,
-    PORTABLE_FILE,
-    find_project_root,
-)
-
+#: The files of a model folder, and the variable that names one.
+MODEL_FILE = "model.joblib"
+PORTABLE_FILE = "model.json"
+CARD_FILE = "model_card.json"
+DEFAULT_MODEL_DIR = Path("models")
+MODEL_ENV_VAR = "STANCEKIT_MODEL"
 #: The default model shipped inside the package (refreshed by ``python -m
 #: stancekit.model.packaged``).
-PACKAGED_DIR = Path(__file__).resolve().parent / "default_model"
-
+PACKAGED_DIR = Path(__file__).resolve().parents[1] / "default_model"
 OPTION, ENVIRONMENT, PROJECT, PACKAGED = "--model", f"${MODEL_ENV_VAR}", "project", "packaged"
+#: What marks a stancekit project's root folder (as ``.git`` marks a git repository's).
+PROJECT_MARKERS = ("dvc.yaml", "params.yaml", f"{DEFAULT_MODEL_DIR}/{CARD_FILE}")
+
+
+def find_project_root(start: str | Path | None = None) -> Path | None:
+    """The nearest folder at or above ``start`` (default: the current folder) that holds
+    ``dvc.yaml``, ``params.yaml`` or ``models/model_card.json``; ``None`` if there is none."""
+    folder = Path.cwd() if start is None else Path(start).resolve()
+    for candidate in (folder, *folder.parents):
+        if any((candidate / marker).is_file() for marker in PROJECT_MARKERS):
+            return candidate
+    return None
 
 
 @dataclass(frozen=True)
@@ -141,3 +149,17 @@ def visible_models(path: str | Path | None = None) -> list[tuple[ModelSource, bo
             seen.add(key)
             out.append((source, source is answering))
     return out
+
+
+def default_model_dir() -> Path:
+    """The model folder that answers when none is named: ``$STANCEKIT_MODEL``, else ``models/``
+    of the project the current folder is in (see :func:`find_project_root`) when it holds a
+    model, else the default model installed with stancekit (the order and the reasons:
+    :mod:`stancekit.model.locate`)."""
+    return locate_model(None).folder
+
+
+def resolve_model_dir(path: str | Path | None) -> Path:
+    """The model directory for ``path``: a directory, a ``model.joblib`` in one, or the default
+    (:func:`default_model_dir`)."""
+    return locate_model(path).folder

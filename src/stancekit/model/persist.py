@@ -30,16 +30,18 @@ from stancekit.errors import (
     UntrustedModelError,
 )
 from stancekit.io.files import FileRefused, atomic_write, read_regular, sha256_file
+from stancekit.model.locate import (
+    CARD_FILE,
+    MODEL_ENV_VAR,
+    MODEL_FILE,
+    PORTABLE_FILE,
+    resolve_model_dir,
+)
 
 if TYPE_CHECKING:
     from stancekit.model.portable.scorer import PortableModel
 
-MODEL_FILE = "model.joblib"
-PORTABLE_FILE = "model.json"
-CARD_FILE = "model_card.json"
 METRICS_FILE = "metrics.json"
-DEFAULT_MODEL_DIR = Path("models")
-MODEL_ENV_VAR = "STANCEKIT_MODEL"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 #: The largest card and metrics file read (a few kilobytes in practice): a model folder from
 #: elsewhere cannot make a load read without end (a link to ``/dev/zero``) or hang (a FIFO).
@@ -99,7 +101,7 @@ def library_versions() -> dict[str, str]:
     import numpy
     import sklearn
 
-    from stancekit import __version__
+    from stancekit._version import __version__
 
     return {
         "python": platform.python_version(),
@@ -108,38 +110,6 @@ def library_versions() -> dict[str, str]:
         "numpy": numpy.__version__,
         "joblib": joblib.__version__,
     }
-
-
-#: What marks a stancekit project's root folder (as ``.git`` marks a git repository's).
-PROJECT_MARKERS = ("dvc.yaml", "params.yaml", f"{DEFAULT_MODEL_DIR}/{CARD_FILE}")
-
-
-def find_project_root(start: str | Path | None = None) -> Path | None:
-    """The nearest folder at or above ``start`` (default: the current folder) that holds
-    ``dvc.yaml``, ``params.yaml`` or ``models/model_card.json``; ``None`` if there is none."""
-    folder = Path.cwd() if start is None else Path(start).resolve()
-    for candidate in (folder, *folder.parents):
-        if any((candidate / marker).is_file() for marker in PROJECT_MARKERS):
-            return candidate
-    return None
-
-
-def default_model_dir() -> Path:
-    """The model folder that answers when none is named: ``$STANCEKIT_MODEL``, else ``models/``
-    of the project the current folder is in (see :func:`find_project_root`) when it holds a
-    model, else the default model installed with stancekit (the order and the reasons:
-    :mod:`stancekit.model.locate`)."""
-    from stancekit.model.locate import locate_model
-
-    return locate_model(None).folder
-
-
-def resolve_model_dir(path: str | Path | None) -> Path:
-    """The model directory for ``path``: a directory, a ``model.joblib`` in one, or the default
-    (:func:`default_model_dir`)."""
-    from stancekit.model.locate import locate_model
-
-    return locate_model(path).folder
 
 
 def build_time() -> str:

@@ -20,7 +20,8 @@ from stancekit.data.corpus import Row
 from stancekit.data.userlabels import Columns, read_user_labels
 from stancekit.errors import DataError
 from stancekit.io.files import sha256_file
-from stancekit.model.persist import DEFAULT_MODEL_DIR, ModelCard, save_model
+from stancekit.model.locate import DEFAULT_MODEL_DIR
+from stancekit.model.persist import ModelCard, save_model
 from stancekit.params import TrainParams
 
 DEFAULT_TRAIN_PATH = Path("data/prepared/train.jsonl")

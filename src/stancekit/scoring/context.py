@@ -19,8 +19,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
+from stancekit.scoring.aggregate import group_documents
 from stancekit.scoring.batch import decide
-from stancekit.scoring.stream import ScoredParagraph, group_documents
+from stancekit.scoring.rows import ScoredParagraph
 
 
 def document_prior(proba: Any, groups: Sequence[Any], alpha: float) -> Any:

@@ -35,14 +35,9 @@ from stancekit.scoring.cluster import (
     dashboard_link,
     require_dask,
 )
-from stancekit.scoring.partition import (
-    ROW_COLUMN,
-    SOURCE_COLUMN,
-    PartitionStats,
-    empty_frame,
-    output_columns,
-    score_partition,
-)
+from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, empty_frame, output_columns
+from stancekit.scoring.options import ScoreOptions, check_options
+from stancekit.scoring.partition import score_partition
 from stancekit.scoring.pieces import (
     object_frame,
     piece_columns,
@@ -50,7 +45,8 @@ from stancekit.scoring.pieces import (
     read_piece,
     table_files,
 )
-from stancekit.scoring.stream import DEFAULT_MAX_CHARS, check_options
+from stancekit.scoring.rows import PartitionStats
+from stancekit.scoring.stream import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -85,7 +81,8 @@ def model_ref(
 ) -> ModelRef:
     """The reference to ``model`` (a folder, ``$STANCEKIT_MODEL`` or ``models/``), read from its
     card without loading it; ``language`` forces every text's language."""
-    from stancekit.model.persist import read_card, resolve_model_dir
+    from stancekit.model.locate import resolve_model_dir
+    from stancekit.model.persist import read_card
 
     folder = resolve_model_dir(model).resolve()
     card = read_card(folder)
@@ -107,18 +104,6 @@ def worker_predictor(ref: ModelRef) -> StancePredictor:
                 ref.path, language=ref.language, paragraph_only=ref.paragraph_only
             )
         return _PREDICTORS[key]
-
-
-@dataclass(frozen=True)
-class ScoreOptions:
-    """The options every partition is scored with."""
-
-    text_column: str = "text"
-    id_column: str | None = None
-    unit: str = "paragraph"
-    threshold: float | None = None
-    explain: int = 0
-    max_chars: int = DEFAULT_MAX_CHARS
 
 
 def _score(
@@ -240,7 +225,7 @@ def score_piece_to_file(
     temporary name and renamed, so a rerun after a lost worker writes it whole, once)."""
     import pyarrow.parquet as pq
 
-    from stancekit.scoring.tables import arrow_table
+    from stancekit.scoring.columns import arrow_table
 
     result = _score(frame, ref, options, source)
     if list(result.frame.columns) != list(columns):

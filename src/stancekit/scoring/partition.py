@@ -13,145 +13,27 @@ partitions. It knows nothing of Dask.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
 from stancekit.scoring.batch import count_unsupported, decide, predict_batch
+from stancekit.scoring.columns import (
+    DATE_COLUMN,
+    HIDDEN_COLUMNS,
+    ROW_COLUMN,
+    SOURCE_COLUMN,
+    empty_frame,
+    output_columns,
+    typed_values,
+)
+from stancekit.scoring.options import check_options
+from stancekit.scoring.rows import _EXAMPLES, PartitionResult, PartitionStats
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
-from stancekit.scoring.stream import ScoringStats, Tally, check_options
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from stancekit.scoring.predictor import StancePredictor
-
-#: Hidden columns a reader may add: the file a row comes from and its 1-based row number there,
-#: from which the default id ``<path>:<row>`` is made (as ``stancekit predict`` makes it).
-SOURCE_COLUMN = "__stancekit_source__"
-ROW_COLUMN = "__stancekit_row__"
-_HIDDEN = (SOURCE_COLUMN, ROW_COLUMN)
-#: A table column with this name gives each row's date (``stancekit predict`` reads it too).
-DATE_COLUMN = "date"
-_EXAMPLES = 5
-
-
-@dataclass(frozen=True)
-class PartitionStats:
-    """What one partition held; partitions' stats add up with ``+`` (and ``sum(..., start)``).
-
-    Attributes
-    ----------
-    rows : int
-        Input rows (documents).
-    units : int
-        Paragraphs (or documents) scored: the output rows.
-    empty : int
-        Rows with no text, skipped.
-    unknown : int
-        Units in which the model knows no word (their label is only its prior).
-    empty_examples, unknown_examples : tuple of str
-        The first few ids of each (enough for a message).
-    split, split_examples : int, tuple of str
-        Paragraphs longer than ``max_chars`` that were split, and the first few documents.
-    """
-
-    rows: int = 0
-    units: int = 0
-    empty: int = 0
-    unknown: int = 0
-    empty_examples: tuple[str, ...] = field(default=(), compare=False)
-    unknown_examples: tuple[str, ...] = field(default=(), compare=False)
-    split: int = 0
-    split_examples: tuple[str, ...] = field(default=(), compare=False)
-    #: Units in a language the model has no model for, per language code.
-    unsupported: dict[str, int] = field(default_factory=dict)
-
-    def __add__(self, other: PartitionStats) -> PartitionStats:
-        if not isinstance(other, PartitionStats):
-            return NotImplemented
-        return PartitionStats(
-            self.rows + other.rows,
-            self.units + other.units,
-            self.empty + other.empty,
-            self.unknown + other.unknown,
-            (self.empty_examples + other.empty_examples)[:_EXAMPLES],
-            (self.unknown_examples + other.unknown_examples)[:_EXAMPLES],
-            self.split + other.split,
-            (self.split_examples + other.split_examples)[:_EXAMPLES],
-            {
-                code: self.unsupported.get(code, 0) + other.unsupported.get(code, 0)
-                for code in sorted({*self.unsupported, *other.unsupported})
-            },
-        )
-
-    def __radd__(self, other: Any) -> PartitionStats:
-        return self if other == 0 else self.__add__(other)
-
-    def scoring_stats(self) -> ScoringStats:
-        """The same figures as the :class:`~stancekit.scoring.stream.ScoringStats` of
-        ``predict``."""
-        return ScoringStats(
-            documents=self.rows,
-            units=self.units,
-            empty=Tally(self.empty, list(self.empty_examples)),
-            unknown=Tally(self.unknown, list(self.unknown_examples)),
-            split=Tally(self.split, list(self.split_examples)),
-            unsupported=dict(self.unsupported),
-        )
-
-
-@dataclass(frozen=True)
-class PartitionResult:
-    """The scored rows of a partition (a pandas DataFrame) and what it held."""
-
-    frame: pd.DataFrame
-    stats: PartitionStats
-
-
-def output_columns(
-    labels: Sequence[str],
-    input_columns: Sequence[str],
-    text_column: str = "text",
-    explain: int = 0,
-) -> list[str]:
-    """The output columns, in order, for a table with ``input_columns`` (what ``stancekit
-    predict`` writes: ``doc_id, paragraph_index, label, p_<label>..., margin, date, <inputs>,
-    text`` and ``explain_<label>...`` with ``explain``). A ``date`` input column becomes the
-    rows' ``date``, as in ``predict``."""
-    from stancekit.scoring.write import output_name
-
-    passed = [
-        output_name(c)
-        for c in input_columns
-        if c not in (text_column, DATE_COLUMN) and c not in _HIDDEN
-    ]
-    head = [
-        "doc_id",
-        "paragraph_index",
-        "label",
-        *[f"p_{label}" for label in labels],
-        "margin",
-        "language",
-        "date",
-    ]
-    tail = [f"explain_{label}" for label in labels] if explain else []
-    return [*head, *passed, "text", *tail]
-
-
-def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
-    """A frame with no rows and the output's dtypes (Dask's ``meta``)."""
-    import pandas as pd
-
-    def dtype(name: str) -> str:
-        if name == "paragraph_index":
-            return "Int64"
-        if name == "margin" or name.startswith("p_"):
-            return "float64"
-        return "object"
-
-    return pd.DataFrame({name: pd.Series([], dtype=dtype(name)) for name in columns})
 
 
 def _texts(
@@ -231,7 +113,7 @@ def _segment(
 
 def _as_strings(values: Any) -> list[Any]:
     """A pass-through column as ``stancekit predict``'s Parquet writer stores it: text, or None."""
-    from stancekit.scoring.write import output_text
+    from stancekit.scoring.columns import output_text
 
     return [None if v is None else output_text(v) for v in values]
 
@@ -295,7 +177,7 @@ def score_partition(
     """
     import numpy as np
 
-    from stancekit.scoring.write import output_name, output_number
+    from stancekit.scoring.columns import output_name, output_number
 
     check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
     if not hasattr(frame, "iloc"):  # an Arrow table
@@ -303,7 +185,7 @@ def score_partition(
     columns = [str(c) for c in frame.columns]
     for option, column in (("--text-column", text_column), ("--id-column", id_column)):
         if column is not None and column not in columns:
-            shown = ", ".join(c for c in columns if c not in _HIDDEN)
+            shown = ", ".join(c for c in columns if c not in HIDDEN_COLUMNS)
             raise InputError(f"{source}: no column {column!r} ({option}); columns are: {shown}.")
     labels = predictor.labels
     names = output_columns(labels, columns, text_column, explain)
@@ -347,13 +229,13 @@ def score_partition(
         dates = [cells[row] or date for row, date in zip(rows, dates, strict=True)]
     out["date"] = dates
     for column in columns:
-        if column in (text_column, DATE_COLUMN) or column in _HIDDEN:
+        if column in (text_column, DATE_COLUMN) or column in HIDDEN_COLUMNS:
             continue
         values = _column_values(frame[column])
         out[output_name(column)] = _as_strings([values[i] for i in rows])
     out["text"] = units
     if result.tops is not None:
-        from stancekit.scoring.write import output_text
+        from stancekit.scoring.columns import output_text
 
         for label in labels:
             out[f"explain_{label}"] = [
@@ -361,7 +243,7 @@ def score_partition(
             ]
     import pandas as pd
 
-    scored = pd.DataFrame({name: _typed(out[name], name) for name in names})
+    scored = pd.DataFrame({name: typed_values(out[name], name) for name in names})
     unknown = [
         doc_ids[i] if indices[i] is None else f"{doc_ids[i]}#{indices[i]}"
         for i in result.unknown_rows[:_EXAMPLES]
@@ -385,13 +267,3 @@ def _unsupported(languages: list[str] | None, proba: Any) -> dict[str, int]:
     counts: dict[str, int] = {}
     count_unsupported(languages, proba, counts)
     return dict(sorted(counts.items()))
-
-
-def _typed(values: Any, name: str) -> Any:
-    import pandas as pd
-
-    if name == "paragraph_index":
-        return pd.array(values, dtype="Int64")
-    if name == "margin" or name.startswith("p_"):
-        return pd.array(values, dtype="float64")
-    return pd.array(list(values), dtype=object)

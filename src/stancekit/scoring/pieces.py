@@ -3,8 +3,8 @@ per run of row groups (about :data:`PARQUET_PARTITION_ROWS` rows) of a Parquet f
 
 A piece is read into object columns holding the values as ``stancekit predict`` reads them (CSV
 cells as text, JSON and Parquet values as they are), plus the hidden columns
-:data:`~stancekit.scoring.partition.SOURCE_COLUMN` and
-:data:`~stancekit.scoring.partition.ROW_COLUMN` (the file
+:data:`~stancekit.scoring.columns.SOURCE_COLUMN` and
+:data:`~stancekit.scoring.columns.ROW_COLUMN` (the file
 and the row number there), so ids are ``<path>:<row>`` as ``stancekit predict`` makes them. Every
 error names the file. No Dask here: :func:`stancekit.scoring.distributed.read_tables` maps these
 over it.
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring.partition import ROW_COLUMN, SOURCE_COLUMN
+from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -146,11 +146,11 @@ def read_piece(piece: Piece) -> pd.DataFrame:
             raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
         frame = object_frame({n: table.column(n).to_pylist() for n in table.column_names}, 0)
     else:  # CSV, TSV and JSONL through predict's own readers: the same values and errors
-        from stancekit.scoring.read import open_table
+        from stancekit.io.tables import open_table
 
         rows = list(open_table(path, piece.encoding))
         if rows and piece.text_column is not None:  # as predict: a missing field is no empty cell
-            from stancekit.scoring.read import check_columns
+            from stancekit.io.tables import check_columns
 
             column = piece.text_column
             check_columns(path, list(rows[0]), {"--text-column": column})
@@ -176,12 +176,12 @@ def piece_columns(piece: Piece) -> list[str]:
 
         return list(pq.ParquetFile(path).schema_arrow.names)
     if piece.kind == "jsonl":
-        from stancekit.scoring.read import open_table
+        from stancekit.io.tables import open_table
 
         first = next(iter(open_table(path, piece.encoding)), None)
         return list(first) if first else []
     try:
-        from stancekit.scoring.read import _file_encoding
+        from stancekit.io.tables import _file_encoding
 
         header = pd.read_csv(
             path,

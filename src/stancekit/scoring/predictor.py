@@ -16,18 +16,13 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
+from stancekit.scoring.aggregate import group_documents, summarise_paragraphs
 from stancekit.scoring.batch import decide
 from stancekit.scoring.checks import checked_documents, checked_texts
+from stancekit.scoring.options import DEFAULT_BATCH_SIZE
 from stancekit.scoring.read import SourceRecord
-from stancekit.scoring.stream import (
-    DEFAULT_BATCH_SIZE,
-    ScoredParagraph,
-    ScoringStats,
-    group_documents,
-    iter_units,
-    score_units,
-    summarise_paragraphs,
-)
+from stancekit.scoring.rows import ScoredParagraph, ScoringStats
+from stancekit.scoring.stream import iter_units, score_units
 
 if TYPE_CHECKING:
     import numpy as np
@@ -67,7 +62,7 @@ class DocumentScore:
         Label, probabilities and margin of each paragraph, in order.
     label : str
         The document's label from its paragraphs' labels
-        (:func:`stancekit.scoring.stream.document_label`):
+        (:func:`stancekit.scoring.aggregate.document_label`):
         the stance more paragraphs carry; neutral or uncertain when no paragraph has a stance.
     label_shares : dict of str to float
         Share of paragraphs predicted as each label (and as ``"uncertain"`` with a threshold).
@@ -202,7 +197,8 @@ class StancePredictor:
             The model has no portable form and ``trust_pickle`` is not set.
         """
         from stancekit.model.bundle import language_folders
-        from stancekit.model.persist import load_model, load_portable_model, resolve_model_dir
+        from stancekit.model.locate import resolve_model_dir
+        from stancekit.model.persist import load_model, load_portable_model
 
         if trust_pickle:
             pipeline, card = load_model(path, trust_pickle=True)

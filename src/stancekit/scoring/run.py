@@ -18,16 +18,10 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from stancekit.errors import InputError, OutputError, UsageError
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
+from stancekit.scoring.options import DEFAULT_BATCH_SIZE, check_options
 from stancekit.scoring.read import SourceOptions, iter_records
-from stancekit.scoring.stream import (
-    DEFAULT_BATCH_SIZE,
-    DEFAULT_MAX_CHARS,
-    ScoringStats,
-    Unit,
-    check_options,
-    iter_units,
-    score_units,
-)
+from stancekit.scoring.rows import ScoringStats, Unit
+from stancekit.scoring.stream import DEFAULT_MAX_CHARS, iter_units, score_units
 from stancekit.scoring.write import output_format
 
 if TYPE_CHECKING:

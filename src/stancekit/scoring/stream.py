@@ -12,159 +12,21 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from itertools import chain, islice
-from typing import Any, NamedTuple
+from typing import Any
 
-from stancekit.errors import UsageError
 from stancekit.io.dates import is_read
-from stancekit.labels import NEUTRAL, STANCES, UNCERTAIN
-from stancekit.language import UNSUPPORTED
 from stancekit.model.vectorize import FastWordFeatures, fast_features
 from stancekit.scoring.batch import BatchResult, count_unsupported, decide, predict_batch
-from stancekit.scoring.engines import Engine, LocalEngine, check_jobs, resolve_engine
+from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
+from stancekit.scoring.options import BATCH_CHARS, DEFAULT_BATCH_SIZE, check_options
 from stancekit.scoring.read import SourceRecord
+from stancekit.scoring.rows import ScoredParagraph, ScoringStats, Unit
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
-
-UNITS = ("paragraph", "document")
-DEFAULT_BATCH_SIZE = 5000
-#: A batch also ends once its texts reach this many characters (long paragraphs).
-BATCH_CHARS = 5_000_000
-
-
-def check_options(
-    *,
-    unit: str = "paragraph",
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    threshold: float | None = None,
-    explain: int = 0,
-    jobs: int = 1,
-    max_chars: int = DEFAULT_MAX_CHARS,
-) -> None:
-    """Refuse option values that cannot work: the one place that checks them.
-
-    Raises
-    ------
-    UsageError
-        An unknown unit, a batch size below 1, a threshold outside [0, 1], a negative
-        ``explain``, or ``jobs`` that is neither a positive number nor -1.
-    """
-    if unit not in UNITS:
-        raise UsageError(f"--unit: {unit!r} is not paragraph or document.")
-    if batch_size < 1:
-        raise UsageError(
-            f"--batch-size: {batch_size} is not a number of paragraphs: give 1 or more."
-        )
-    if threshold is not None and not 0.0 <= threshold <= 1.0:
-        raise UsageError(f"--threshold: {threshold} is not a probability between 0 and 1.")
-    if explain < 0:
-        raise UsageError(f"--explain: {explain} is not a number of terms: give 0 or more.")
-    if max_chars < 1:
-        raise UsageError(f"--max-chars: {max_chars} is not a length: give 1 or more.")
-    check_jobs(jobs)
-
-
-class Unit(NamedTuple):
-    """A text to score and where it comes from (a NamedTuple: built once per row, so cheap)."""
-
-    doc_id: str
-    paragraph_index: int | None
-    text: str
-    date: str | None
-    extra: dict[str, Any]
-
-
-class ScoredParagraph(NamedTuple):
-    """One scored unit (an immutable NamedTuple).
-
-    ``margin`` is the gap between the two highest probabilities (how decided the model is);
-    ``explanation`` maps each label to its top ``(term, contribution)`` pairs when asked for;
-    ``language`` is the language the unit was scored as. A unit in a language the model has no
-    model for has the label ``unsupported`` and NaN probabilities and margin.
-    """
-
-    doc_id: str
-    paragraph_index: int | None
-    text: str
-    date: str | None
-    label: str
-    probabilities: dict[str, float]
-    margin: float
-    extra: dict[str, Any]
-    explanation: dict[str, list[tuple[str, float]]] | None = None
-    language: str | None = None
-
-
-@dataclass(frozen=True)
-class DocumentSummary:
-    """Per-document aggregate: label (:func:`document_label`), shares, means (over the
-    paragraphs in a language the model reads), and the language most of its paragraphs are in."""
-
-    doc_id: str
-    date: str | None
-    paragraphs: int
-    label: str
-    label_shares: dict[str, float]
-    mean_probabilities: dict[str, float]
-    extra: dict[str, Any]
-    language: str | None = None
-
-
-@dataclass
-class Tally:
-    """A count, and the first few names counted (enough for a message; bounded memory)."""
-
-    count: int = 0
-    examples: list[str] = field(default_factory=list)
-    keep: int = 5
-
-    def add(self, name: str) -> None:
-        self.count += 1
-        if len(self.examples) < self.keep:
-            self.examples.append(name)
-
-    def describe(self) -> str:
-        """``"a, b, c"`` or ``"a, b, c, d, e ..."``."""
-        return ", ".join(self.examples) + (" ..." if self.count > len(self.examples) else "")
-
-
-@dataclass
-class ScoringStats:
-    """What a run saw: documents, units scored, the ids of empty inputs it skipped, the units
-    (``doc_id#paragraph``) in which the model knew no word, and the documents with a paragraph
-    longer than ``max_chars`` that was split (``split``: one count per paragraph)."""
-
-    documents: int = 0
-    units: int = 0
-    empty: Tally = field(default_factory=Tally)
-    unknown: Tally = field(default_factory=Tally)
-    split: Tally = field(default_factory=Tally)
-    max_chars: int = DEFAULT_MAX_CHARS
-    #: Units in a language the model has no model for, per language code.
-    unsupported: dict[str, int] = field(default_factory=dict)
-    #: Documents whose date cell holds a value that is not a date (``doc_id: 'value'``).
-    bad_dates: Tally = field(default_factory=Tally)
 
 
 def _unit_name(unit: Unit) -> str:
     return unit.doc_id if unit.paragraph_index is None else f"{unit.doc_id}#{unit.paragraph_index}"
-
-
-def starts_document(paragraph: ScoredParagraph) -> bool:
-    """Whether ``paragraph`` opens a new input record (its first paragraph, or a whole one)."""
-    return paragraph.paragraph_index is None or paragraph.paragraph_index == 0
-
-
-def group_documents(scored: Iterable[ScoredParagraph]) -> Iterator[list[ScoredParagraph]]:
-    """Group a stream of scored units into one list per input record, in order."""
-    current: list[ScoredParagraph] = []
-    for paragraph in scored:
-        if current and starts_document(paragraph):
-            yield current
-            current = []
-        current.append(paragraph)
-    if current:
-        yield current
 
 
 def iter_units(
@@ -308,71 +170,3 @@ def score_units(
         done += len(batch)
         if on_progress:
             on_progress(done)
-
-
-def document_label(
-    shares: dict[str, float], means: dict[str, float], labels: tuple[str, ...]
-) -> str:
-    """A document's label, from its paragraphs' labels.
-
-    The stance (decriminalisation or abolitionist) that more paragraphs carry, ties going to the
-    higher mean probability; a document with no stance paragraph is ``neutral`` if any paragraph
-    is neutral, else ``uncertain`` (every paragraph below the threshold). So a document of
-    neutral and uncertain paragraphs is never given a side.
-    """
-    stances = [label for label in labels if label in STANCES and shares.get(label, 0.0) > 0]
-    if stances:
-        return max(stances, key=lambda label: (shares[label], means[label]))
-    if shares.get(NEUTRAL, 0.0) > 0:
-        return NEUTRAL
-    return UNCERTAIN
-
-
-def summarise_paragraphs(
-    paragraphs: list[ScoredParagraph], labels: tuple[str, ...], abstains: bool
-) -> DocumentSummary:
-    """Summarise one document's scored paragraphs: its label (:func:`document_label`), the share
-    of paragraphs per label (``uncertain`` too if ``abstains``), the mean probabilities."""
-    n = len(paragraphs)
-    scored = [p for p in paragraphs if p.label != UNSUPPORTED]
-    means = {
-        label: sum(p.probabilities[label] for p in scored) / len(scored) if scored else float("nan")
-        for label in labels
-    }
-    shown = labels + ((UNCERTAIN,) if abstains else ())
-    shares = {label: sum(p.label == label for p in paragraphs) / n for label in shown}
-    languages = [p.language for p in paragraphs if p.language is not None]
-    return DocumentSummary(
-        doc_id=paragraphs[0].doc_id,
-        date=paragraphs[0].date,
-        paragraphs=n,
-        label=document_label(shares, means, labels) if scored else UNSUPPORTED,
-        label_shares=shares,
-        mean_probabilities=means,
-        extra=paragraphs[0].extra,
-        language=max(set(languages), key=languages.count) if languages else None,
-    )
-
-
-class DocumentAggregator:
-    """Summarise a stream of scored paragraphs (documents contiguous) document by document;
-    a paragraph with index 0 or ``None`` starts a new document (see :func:`starts_document`).
-
-    ``add`` returns the summary of the previous document when a new one starts; ``finish``
-    returns the last one.
-    """
-
-    def __init__(self, labels: tuple[str, ...], abstains: bool) -> None:
-        self.labels, self.abstains = labels, abstains
-        self._current: list[ScoredParagraph] = []
-
-    def add(self, paragraph: ScoredParagraph) -> DocumentSummary | None:
-        done = None
-        if self._current and starts_document(paragraph):
-            done = self.finish()
-        self._current.append(paragraph)
-        return done
-
-    def finish(self) -> DocumentSummary | None:
-        paragraphs, self._current = self._current, []
-        return summarise_paragraphs(paragraphs, self.labels, self.abstains) if paragraphs else None

@@ -16,35 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring.partition import PartitionStats, output_columns, score_partition
-from stancekit.scoring.stream import DEFAULT_MAX_CHARS, ScoringStats
+from stancekit.scoring.columns import arrow_schema, arrow_table, output_columns
+from stancekit.scoring.partition import score_partition
+from stancekit.scoring.rows import PartitionStats, ScoringStats
+from stancekit.scoring.stream import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from stancekit.scoring.predictor import StancePredictor
     from stancekit.scoring.read import SourceOptions
-
-
-def arrow_schema(columns: Sequence[str]) -> Any:
-    """The Arrow schema ``stancekit predict --format parquet`` writes for these columns."""
-    import pyarrow as pa
-
-    def kind(name: str) -> Any:
-        if name == "paragraph_index":
-            return pa.int64()
-        if name == "margin" or name.startswith("p_"):
-            return pa.float64()
-        return pa.string()
-
-    return pa.schema([(name, kind(name)) for name in columns])
-
-
-def arrow_table(frame: pd.DataFrame, columns: Sequence[str]) -> Any:
-    """The scored rows of a partition as an Arrow table in :func:`arrow_schema`."""
-    import pyarrow as pa
-
-    return pa.Table.from_pandas(frame, schema=arrow_schema(columns), preserve_index=False)
 
 
 def table_inputs(

@@ -6,7 +6,8 @@ from __future__ import annotations
 from typing import IO
 
 from stancekit.io.termtable import clip
-from stancekit.scoring.stream import DocumentSummary, ScoredParagraph, starts_document
+from stancekit.scoring.aggregate import starts_document
+from stancekit.scoring.rows import DocumentSummary, ScoredParagraph
 
 #: Control characters (C0 but tab, DEL, C1) -> ``\xNN``: ANSI/OSC escape sequences in a text
 #: must not reach a terminal (they can clear it, retitle it, or hide lines).

@@ -10,34 +10,20 @@ from __future__ import annotations
 
 import contextlib
 import io
-import json
 from collections.abc import Iterable
 from pathlib import Path
 from typing import IO, Any
 
 from stancekit.errors import InputError, UsageError
 from stancekit.io.cells import defuse_formula, is_missing
-from stancekit.scoring.stream import (
-    DocumentAggregator,
-    DocumentSummary,
-    ScoredParagraph,
-)
+from stancekit.scoring.aggregate import DocumentAggregator
+from stancekit.scoring.columns import document_record, jsonable, output_text, paragraph_record
+from stancekit.scoring.rows import ScoredParagraph
 from stancekit.scoring.terminal import TableWriter
 
 FORMATS = ("table", "jsonl", "csv", "tsv", "parquet", "xlsx", "csv-excel")
 #: Formats written as bytes: they need ``-o FILE``.
 BINARY_FORMATS = ("parquet", "xlsx")
-_RESERVED = {
-    "doc_id",
-    "paragraph_index",
-    "label",
-    "margin",
-    "language",
-    "text",
-    "date",
-    "paragraphs",
-}
-_RESERVED_PREFIXES = ("p_", "explain_", "share_", "mean_p_", "input_")
 _PARQUET_BATCH = 5000
 #: The format a file ending implies (``format="auto"``).
 FORMAT_BY_SUFFIX = {
@@ -90,77 +76,6 @@ def output_format(requested: str, output: Path | None, terminal: bool) -> str:
     return fmt
 
 
-def output_name(key: str) -> str:
-    """The output column of input column ``key``: ``input_<key>`` if it clashes with an output
-    column, else ``key``."""
-    if key in _RESERVED or str(key).startswith(_RESERVED_PREFIXES):
-        return f"input_{key}"
-    return key
-
-
-def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
-    for key, value in extra.items():
-        record[output_name(key)] = value
-
-
-def output_number(value: float) -> float | None:
-    """A probability or margin for output: 6 decimals; ``None`` (empty) for NaN, a paragraph in
-    a language the model does not read."""
-    return None if value != value else round(value, 6)
-
-
-def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
-    """The flat output row of one scored paragraph."""
-    record: dict[str, Any] = {
-        "doc_id": p.doc_id,
-        "paragraph_index": p.paragraph_index,
-        "label": p.label,
-    }
-    for label, value in p.probabilities.items():
-        record[f"p_{label}"] = output_number(value)
-    record["margin"] = output_number(p.margin)
-    record["language"] = p.language
-    record["date"] = p.date
-    _extra(record, p.extra)
-    record["text"] = p.text
-    if p.explanation is not None:
-        for label, terms in p.explanation.items():
-            record[f"explain_{label}"] = [[t, v] for t, v in terms]
-    return record
-
-
-def document_record(d: DocumentSummary) -> dict[str, Any]:
-    """The flat output row of one document summary."""
-    record: dict[str, Any] = {
-        "doc_id": d.doc_id,
-        "date": d.date,
-        "paragraphs": d.paragraphs,
-        "label": d.label,
-    }
-    record.update({f"share_{k}": round(v, 6) for k, v in d.label_shares.items()})
-    record.update({f"mean_p_{k}": output_number(v) for k, v in d.mean_probabilities.items()})
-    record["language"] = d.language
-    _extra(record, d.extra)
-    return record
-
-
-def _jsonable(value: Any) -> str:
-    """What orjson cannot encode itself: bytes as UTF-8 text, anything else (Decimal) as str."""
-    if isinstance(value, bytes | bytearray):
-        return bytes(value).decode("utf-8", errors="replace")
-    return str(value)
-
-
-def output_text(value: Any) -> str:
-    """A non-None output cell as text for CSV, TSV and Parquet string columns: lists and dicts
-    as JSON (not to be confused with :func:`stancekit.io.cells.cell_text`, which reads input)."""
-    if isinstance(value, str):
-        return value
-    if isinstance(value, list | dict):
-        return json.dumps(value, ensure_ascii=False, default=_jsonable)
-    return _jsonable(value)
-
-
 class JsonlWriter:
     """JSON Lines via orjson (about 15 times faster than json.dumps on these rows)."""
 
@@ -173,7 +88,7 @@ class JsonlWriter:
 
     def write(self, record: dict[str, Any]) -> None:
         # default: pass-through values orjson cannot encode (Decimal or bytes from Parquet).
-        self.handle.write(self._dumps(record, default=_jsonable, option=self._option).decode())
+        self.handle.write(self._dumps(record, default=jsonable, option=self._option).decode())
 
     def close(self) -> None:
         pass
