@@ -25,7 +25,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_predict import make_paragraphs  # the same synthetic paragraphs as make bench
+from _bench_util import make_paragraphs  # synthetic paragraphs of 40-160 words
 
 REPO = Path(__file__).resolve().parents[1]
 STANCEKIT = str(Path(sys.executable).parent / "stancekit")
