@@ -14,7 +14,7 @@ help:
 	@echo "make docs  - build the documentation site into site/ (offline; figures made by the code)"
 	@echo "make test-quick - the test suite without the slow end-to-end and model tests"
 	@echo "make lint  - ruff"
-	@echo "make bench - throughput, memory and start-up benchmark of stancekit predict (minutes)"
+	@echo "make bench - stancekit predict vs raw scikit-learn on N corpus paragraphs: library, JSONL/CSV/Parquet end to end, --jobs 2, Dask, RSS at N and 4N (minutes; N=100000 P=300000 BENCH_ARGS=--json FILE)"
 	@echo "make realworld - final check of the shipped model on ../shared/realworld-dev, English and every language (never tune on it)"
 	@echo "make bench-startup - one-text stancekit predict against a bare sklearn import (seconds)"
 	@echo "make bench-dask - predict vs --jobs 2 vs --engine dask on DASK_N paragraphs (minutes)"
@@ -91,12 +91,15 @@ lint: $(VENV)/.dev
 	$(BIN)/ruff check src tests
 	$(BIN)/ruff format --check src tests
 
-# N paragraphs for throughput and memory (4N too), P for --jobs; override: make bench N=20000
+# N paragraphs sampled from data/corpus/en (4N for memory), P for --jobs 2 and Dask; every line
+# against raw scikit-learn (model.joblib's predict_proba) and its aim, then a markdown table.
+# Override: make bench N=20000 P=50000 BENCH_ARGS="--json bench.json"
 N ?= 100000
 P ?= 300000
+BENCH_ARGS ?=
 bench: $(VENV)/.dev
 	$(BIN)/dvc repro
-	$(BIN)/python benchmarks/bench_predict.py --n $(N) --parallel-n $(P)
+	$(BIN)/python benchmarks/bench_predict.py --n $(N) --parallel-n $(P) $(BENCH_ARGS)
 
 # The final check on published paragraphs nobody here wrote (../shared/realworld-dev): evaluation
 # only, never for choosing features, terms or parameters. Not part of the tests.
