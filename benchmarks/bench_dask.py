@@ -4,7 +4,7 @@ Generates N synthetic paragraphs of 40-160 words (word runs drawn from the corpu
 as Parquet shards of --shard rows (one Dask partition each), then in one run prints:
 
 * the reference: raw ``pipeline.predict_proba`` on the pre-loaded texts in 10k chunks;
-* the partition scorer (``stancekit.scoring.stream.partition.score_partition``) on the same texts as
+* the partition scorer (``stancekit.scoring.partition.score_partition``) on the same texts as
 10k-row
   pandas frames (rows built, labels, margins, pass-through), as a ratio to the reference;
 * one worker's whole task (read a shard, score it, write its part file) on one core;
@@ -61,12 +61,12 @@ def main() -> None:
     import pandas as pd
     import pyarrow.parquet as pq
 
-    from stancekit.scoring.stream.columns import output_columns
-    from stancekit.scoring.stream.distributed import ModelRef, score_piece_to_file
-    from stancekit.scoring.stream.options import ScoreOptions
-    from stancekit.scoring.stream.partition import score_partition
-    from stancekit.scoring.stream.pieces import pieces_of, read_piece
-    from stancekit.scoring.stream.predictor import StancePredictor
+    from stancekit.scoring.columns import output_columns
+    from stancekit.scoring.distributed import ModelRef, score_piece_to_file
+    from stancekit.scoring.options import ScoreOptions
+    from stancekit.scoring.partition import score_partition
+    from stancekit.scoring.pieces import pieces_of, read_piece
+    from stancekit.scoring.predictor import StancePredictor
 
     n, model = options.n, options.model
     predictor = StancePredictor.load(model)
