@@ -10,7 +10,9 @@ A page asks for generated text with an HTML comment on a line of its own:
 * ``<!-- stancekit:figures -->``: the held-out and cross-validation figures of the model the
   pipeline wrote (``models/metrics.json`` and ``models/<code>/metrics.json``; the packaged default
   model's when ``models/`` has none), with the file they were read from;
-* ``<!-- stancekit:models -->``: the packaged default model: languages, data, figures.
+* ``<!-- stancekit:models -->``: the packaged default model: languages, data, figures;
+* ``<!-- stancekit:layout -->``: the package's wings and modules, each with its line count and the
+  first sentence of its docstring, read from ``src/stancekit`` (nothing imported).
 
 Figures made by the code (``docs/figures.py``) are in ``docs/generated/`` (``make docs``) or in
 the folder ``$STANCEKIT_DOCS_FIGURES`` names (the docs test), added to the site as generated files.
@@ -65,6 +67,8 @@ def _render(kind: str, arg: str | None) -> str:
         return figures()
     if kind == "models":
         return packaged_model()
+    if kind == "layout":
+        return layout()
     raise ValueError(f"unknown docs marker stancekit:{kind}")
 
 
@@ -200,4 +204,39 @@ def packaged_model() -> str:
             f"{card.training_data['documents']} | `{data_hash(card)}` | "
             f"{size / 1e6:.2f} MB in `default_model/{code + '/' if code else ''}` |"
         )
+    return "\n".join(rows) + "\n"
+
+
+def _first_sentence(path: Path, limit: int = 160) -> str:
+    """The first sentence of a module's docstring (its first paragraph, to the first full stop),
+    cut at ``limit`` characters."""
+    import ast
+
+    doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+    text = " ".join(doc.split("\n\n")[0].split())
+    end = re.search(r"\.(\s|$)", text)
+    text = text[: end.start() + 1] if end else text
+    return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"
+
+
+def layout(package: Path = REPO / "src" / "stancekit") -> str:
+    """The package as it is: the top-level modules, then each wing (a folder with an
+    ``__init__.py``) with its modules, lines and the first sentence of each docstring."""
+    rows = ["| module | lines | what it owns |", "|---|---:|---|"]
+
+    def add(path: Path) -> None:
+        name = ".".join(path.relative_to(package.parent).with_suffix("").parts)
+        lines = len(path.read_text(encoding="utf-8").splitlines())
+        rows.append(f"| `{name}` | {lines} | {_first_sentence(path).replace('|', '/')} |")
+
+    for path in sorted(package.glob("*.py")):
+        add(path)
+    for wing in sorted(p for p in package.rglob("*") if (p / "__init__.py").is_file()):
+        rows.append(
+            f"| **`{'.'.join(wing.relative_to(package.parent).parts)}`** | | "
+            f"{_first_sentence(wing / '__init__.py').replace('|', '/')} |"
+        )
+        for path in sorted(wing.glob("*.py")):
+            if path.name != "__init__.py":
+                add(path)
     return "\n".join(rows) + "\n"
