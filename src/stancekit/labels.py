@@ -1,6 +1,12 @@
-"""The stance labels, as defined in the labelling guide (data/corpus/README.md)."""
+"""The stance labels, as defined in the labelling guide (data/corpus/README.md), and how a
+user's spelling of one is matched to it (:func:`resolve_label`)."""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from stancekit.errors import DataError, InputError, StancekitError
 
 DECRIMINALISATION = "decriminalisation"
 ABOLITIONIST = "abolitionist"
@@ -46,3 +52,85 @@ def short_names(labels: tuple[str, ...] | list[str], least: int = 4) -> dict[str
             size += 1
         names[label] = label[:size]
     return names
+
+
+def label_key(value: str) -> str:
+    """The spelling-insensitive key of a label: casefolded, without spaces, hyphens and
+    underscores, ``isation`` read as ``ization``.
+
+    Examples
+    --------
+    >>> label_key(" De-criminalisation ") == label_key("decriminalization")
+    True
+    """
+    key = value.casefold().strip()
+    for mark in (" ", "-", "_"):
+        key = key.replace(mark, "")
+    return key.replace("isation", "ization")
+
+
+def canonical_label(value: str) -> str | None:
+    """The stancekit label that ``value`` spells (see :func:`label_key`), or ``None``."""
+    return _CANONICAL.get(label_key(value))
+
+
+def parse_label_map(spec: str | None) -> dict[str, str]:
+    """Parse ``--label-map 'pro=decriminalisation,anti=abolitionist,other=neutral'``.
+
+    Keys are the user's labels (matched by :func:`label_key`); values must be stancekit labels
+    (spelt leniently too). An empty or missing spec is no map.
+
+    Raises
+    ------
+    InputError
+        One line naming the bad entry.
+    """
+    if spec is None or not spec.strip():
+        return {}
+    mapping: dict[str, str] = {}
+    for entry in spec.split(","):
+        name, sep, target = entry.partition("=")
+        if not sep or not name.strip() or not target.strip():
+            raise InputError(
+                f"--label-map: {entry.strip()!r} is not YOURS=LABEL; write e.g. "
+                "'pro=decriminalisation,anti=abolitionist,other=neutral'."
+            )
+        label = canonical_label(target)
+        if label is None:
+            raise InputError(
+                f"--label-map: {target.strip()!r} (for {name.strip()!r}) is not a stancekit "
+                f"label; map to {', '.join(LABELS)}."
+            )
+        key = label_key(name)
+        if key in mapping and mapping[key] != label:
+            raise InputError(f"--label-map: {name.strip()!r} is mapped twice.")
+        mapping[key] = label
+    return {key: mapping[key] for key in sorted(mapping)}
+
+
+def resolve_label(
+    value: Any,
+    label_map: Mapping[str, str],
+    where: str,
+    error: type[StancekitError] = DataError,
+) -> str:
+    """The stancekit label of a table's label cell: the label map first, then the lenient
+    spelling of a stancekit label.
+
+    Raises
+    ------
+    DataError
+        (or ``error``) Naming the value, ``where`` (file and line) and ``--label-map``.
+    """
+    text = value if isinstance(value, str) else ("" if value is None else str(value))
+    label = label_map.get(label_key(text)) or canonical_label(text)
+    if label is None:
+        mapped = f" or {', '.join(sorted(label_map))}" if label_map else ""
+        raise error(
+            f"{where}: unknown label {text!r}; labels are {', '.join(LABELS)}{mapped} (any case, "
+            "-isation or -ization): map your own with --label-map 'yours=decriminalisation,...'."
+        )
+    return label
+
+
+_CANONICAL = {label_key(label): label for label in LABELS}

@@ -59,7 +59,7 @@ def test_info_json_and_the_environment(tiny_model: Path, monkeypatch: pytest.Mon
 def test_info_says_how_your_labels_were_mixed_with_the_corpus(
     tmp_path: Path, tiny_corpus: Path
 ) -> None:
-    from stancekit.data.userlabels import Columns
+    from stancekit.data.labelled import Columns
     from stancekit.io.files import sha256_file
     from stancekit.model.train import train
     from stancekit.params import TrainParams

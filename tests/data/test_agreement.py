@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from stancekit.data.agreement import agreement, describe
-from stancekit.data.userlabels import read_table
+from stancekit.data.labelled import read_table
 from stancekit.errors import DataError
 
 A = ["decriminalisation"] * 3 + ["abolitionist"] * 3 + ["neutral"] * 4

@@ -207,7 +207,7 @@ def test_a_folder_or_a_missing_file_is_refused(tmp_path: Path) -> None:
     assert "missing.jsonl" in one_line_error(excinfo)
 
 
-# -- one reader: train --data, data agreement (userlabels.read_table) and evaluate --data ------
+# -- one reader: train --data, data agreement (labelled.read_table) and evaluate --data ------
 
 ODD_CSV = (
     "doc_id,paragraph_index,text,label,hard,site\n"
@@ -223,7 +223,7 @@ FIELDS = ("doc_id", "paragraph_index", "text", "label", "hard")
 
 def _train_rows(path: Path) -> list[dict]:
     """The rows ``train --data`` and ``data agreement`` read, in the fields both readers give."""
-    from stancekit.data.userlabels import Columns, read_table
+    from stancekit.data.labelled import Columns, read_table
 
     return [{k: r[k] for k in FIELDS} for r in read_table(path, Columns(), LABEL_MAP).rows]
 

@@ -123,7 +123,8 @@ def _user_csv(tmp_path: Path) -> Path:
 
 
 def _train_user(tmp_path: Path, params: TrainParams, corpus: Path, name: str, **kw) -> dict:
-    from stancekit.data.userlabels import Columns, parse_label_map
+    from stancekit.data.labelled import Columns
+    from stancekit.labels import parse_label_map
 
     card = train(
         params,
@@ -232,7 +233,7 @@ def test_a_corpus_file_given_as_data_is_not_read_twice(
 
 def test_the_user_reader_gives_the_splits_rows(tmp_path: Path) -> None:
     from stancekit.data.corpus import read_split
-    from stancekit.data.userlabels import read_user_labels
+    from stancekit.data.labelled import read_user_labels
 
     split = write_jsonl(tmp_path / "train.jsonl", tiny_rows())
     assert read_user_labels(split) == read_split(split)

@@ -192,7 +192,7 @@ def test_an_xlsx_renamed_csv_is_named_as_a_spreadsheet(tmp_path: Path) -> None:
 
 def test_a_huge_cell_is_refused_without_reading_it_whole(tmp_path: Path) -> None:
     from conftest import assert_one_error_line
-    from stancekit.data.userlabels import MAX_TEXT_CHARS
+    from stancekit.data.labelled import MAX_TEXT_CHARS
 
     body = _rows_csv() + '"' + "word " * (MAX_TEXT_CHARS // 5 + 10) + '",neutral\n'
     result = _train_table(tmp_path, _table(tmp_path, "big.csv", body))

@@ -72,7 +72,7 @@ LanguageOption = Annotated[
         callback=language_code,
     ),
 ]
-#: The columns of a user's labelled table (see :mod:`stancekit.data.userlabels`).
+#: The columns of a user's labelled table (see :mod:`stancekit.data.labelled`).
 TextColumnOption = Annotated[str, typer.Option(help="Column of the labelled tables' text.")]
 SheetOption = Annotated[
     str | None,

@@ -144,7 +144,8 @@ def agreement_cli(
     import json
 
     from stancekit.data.agreement import agreement, describe
-    from stancekit.data.userlabels import Columns, parse_label_map, read_table
+    from stancekit.data.labelled import Columns, read_table
+    from stancekit.labels import parse_label_map
 
     if output_format not in ("text", "json"):
         raise typer.BadParameter(f"{output_format!r}: use text or json.", param_hint="--format")

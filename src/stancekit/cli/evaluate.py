@@ -98,9 +98,9 @@ def evaluate_cli(
       stancekit evaluate --data mine.csv --text-column body --label-column stance
       stancekit evaluate --data ana.csv --label-column code --label-map other=neutral
     """
-    from stancekit.data.userlabels import parse_label_map
     from stancekit.evaluation.evaluate import DEFAULT_HELDOUT_MODEL_DIR, evaluate, evaluate_file
     from stancekit.evaluation.summary import summary
+    from stancekit.labels import parse_label_map
     from stancekit.model.locate import resolve_model_dir
 
     if data is None:

@@ -122,7 +122,8 @@ def train_cli(
       stancekit train --data ../data/prepared/train.jsonl --without-corpus -m heldout-copy
       stancekit train --data ana.csv --label-column code --label-map other=neutral -m ana
     """
-    from stancekit.data.userlabels import Columns, parse_label_map
+    from stancekit.data.labelled import Columns
+    from stancekit.labels import parse_label_map
     from stancekit.model.train import DEFAULT_TRAIN_PATH, train
 
     # From a subfolder of the project (examples/, say) the project's params.yaml and corpus.

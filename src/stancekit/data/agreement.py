@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from stancekit.data.corpus import Row
-from stancekit.data.userlabels import LabelledTable
+from stancekit.data.labelled import LabelledTable
 from stancekit.errors import DataError
 from stancekit.labels import LABELS
 
@@ -156,7 +156,7 @@ def agreement(
     Parameters
     ----------
     a, b : LabelledTable
-        The two annotators' tables (:func:`stancekit.data.userlabels.read_table`).
+        The two annotators' tables (:func:`stancekit.data.labelled.read_table`).
     resamples : int
         Bootstrap resamples for the kappa interval.
     seed : int

@@ -255,3 +255,37 @@ def parquet_rows(
         check(names)
     for batch in parquet.iter_batches(batch_size=4096):
         yield from batch.to_pylist()
+
+
+def iter_table_records(
+    path: Path, sheet: str | None = None, field_limit: int = sys.maxsize
+) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``(where, record)`` for every row of a JSONL, CSV/TSV, Parquet or xlsx table: ``file:line``
+    for JSON Lines, ``file: row N`` else (``.xlsx``: the first sheet, or ``sheet``); a CSV field
+    longer than ``field_limit`` characters is an error, not a memory spike."""
+    from stancekit.io.jsonl import read_jsonl
+    from stancekit.io.tablecheck import refuse_binary_table
+
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from stancekit.io.spreadsheet import read_xlsx_rows
+
+        for number, record in enumerate(read_xlsx_rows(path, sheet), start=1):
+            yield f"{path}: row {number}", record
+        return
+    if suffix in (".jsonl", ".ndjson"):
+        refuse_binary_table(path)
+        yield from read_jsonl(path, error=InputError, unique_keys=True)
+        return
+    if suffix == ".parquet":
+        from stancekit.io.tables import parquet_rows
+
+        for number, record in enumerate(parquet_rows(path), start=1):
+            yield f"{path}: row {number}", record
+        return
+    from stancekit.io.jsonl import CONVERT_TO_UTF8
+    from stancekit.io.tables import open_table
+
+    cells = open_table(path, fix_encoding=CONVERT_TO_UTF8, field_limit=field_limit)
+    for number, record in enumerate(cells, start=1):
+        yield f"{path}: row {number}", record

@@ -17,7 +17,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from stancekit.data.corpus import Row
-from stancekit.data.userlabels import Columns, read_user_labels
+from stancekit.data.labelled import Columns, read_user_labels
 from stancekit.errors import DataError
 from stancekit.io.files import sha256_file
 from stancekit.model.locate import DEFAULT_MODEL_DIR
@@ -180,7 +180,7 @@ def train(
         Model settings.
     data : path or sequence of paths
         Labelled tables: prepared splits, corpus files, or the user's own JSONL/CSV/TSV/Parquet
-        (read by :func:`stancekit.data.userlabels.read_user_labels`).
+        (read by :func:`stancekit.data.labelled.read_user_labels`).
     model_dir : path
         Where ``model.joblib`` and ``model_card.json`` go.
     evaluation : path, optional
@@ -189,7 +189,7 @@ def train(
         Text, label, document and paragraph-index columns of ``data`` (default: ``text``,
         ``label``, ``doc_id`` if present, ``paragraph_index`` if present).
     label_map : mapping, optional
-        The user's labels -> stancekit labels (:func:`stancekit.data.userlabels.parse_label_map`).
+        The user's labels -> stancekit labels (:func:`stancekit.labels.parse_label_map`).
     corpus : sequence of paths
         The corpus (``prepare.data``) to add, as :func:`corpus_rows` decides with ``with_corpus``.
     weight : float, optional

@@ -8,15 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from stancekit.data.userlabels import (
-    Columns,
-    canonical_label,
-    label_key,
-    parse_label_map,
-    read_table,
-    read_user_labels,
-)
+from stancekit.data.labelled import Columns, read_table, read_user_labels
 from stancekit.errors import DataError, InputError
+from stancekit.labels import canonical_label, label_key, parse_label_map
 
 
 def one_line(excinfo: pytest.ExceptionInfo) -> str:
