@@ -12,8 +12,8 @@ annotator then labels 0, 10, 25, 50, 100 pool paragraphs (``--points``), picked
 
 After each point a model is fitted on the shipped corpus (params.yaml ``prepare.data``, the train
 params, :func:`stancekit.model.pipeline.fit_pipeline`: the shipped model's method) plus the drawn
-labels,
-and scored by macro-F1 over the three labels on the test organisations. Points beyond the pool
+labels, and scored by macro-F1 over the three labels on the test organisations. Points beyond the
+pool
 size use the whole pool (then queue and random train on the same rows).
 
 Cost control: the queue ranks with the logistic regression inside the model (no calibration:
@@ -28,8 +28,7 @@ temporary folder, so git stays clean).
 
 The drawn labels weigh ``--weight`` against the corpus rows (default
 :data:`stancekit.model.pipeline.USER_LABEL_WEIGHT`, the weight `stancekit train` and `stancekit
-annotate`
-give a user's labels; chosen on the corpus alone by benchmarks/bench_label_weight.py).
+annotate` give a user's labels; chosen on the corpus alone by benchmarks/bench_label_weight.py).
 
 Usage: python benchmarks/bench_annotate.py [--oracle FILE] [--repeats 5] [--points 0,10,25,50,100]
        [--out DIR] [--uncalibrated] [--weight W]

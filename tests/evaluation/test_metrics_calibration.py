@@ -1,6 +1,5 @@
 """Calibration, coverage and stance-only metrics of stancekit.evaluation.metrics, against
-hand-computed
-numbers."""
+hand-computed numbers."""
 
 from __future__ import annotations
 

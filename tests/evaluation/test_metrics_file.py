@@ -1,6 +1,5 @@
 """stancekit.evaluation.metrics_file: the headline (metrics.json), the details (evaluation.json)
-and the
-readable headline lines, checked exactly on a hand-made evaluation."""
+and the readable headline lines, checked exactly on a hand-made evaluation."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """stancekit.model.locate and stancekit.model.packaged: which model answers (--model,
-$STANCEKIT_MODEL, the
-project's models/, the packaged default), `stancekit models`, and refreshing the packaged copy."""
+$STANCEKIT_MODEL, the project's models/, the packaged default), `stancekit models`, and refreshing
+the packaged copy."""
 
 from __future__ import annotations
 

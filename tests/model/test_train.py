@@ -173,8 +173,7 @@ def test_the_default_weight_is_the_shared_constant(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """No --weight: the user's rows weigh stancekit.model.pipeline.USER_LABEL_WEIGHT; without the
-    corpus
-    that default is no reason to warn (only a weight the user gave is)."""
+    corpus that default is no reason to warn (only a weight the user gave is)."""
     import warnings
     from dataclasses import replace
 

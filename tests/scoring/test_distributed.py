@@ -1,6 +1,6 @@
 """stancekit.scoring.distributed and `predict --engine dask` on a real LocalCluster (2 worker
-processes):
-the same rows as single-process predict, a worker killed mid-run, bad partitions, no scheduler."""
+processes): the same rows as single-process predict, a worker killed mid-run, bad partitions, no
+scheduler."""
 
 from __future__ import annotations
 

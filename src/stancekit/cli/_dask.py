@@ -67,8 +67,7 @@ def predict_on_dask(
     paragraph_only: bool = False,
 ) -> None:
     """Score ``inputs`` with :func:`stancekit.scoring.distributed.predict_dataset`; Dask's progress
-    bar
-    on a terminal, the dashboard link and the run's stats on stderr."""
+    bar on a terminal, the dashboard link and the run's stats on stderr."""
     _refuse(stdin_options, output_format, aggregate, output, date_column)
     import logging
 

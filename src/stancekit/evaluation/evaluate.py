@@ -4,8 +4,7 @@ Two questions, kept apart:
 
 * **How good is this model?** A model scored on data it never saw
   (:func:`stancekit.evaluation.heldout.score_held_out`): the held-out split, scored with the model
-  fitted
-  on the training split only (pipeline stage), or a user's labelled file
+  fitted on the training split only (pipeline stage), or a user's labelled file
   (``stancekit evaluate --data``).
 * **How good is the method?** Grouped cross-validation over the whole corpus
   (:func:`stancekit.evaluation.crossval.cross_validate_method`), pipeline stage only.

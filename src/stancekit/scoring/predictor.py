@@ -2,8 +2,8 @@
 
 A predictor holds a model and its card and nothing else: no caches, no global state. The model
 is the portable one (:class:`stancekit.model.portable.scorer.PortableModel`, loaded from data
-files, scored
-with numpy alone) unless the caller trusts and asks for the pickled scikit-learn pipeline.
+files, scored with numpy alone) unless the caller trusts and asks for the pickled scikit-learn
+pipeline.
 Prediction only reads the model, so one predictor can serve many threads.
 """
 
@@ -88,8 +88,7 @@ class StancePredictor:
     ----------
     pipeline : PortableModel or sklearn Pipeline
         The model: a :class:`~stancekit.model.portable.scorer.PortableModel` or a fitted pipeline,
-        anything
-        with ``predict_proba`` and ``classes_``.
+        anything with ``predict_proba`` and ``classes_``.
     card : ModelCard, optional
         The model's card, when it was loaded from disk. Its ``language`` is the language of
         ``pipeline`` (English without a card).

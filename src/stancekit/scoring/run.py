@@ -3,8 +3,8 @@
 
 :func:`predict_inputs` runs ``sources -> paragraphs -> batches -> scored rows -> writer``
 (:mod:`stancekit.scoring.read`, :mod:`stancekit.scoring.stream`, :mod:`stancekit.scoring.write`)
-and returns what
-the run saw; every option is checked before the model is loaded. :func:`explain_inputs` gives the
+and returns what the run saw; every option is checked before the model is loaded.
+:func:`explain_inputs` gives the
 exact term contributions of every paragraph (:mod:`stancekit.model.explain`).
 """
 

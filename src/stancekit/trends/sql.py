@@ -1,6 +1,5 @@
 """The SQL half of :mod:`stancekit.trends.compute`: DuckDB reads the scored rows (JSON Lines, CSV,
-TSV,
-Parquet, a folder of Parquet files, or an xlsx sheet) and reduces them to one summary per
+TSV, Parquet, a folder of Parquet files, or an xlsx sheet) and reduces them to one summary per
 document, with each row's date read by :mod:`stancekit.io.dates` (each distinct value once)."""
 
 from __future__ import annotations
