@@ -93,7 +93,9 @@ def test_the_engine_is_a_parameter(tiny_model: Path) -> None:
         ({"jobs": 0}, "--jobs: 0 is not a number of workers"),
         ({"batch_size": 0}, "--batch-size: 0"),
         ({"threshold": 1.5}, "--threshold: 1.5"),
-        ({"engine": "dask"}, "engine: 'dask' is not one of local, joblib"),
+        ({"engine": "spark"}, "engine: 'spark' is not one of local, joblib"),
+        ({"engine": "dask"}, "--engine dask writes a Parquet dataset: give -o OUT_DIR"),
+        ({"scheduler": "tcp://127.0.0.1:1"}, "--scheduler needs --engine dask"),
     ],
 )
 def test_options_are_checked_before_the_model_is_loaded(options: dict, message: str) -> None:

@@ -106,6 +106,21 @@ def test_dataset_equals_single_process_predict(
 
 
 @pytest.mark.e2e
+def test_predict_inputs_chooses_the_dask_route(client, tiny_model: Path, tmp_path: Path) -> None:
+    paths = [_write(tmp_path / f"t{k}.jsonl", _rows(5, 5 * k)) for k in range(2)]
+    out = tmp_path / "out"
+    run = predict_inputs(
+        [str(p) for p in paths], model=tiny_model, output=out, engine="dask", scheduler=client
+    )
+    expected = _single_process(paths, tiny_model, tmp_path)
+    assert _dataset(out) == expected
+    assert (run.rows, run.output, run.output_format) == (len(expected), out, "parquet")
+    assert (run.partitions, run.stats.documents, run.stats.empty.count) == (2, 10, 2)
+    with pytest.raises(UsageError, match="drop --aggregate"):
+        predict_inputs([str(paths[0])], output=tmp_path / "x", engine="dask", aggregate=True)
+
+
+@pytest.mark.e2e
 def test_score_dataframe_is_lazy_and_keeps_order(client, tiny_model: Path, tmp_path: Path) -> None:
     from stancekit.scoring.distributed import read_tables, score_dataframe
 

@@ -52,6 +52,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from stancekit.scoring.predictor import StancePredictor
+    from stancekit.scoring.read import SourceOptions
 
 __all__ = [
     "INSTALL_HINT",
@@ -60,6 +61,7 @@ __all__ = [
     "cluster_client",
     "predict_dataset",
     "read_tables",
+    "refuse_options",
     "require_dask",
     "score_dataframe",
 ]
@@ -249,6 +251,43 @@ class DaskRun:
     partitions: int
     stats: PartitionStats
     dashboard: str | None
+
+
+def refuse_options(
+    output: str | Path | None,
+    output_format: str,
+    aggregate: bool,
+    source_options: SourceOptions,
+    jobs: int,
+    model: Any = None,
+) -> None:
+    """Refuse the ``predict`` options the Dask engine cannot honour (it writes a Parquet dataset
+    of paragraph rows, reads tables only, and dates from a column named ``date``).
+
+    Raises
+    ------
+    UsageError
+        Naming the option to drop (or ``-o OUT_DIR`` to give).
+    """
+    if output is None or str(output) == "-":
+        raise UsageError("--engine dask writes a Parquet dataset: give -o OUT_DIR.")
+    if output_format not in ("auto", "parquet"):
+        raise UsageError(f"--engine dask writes Parquet, not {output_format}: drop --format.")
+    if aggregate:
+        raise UsageError("--engine dask writes paragraph rows: drop --aggregate.")
+    if source_options.lines or source_options.glob is not None or jobs != 1:
+        raise UsageError("--engine dask reads tables only: drop --lines, --glob and --jobs.")
+    if source_options.date_column is not None:
+        raise UsageError("--engine dask reads dates from a column named date: drop --date-column.")
+    if source_options.date_format is not None:
+        raise UsageError(
+            "--engine dask reads dates by the stated rule (day first): drop --date-format."
+        )
+    if hasattr(model, "pipeline"):  # a loaded StancePredictor
+        raise UsageError(
+            "--engine dask loads the model in every worker: give the model's folder, "
+            "or use score_dataframe."
+        )
 
 
 def _check_output(output: Path) -> None:
