@@ -102,7 +102,7 @@ def test_dataset_equals_single_process_predict(
     expected = _single_process(paths, tiny_model, tmp_path, unit=unit, threshold=0.5)
     assert _dataset(out) == expected
     assert run.partitions == 3 and run.stats.units == len(expected)
-    assert (run.stats.rows, run.stats.empty) == (21, 4)  # rows 2, 7, 12, 17 are empty
+    assert (run.stats.documents, run.stats.empty.count) == (21, 4)  # rows 2, 7, 12, 17: empty
 
 
 @pytest.mark.e2e
@@ -376,7 +376,7 @@ def test_every_route_labels_a_language_without_a_model_unsupported(
     dask_rows = _dataset(out)
     assert [r["language"] for r in dask_rows] == ["en", "fr", "it"]
     assert dask_rows[2]["label"] == "unsupported" and dask_rows[2]["p_neutral"] is None
-    assert run.stats.scoring_stats().unsupported == {"it": 1}
+    assert run.stats.unsupported == {"it": 1}
     assert dask_rows == _single_process([source], tiny_bundle, tmp_path)
     table = tmp_path / "table.parquet"
     predict_inputs([str(source)], model=tiny_bundle, output=table)  # the whole-table route

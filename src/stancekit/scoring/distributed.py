@@ -45,7 +45,7 @@ from stancekit.scoring.pieces import (
     read_piece,
     table_files,
 )
-from stancekit.scoring.rows import PartitionStats
+from stancekit.scoring.rows import ScoringStats
 from stancekit.scoring.stream import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
@@ -222,7 +222,7 @@ def score_piece_to_file(
     source: str,
     columns: Sequence[str],
     target: str,
-) -> PartitionStats:
+) -> ScoringStats:
     """Score one partition and write its rows to ``target`` (a Parquet file, written under a
     temporary name and renamed, so a rerun after a lost worker writes it whole, once)."""
     import pyarrow.parquet as pq
@@ -249,7 +249,7 @@ class DaskRun:
 
     output: Path
     partitions: int
-    stats: PartitionStats
+    stats: ScoringStats
     dashboard: str | None
 
 
@@ -375,7 +375,7 @@ def predict_dataset(
             try:
                 if on_submit is not None:
                     on_submit(futures, link)
-                stats = sum(client.gather(futures), PartitionStats())
+                stats = sum(client.gather(futures), ScoringStats(max_chars=max_chars))
             except BaseException:
                 client.cancel(futures)  # no part written into a folder about to be removed
                 raise

@@ -6,9 +6,9 @@ table) to the scored rows, for any engine that splits a corpus into partitions (
 table: the same segmentation (``unit`` paragraph or document), probabilities ``p_<label>``,
 ``uncertain`` threshold, margin, pass-through columns (strings; renamed ``input_<name>`` on a
 clash), text and explanations, in the same column order. It works column-wise on the batch (one
-model call, numpy for labels and margins, no record per row), and returns :class:`PartitionStats`
-(rows read, units scored, empty rows, units with no word the model knows) that add up across
-partitions. It knows nothing of Dask.
+model call, numpy for labels and margins, no record per row), and returns its
+:class:`~stancekit.scoring.rows.ScoringStats` (rows read, units scored, empty rows, units with no
+word the model knows) that add up across partitions. It knows nothing of Dask.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from stancekit.scoring.columns import (
     typed_values,
 )
 from stancekit.scoring.options import check_options
-from stancekit.scoring.rows import _EXAMPLES, PartitionResult, PartitionStats
+from stancekit.scoring.rows import PartitionResult, ScoringStats, Tally
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
 
 if TYPE_CHECKING:
@@ -192,14 +192,12 @@ def score_partition(
     ids = _ids(frame, id_column, source, first_row)
     texts = _texts(_column_values(frame[text_column]), frame, text_column, source, first_row)
     rows, indices, units, dates, empty, split = _segment(texts, ids, unit, max_chars)
-    stats = PartitionStats(
-        len(frame),
-        len(units),
-        len(empty),
-        0,
-        tuple(empty[:_EXAMPLES]),
-        split=len(split),
-        split_examples=tuple(split[:_EXAMPLES]),
+    stats = ScoringStats(
+        documents=len(frame),
+        units=len(units),
+        empty=Tally.of(empty),
+        split=Tally.of(split),
+        max_chars=max_chars,
     )
     if not units:
         return PartitionResult(empty_frame(names), stats)
@@ -246,19 +244,10 @@ def score_partition(
     scored = pd.DataFrame({name: typed_values(out[name], name) for name in names})
     unknown = [
         doc_ids[i] if indices[i] is None else f"{doc_ids[i]}#{indices[i]}"
-        for i in result.unknown_rows[:_EXAMPLES]
+        for i in result.unknown_rows[: stats.unknown.keep]
     ]
-    stats = PartitionStats(
-        stats.rows,
-        stats.units,
-        stats.empty,
-        len(result.unknown_rows),
-        stats.empty_examples,
-        tuple(unknown),
-        stats.split,
-        stats.split_examples,
-        _unsupported(result.languages, proba),
-    )
+    stats.unknown = Tally.of(unknown, len(result.unknown_rows))
+    stats.unsupported = _unsupported(result.languages, proba)
     return PartitionResult(scored, stats)
 
 

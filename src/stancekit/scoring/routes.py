@@ -182,5 +182,5 @@ def predict_dask(
         language=language,
         paragraph_only=paragraph_only,
     )
-    stats = run.stats.scoring_stats()
-    return PredictRun(run.stats.units, run.output, "parquet", stats, run.partitions, run.dashboard)
+    stats = run.stats
+    return PredictRun(stats.units, run.output, "parquet", stats, run.partitions, run.dashboard)

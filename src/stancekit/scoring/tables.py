@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 from stancekit.errors import InputError
 from stancekit.scoring.columns import arrow_schema, arrow_table, output_columns
 from stancekit.scoring.partition import score_partition
-from stancekit.scoring.rows import PartitionStats, ScoringStats
+from stancekit.scoring.rows import ScoringStats
 from stancekit.scoring.stream import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
@@ -94,7 +94,7 @@ def score_tables(
         predictor.labels, pq.ParquetFile(files[0]).schema_arrow.names, text_column, explain
     )
     writer = pq.ParquetWriter(handle, arrow_schema(columns))
-    stats = PartitionStats()
+    stats = ScoringStats(max_chars=max_chars)
     try:
         for piece in pieces_of(list(files), "utf-8"):
             result = score_partition(
@@ -116,8 +116,6 @@ def score_tables(
                 on_progress(result.stats.units)
     finally:
         writer.close()
-    scoring = stats.scoring_stats()
-    scoring.max_chars = max_chars
     if not stats.units:
         raise InputError("nothing to score: every input was empty.")
-    return stats.units, scoring
+    return stats.units, stats
