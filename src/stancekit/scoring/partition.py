@@ -28,7 +28,8 @@ from stancekit.scoring.columns import (
 )
 from stancekit.scoring.options import check_options
 from stancekit.scoring.rows import PartitionResult, ScoringStats, Tally
-from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
+from stancekit.scoring.units import document_units
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,35 +81,24 @@ def _row_name(frame: pd.DataFrame, source: str, first_row: int, position: int) -
 
 
 def _segment(
-    texts: list[str], ids: list[str], unit: str, max_chars: int
-) -> tuple[list[int], list[int | None], list[str], list[str | None], list[str], list[str]]:
-    """Rows, paragraph indices, unit texts, dates, the ids of empty rows, and one id per
-    paragraph longer than ``max_chars`` that was split (paragraph units only, as in predict)."""
+    texts: list[str], ids: list[str], unit: str, stats: ScoringStats
+) -> tuple[list[int], list[int | None], list[str], list[str | None]]:
+    """Each unit's row, paragraph index, text and date (from its text), by the one segmentation
+    (:func:`stancekit.scoring.units.document_units`), counted in ``stats``."""
     rows: list[int] = []
     indices: list[int | None] = []
     units: list[str] = []
     dates: list[str | None] = []
-    empty: list[str] = []
-    split: list[str] = []
-    limit = max_chars if unit == "paragraph" else None
-    for row, text in enumerate(texts):
-        document = segment_document(text, limit)
-        split.extend([ids[row]] * document.split)
-        paragraphs = document.paragraphs
-        if not paragraphs:
-            empty.append(ids[row])
-        elif unit == "document":
-            rows.append(row)
-            indices.append(None)
-            units.append("\n\n".join(paragraphs))
-            dates.append(document.date)
-        else:
-            n = len(paragraphs)
+    whole = unit == "document"
+    for row, (doc_id, text) in enumerate(zip(ids, texts, strict=True)):
+        found, date = document_units(doc_id, text, unit, stats.max_chars, stats)
+        if found:
+            n = len(found)
             rows.extend([row] * n)
-            indices.extend(range(n))
-            units.extend(paragraphs)
-            dates.extend([document.date] * n)
-    return rows, indices, units, dates, empty, split
+            indices.extend([None] if whole else range(n))
+            units.extend(found)
+            dates.extend([date] * n)
+    return rows, indices, units, dates
 
 
 def _as_strings(values: Any) -> list[Any]:
@@ -191,14 +181,8 @@ def score_partition(
     names = output_columns(labels, columns, text_column, explain)
     ids = _ids(frame, id_column, source, first_row)
     texts = _texts(_column_values(frame[text_column]), frame, text_column, source, first_row)
-    rows, indices, units, dates, empty, split = _segment(texts, ids, unit, max_chars)
-    stats = ScoringStats(
-        documents=len(frame),
-        units=len(units),
-        empty=Tally.of(empty),
-        split=Tally.of(split),
-        max_chars=max_chars,
-    )
+    stats = ScoringStats(max_chars=max_chars)
+    rows, indices, units, dates = _segment(texts, ids, unit, stats)
     if not units:
         return PartitionResult(empty_frame(names), stats)
     taken = np.asarray(rows, dtype=np.int64)

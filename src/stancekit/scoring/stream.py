@@ -22,7 +22,8 @@ from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
 from stancekit.scoring.options import BATCH_CHARS, DEFAULT_BATCH_SIZE, check_options
 from stancekit.scoring.read import SourceRecord
 from stancekit.scoring.rows import ScoredParagraph, ScoringStats, Unit
-from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
+from stancekit.scoring.units import document_units
 
 
 def _unit_name(unit: Unit) -> str:
@@ -35,30 +36,21 @@ def iter_units(
     stats: ScoringStats,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[Unit]:
-    """Split records into units; empty records are counted in ``stats.empty`` and skipped.
-    Paragraphs longer than ``max_chars`` characters are split (bounded memory per paragraph)
-    and counted in ``stats.split``; ``unit="document"`` keeps every document whole."""
+    """Split records into units (:func:`stancekit.scoring.units.document_units`); empty records
+    are counted in ``stats.empty`` and skipped. Paragraphs longer than ``max_chars`` characters
+    are split (bounded memory per paragraph) and counted in ``stats.split``; ``unit="document"``
+    keeps every document whole. A record's own date (a table's date cell) wins over its text's
+    date line; one that is not a date is counted in ``stats.bad_dates``."""
     check_options(unit=unit, max_chars=max_chars)
     stats.max_chars = max_chars
-    limit = max_chars if unit == "paragraph" else None
+    whole = unit == "document"
     for record in records:
-        stats.documents += 1
-        document = segment_document(record.text, limit)
-        for _ in range(document.split):
-            stats.split.add(record.doc_id)
-        date = record.date or document.date
+        texts, date = document_units(record.doc_id, record.text, unit, max_chars, stats)
+        date = record.date or date
         if record.date is not None and not is_read(record.date):
             stats.bad_dates.add(f"{record.doc_id}: {record.date!r}")
-        if not document.paragraphs:
-            stats.empty.add(record.doc_id)
-            continue
-        if unit == "paragraph":
-            for index, paragraph in enumerate(document.paragraphs):
-                stats.units += 1
-                yield Unit(record.doc_id, index, paragraph, date, record.extra)
-        else:
-            stats.units += 1
-            yield Unit(record.doc_id, None, "\n\n".join(document.paragraphs), date, record.extra)
+        for index, text in enumerate(texts):
+            yield Unit(record.doc_id, None if whole else index, text, date, record.extra)
 
 
 def _chunks(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> Iterator[list[Unit]]:
