@@ -14,6 +14,7 @@ import pytest
 
 from conftest import StreamingEngine, assert_one_error_line, run_cli
 from stancekit.errors import InputError, UsageError
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.read import SourceOptions
 from stancekit.scoring.run import predict_inputs
 
@@ -97,7 +98,11 @@ def test_dataset_equals_single_process_predict(
     paths = [_write(tmp_path / f"t{k}{suffix}", _rows(7, 7 * k)) for k in range(3)]
     out = tmp_path / "out"
     run = predict_dataset(
-        [str(p) for p in paths], out, model=tiny_model, unit=unit, threshold=0.5, scheduler=client
+        [str(p) for p in paths],
+        out,
+        ScoreOptions(unit=unit, threshold=0.5),
+        model=tiny_model,
+        scheduler=client,
     )
     expected = _single_process(paths, tiny_model, tmp_path, unit=unit, threshold=0.5)
     assert _dataset(out) == expected
@@ -316,7 +321,7 @@ def test_inputs_must_be_tables_of_one_kind(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         from stancekit.scoring.distributed import predict_dataset
 
-        predict_dataset([str(a)], tmp_path, unit="sentence")
+        predict_dataset([str(a)], tmp_path, ScoreOptions(unit="sentence"))
 
 
 @pytest.mark.e2e
@@ -459,13 +464,21 @@ def test_every_route_reads_id_and_passed_cells_by_one_rule(
         [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="bid")
     )
     predict_dataset(
-        [str(source)], tmp_path / "bid", model=tiny_model, scheduler=client, id_column="bid"
+        [str(source)],
+        tmp_path / "bid",
+        ScoreOptions(id_column="bid"),
+        model=tiny_model,
+        scheduler=client,
     )
     assert _dataset(tmp_path / "bid") == by_bid
     message = rf"{source}: row 2 has no value for --id-column 'score'"
     with pytest.raises(InputError, match=message):
         predict_dataset(
-            [str(source)], tmp_path / "x", model=tiny_model, scheduler=client, id_column="score"
+            [str(source)],
+            tmp_path / "x",
+            ScoreOptions(id_column="score"),
+            model=tiny_model,
+            scheduler=client,
         )
     with pytest.raises(InputError, match=message):
         _single_process(

@@ -10,6 +10,7 @@ import pytest
 from conftest import StreamingEngine
 from stancekit.errors import InputError
 from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, output_columns
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.predictor import StancePredictor
 from stancekit.scoring.rows import ScoringStats, Tally
@@ -50,9 +51,7 @@ def test_partition_rows_equal_predict_parquet(
     result = score_partition(
         frame,
         StancePredictor.load(tiny_model),
-        unit=unit,
-        explain=explain,
-        threshold=0.5,
+        ScoreOptions(unit=unit, explain=explain, threshold=0.5),
         source=str(path),
     )
     assert list(result.frame.columns) == list(expected[0])
@@ -67,7 +66,7 @@ def test_arrow_table_ids_from_the_id_column_and_hidden_columns(tiny_model: Path)
 
     predictor = StancePredictor.load(tiny_model)
     table = pa.Table.from_pylist(ROWS)
-    by_id = score_partition(table, predictor, id_column="id").frame
+    by_id = score_partition(table, predictor, ScoreOptions(id_column="id")).frame
     assert by_id["doc_id"].tolist() == ["a", "a", "c", "d", "d"]
     assert by_id["paragraph_index"].tolist() == [0, 1, 0, 0, 1]
     hidden = table.append_column(SOURCE_COLUMN, pa.array(["f.csv"] * 4)).append_column(
@@ -83,7 +82,8 @@ def test_labels_match_predict_proba_and_the_threshold(tiny_model: Path) -> None:
 
     predictor = StancePredictor.load(tiny_model)
     texts = ["Sex work is work.", "End demand now: criminalise the buyers.", "The court met."]
-    frame = score_partition(pd.DataFrame({"text": texts}), predictor, threshold=0.99).frame
+    sure = ScoreOptions(threshold=0.99)
+    frame = score_partition(pd.DataFrame({"text": texts}), predictor, sure).frame
     proba = predictor.predict_proba(texts)
     assert frame["p_abolitionist"].tolist() == [round(v, 6) for v in proba[:, 0].tolist()]
     assert set(frame["label"]) == {"uncertain"}  # nothing reaches 0.99 on the tiny model
@@ -96,10 +96,13 @@ def test_errors_name_the_source(tiny_model: Path) -> None:
 
     predictor = StancePredictor.load(tiny_model)
     with pytest.raises(InputError, match=r"part-3: no column 'body' \(--text-column\)"):
-        score_partition(pd.DataFrame(ROWS), predictor, text_column="body", source="part-3")
+        body = ScoreOptions(text_column="body")
+        score_partition(pd.DataFrame(ROWS), predictor, body, source="part-3")
     with pytest.raises(InputError, match="row 2 has no value for --id-column 'id'"):
         score_partition(
-            pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]}), predictor, id_column="id"
+            pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]}),
+            predictor,
+            ScoreOptions(id_column="id"),
         )
     with pytest.raises(InputError, match="holds a JSON list"):
         score_partition(pd.DataFrame({"text": [["a"]]}), predictor)
@@ -137,7 +140,7 @@ def test_long_paragraphs_are_split_as_predict_splits_them(tiny_model: Path, tmp_
     result = score_partition(
         pd.read_csv(path, dtype=str, keep_default_na=False),
         StancePredictor.load(tiny_model),
-        max_chars=100,
+        ScoreOptions(max_chars=100),
         source=str(path),
     )
     assert _records(result.frame) == expected

@@ -36,7 +36,7 @@ from stancekit.scoring.cluster import (
     require_dask,
 )
 from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, empty_frame, output_columns
-from stancekit.scoring.options import ScoreOptions, check_options
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.pieces import (
     object_frame,
@@ -46,7 +46,7 @@ from stancekit.scoring.pieces import (
     table_files,
 )
 from stancekit.scoring.rows import ScoringStats
-from stancekit.scoring.stream import DEFAULT_MAX_CHARS
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -111,17 +111,8 @@ def worker_predictor(ref: ModelRef) -> StancePredictor:
 def _score(
     frame: Any, model: ModelRef | StancePredictor, options: ScoreOptions, source: str
 ) -> Any:
-    return score_partition(
-        frame,
-        worker_predictor(model) if isinstance(model, ModelRef) else model,
-        text_column=options.text_column,
-        id_column=options.id_column,
-        unit=options.unit,
-        threshold=options.threshold,
-        explain=options.explain,
-        source=source,
-        max_chars=options.max_chars,
-    )
+    predictor = worker_predictor(model) if isinstance(model, ModelRef) else model
+    return score_partition(frame, predictor, options, source=source)
 
 
 def _score_frame(
@@ -175,12 +166,11 @@ def score_dataframe(
         A bad option, a missing column (checked on the frame's columns before anything runs).
     """
     require_dask()
-    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
+    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
     columns = [str(c) for c in ddf.columns]
     for option, column in (("--text-column", text_column), ("--id-column", id_column)):
         if column is not None and column not in columns:
             raise InputError(f"no column {column!r} ({option}); columns are: {', '.join(columns)}.")
-    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
     if hasattr(model, "pipeline") and hasattr(model, "labels"):  # a loaded StancePredictor
         import dask
 
@@ -303,14 +293,9 @@ def _check_output(output: Path) -> None:
 def predict_dataset(
     inputs: Sequence[str],
     output: str | Path,
+    options: ScoreOptions | None = None,
     *,
     model: str | Path | None = None,
-    text_column: str = "text",
-    id_column: str | None = None,
-    unit: str = "paragraph",
-    threshold: float | None = None,
-    explain: int = 0,
-    max_chars: int = DEFAULT_MAX_CHARS,
     encoding: str = "utf-8",
     scheduler: Any = None,
     on_submit: Callable[[list[Any], str | None], None] | None = None,
@@ -329,7 +314,9 @@ def predict_dataset(
         Parquet, CSV, TSV or JSONL files, globs or folders (see :func:`table_files`).
     output : path
         The dataset folder to create (must not exist).
-    model, text_column, id_column, unit, threshold, explain, max_chars, encoding
+    options : ScoreOptions, optional
+        Text and id columns, unit, threshold, explain, max_chars, as for ``stancekit predict``.
+    model, encoding
         As for ``stancekit predict``; the model folder must be readable by every worker.
     scheduler : str or distributed.Client, optional
         A scheduler address, a client, or ``None`` for a ``LocalCluster`` on this machine.
@@ -348,16 +335,15 @@ def predict_dataset(
         names the file), nothing to score, an unreachable scheduler.
     """
     require_dask()
-    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
+    options = options if options is not None else ScoreOptions()
     output = Path(output)
     _check_output(output)
     ref = model_ref(model, language, paragraph_only)
     files = table_files(inputs)
     pieces = pieces_of(files, encoding)
     first_columns = piece_columns(pieces[0])
-    columns = output_columns(ref.labels, first_columns, text_column, explain)
-    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
-    ddf = read_tables([str(f) for f in files], encoding, text_column)
+    columns = output_columns(ref.labels, first_columns, options.text_column, options.explain)
+    ddf = read_tables([str(f) for f in files], encoding, options.text_column)
     import dask
 
     staging = output.parent / f".{output.name}.tmp-{uuid.uuid4().hex[:8]}"
@@ -375,7 +361,7 @@ def predict_dataset(
             try:
                 if on_submit is not None:
                     on_submit(futures, link)
-                stats = sum(client.gather(futures), ScoringStats(max_chars=max_chars))
+                stats = sum(client.gather(futures), ScoringStats(max_chars=options.max_chars))
             except BaseException:
                 client.cancel(futures)  # no part written into a folder about to be removed
                 raise

@@ -26,9 +26,8 @@ from stancekit.scoring.columns import (
     output_columns,
     typed_values,
 )
-from stancekit.scoring.options import check_options
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.rows import PartitionResult, ScoringStats, Tally
-from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 from stancekit.scoring.units import document_units
 
 if TYPE_CHECKING:
@@ -119,37 +118,29 @@ def _column_values(series: pd.Series) -> list[Any]:
 def score_partition(
     frame: Any,
     predictor: StancePredictor,
+    options: ScoreOptions | None = None,
     *,
-    text_column: str = "text",
-    id_column: str | None = None,
-    unit: str = "paragraph",
-    threshold: float | None = None,
-    explain: int = 0,
     source: str = "partition",
     first_row: int = 1,
-    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> PartitionResult:
     """Score every paragraph (or document) of a table partition.
 
     Parameters
     ----------
     frame : pandas.DataFrame or pyarrow.Table
-        One document per row: text in ``text_column``; every other column is passed through.
+        One document per row: text in ``options.text_column``; every other column is passed
+        through.
     predictor : StancePredictor
         The model.
-    text_column, id_column : str
+    options : ScoreOptions, optional
         The text column; the id column (default: ``<source>:<row>``, or the hidden columns
-        :data:`SOURCE_COLUMN` and :data:`ROW_COLUMN` when a reader added them).
-    unit : {"paragraph", "document"}
-        Split documents at blank lines, or score each whole.
-    threshold : float, optional
-        Below this highest probability the label is ``"uncertain"``.
-    explain : int
-        Add each label's ``explain`` strongest terms (JSON text, as in Parquet output).
+        :data:`SOURCE_COLUMN` and :data:`ROW_COLUMN` when a reader added them); the unit
+        (paragraph or document); the threshold below which the label is ``"uncertain"``;
+        ``explain``, each label's strongest terms to add (JSON text, as in Parquet output);
+        ``max_chars``, the length above which paragraphs are split (counted in the stats'
+        ``split``), as in predict. Default: :class:`ScoreOptions`'s.
     source, first_row : str, int
         For default ids and messages: the partition's name and the number of its first row.
-    max_chars : int
-        Paragraphs longer than this are split (counted in the stats' ``split``), as in predict.
 
     Returns
     -------
@@ -162,14 +153,14 @@ def score_partition(
     InputError
         A missing column (lists those there are), a missing id, a text cell that is not text
         (:func:`stancekit.io.cells.cell_text`: a number, a list, bytes that are not UTF-8).
-    UsageError
-        An option value that cannot work.
     """
     import numpy as np
 
     from stancekit.scoring.columns import output_name, output_number
 
-    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
+    options = options if options is not None else ScoreOptions()
+    text_column, id_column, unit = options.text_column, options.id_column, options.unit
+    threshold, explain = options.threshold, options.explain
     if not hasattr(frame, "iloc"):  # an Arrow table
         frame = frame.to_pandas()
     columns = [str(c) for c in frame.columns]
@@ -181,7 +172,7 @@ def score_partition(
     names = output_columns(labels, columns, text_column, explain)
     ids = _ids(frame, id_column, source, first_row)
     texts = _texts(_column_values(frame[text_column]), frame, text_column, source, first_row)
-    stats = ScoringStats(max_chars=max_chars)
+    stats = ScoringStats(max_chars=options.max_chars)
     rows, indices, units, dates = _segment(texts, ids, unit, stats)
     if not units:
         return PartitionResult(empty_frame(names), stats)

@@ -135,18 +135,7 @@ def predict_tables(
     from stancekit.scoring.tables import score_tables
 
     with atomic_write(path, "wb") as handle:
-        rows, stats = score_tables(
-            tables,
-            predictor,
-            handle,
-            text_column=options.text_column,
-            id_column=options.id_column,
-            unit=options.unit,
-            threshold=options.threshold,
-            explain=options.explain,
-            max_chars=options.max_chars,
-            on_progress=on_progress,
-        )
+        rows, stats = score_tables(tables, predictor, handle, options, on_progress)
     return PredictRun(rows, path, "parquet", stats)
 
 
@@ -169,13 +158,8 @@ def predict_dask(
     run = predict_dataset(
         inputs,
         output,
+        options,
         model=model,
-        text_column=options.text_column,
-        id_column=options.id_column,
-        unit=options.unit,
-        threshold=options.threshold,
-        explain=options.explain,
-        max_chars=options.max_chars,
         encoding=encoding,
         scheduler=scheduler,
         on_submit=on_submit,

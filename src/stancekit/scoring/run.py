@@ -174,16 +174,33 @@ def predict_inputs(
     """
     stdout = stdout if stdout is not None else sys.stdout
     source_options = source_options or SourceOptions()
-    if engine == DASK:
+    dask = engine == DASK
+    if dask:  # what Dask cannot honour is refused first, then the options are checked
         from stancekit.scoring.distributed import refuse_options, require_dask
-        from stancekit.scoring.routes import predict_dask
 
         refuse_options(output, output_format, aggregate, source_options, jobs, model)
         require_dask()
+    elif scheduler is not None:
+        raise UsageError("--scheduler needs --engine dask.")
+    else:
+        path = _output_path(output, inputs)
+        fmt = output_format_for(output_format, path, stdout)
+    options = ScoreOptions(
+        source_options.text_column,
+        source_options.id_column,
+        unit,
+        threshold,
+        explain,
+        max_chars,
+        batch_size,
+    )
+    if dask:
+        from stancekit.scoring.routes import predict_dask
+
         return predict_dask(
             inputs,
             output,  # type: ignore[arg-type]
-            _options(source_options, unit, threshold, explain, max_chars, batch_size),
+            options,
             model=model,  # type: ignore[arg-type]
             encoding=source_options.encoding,
             scheduler=scheduler,
@@ -191,11 +208,6 @@ def predict_inputs(
             language=language,
             paragraph_only=paragraph_only,
         )
-    if scheduler is not None:
-        raise UsageError("--scheduler needs --engine dask.")
-    path = _output_path(output, inputs)
-    fmt = output_format_for(output_format, path, stdout)
-    options = _options(source_options, unit, threshold, explain, max_chars, batch_size)
     check_jobs(jobs)
     runner = resolve_engine(engine, jobs)
     if path is not None:  # a folder of inputs never yields the output (or its temporary)
@@ -228,26 +240,6 @@ def predict_inputs(
         jobs=jobs,
         on_progress=on_progress,
         stdout=stdout,
-    )
-
-
-def _options(
-    source_options: SourceOptions,
-    unit: str,
-    threshold: float | None,
-    explain: int,
-    max_chars: int,
-    batch_size: int,
-) -> ScoreOptions:
-    """The run's options, checked (:func:`stancekit.scoring.options.check_options`)."""
-    return ScoreOptions(
-        source_options.text_column,
-        source_options.id_column,
-        unit,
-        threshold,
-        explain,
-        max_chars,
-        batch_size,
     )
 
 
