@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from stancekit.errors import InputError, UsageError
+from stancekit.scoring.batch import score_batch
 from stancekit.scoring.engines import LocalEngine
 from stancekit.scoring.predictor import StancePredictor
 from stancekit.scoring.read import SourceOptions
 from stancekit.scoring.run import explain_inputs, predict_inputs
-from stancekit.scoring.stream import predict_batch
 
 TEXTS = [
     "Sex work is work, and sex workers deserve labour rights.\n\nThe court adjourned.",
@@ -65,7 +65,7 @@ class CountingEngine(LocalEngine):
 
     def map(self, function, tasks):
         for args in tasks:
-            assert function is predict_batch
+            assert function is score_batch
             self.batches += 1
             yield function(*args)
 

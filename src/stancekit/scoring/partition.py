@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring.batch import count_unsupported, decide, predict_batch
+from stancekit.scoring.batch import count_unsupported, score_batch
 from stancekit.scoring.columns import (
     DATE_COLUMN,
     HIDDEN_COLUMNS,
@@ -178,13 +178,11 @@ def score_partition(
         return PartitionResult(empty_frame(names), stats)
     taken = np.asarray(rows, dtype=np.int64)
     groups = np.asarray(ids, dtype=object)[taken].tolist()
-    result = predict_batch(predictor.router, units, explain, None, groups)
-    proba = result.proba
-    if unit == "paragraph" and predictor.document_prior:
-        from stancekit.scoring.context import document_prior
-
-        proba = document_prior(proba, rows, predictor.document_prior)
-    label_names, margins = decide(proba, labels, threshold)
+    alpha = predictor.document_prior if unit == "paragraph" else 0.0
+    result = score_batch(
+        predictor.router, units, labels, threshold, explain, None, groups, rows, alpha
+    )
+    proba, label_names, margins = result.proba, result.labels, result.margins
     doc_ids = np.asarray(ids, dtype=object)[taken]
     out: dict[str, Any] = {
         "doc_id": doc_ids,

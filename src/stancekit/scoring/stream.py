@@ -17,7 +17,7 @@ from typing import Any
 
 from stancekit.io.dates import is_read
 from stancekit.model.vectorize import FastWordFeatures, fast_features
-from stancekit.scoring.batch import BatchResult, count_unsupported, decide, predict_batch
+from stancekit.scoring.batch import ScoredBatch, count_unsupported, score_batch
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
 from stancekit.scoring.options import BATCH_CHARS, DEFAULT_BATCH_SIZE, check_options
 from stancekit.scoring.read import SourceRecord
@@ -69,17 +69,15 @@ def _chunks(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> I
 
 def _to_scored(
     batch: list[Unit],
-    result: BatchResult,
+    result: ScoredBatch,
     labels: tuple[str, ...],
-    threshold: float | None,
     stats: ScoringStats | None,
 ) -> Iterator[ScoredParagraph]:
-    proba, tops, unknown, languages = result
+    proba, names, margins, tops, unknown, languages = result
     if stats is not None:
         for row in unknown:
             stats.unknown.add(_unit_name(batch[row]))
         count_unsupported(languages, proba, stats.unsupported)
-    names, margins = decide(proba, labels, threshold)
     for row, (unit, values) in enumerate(zip(batch, proba.tolist(), strict=True)):
         yield ScoredParagraph(
             unit.doc_id,
@@ -153,12 +151,13 @@ def score_units(
     def tasks() -> Iterator[tuple]:
         for batch in _chunks(chain(head, units), batch_size):
             pending.append(batch)
-            yield (pipeline, [u.text for u in batch], explain, features, [u.doc_id for u in batch])
+            texts, groups = [u.text for u in batch], [u.doc_id for u in batch]
+            yield (pipeline, texts, labels, threshold, explain, features, groups)
 
     done = 0
-    for result in runner.map(predict_batch, tasks()):
+    for result in runner.map(score_batch, tasks()):
         batch = pending.popleft()
-        yield from _to_scored(batch, result, labels, threshold, stats)
+        yield from _to_scored(batch, result, labels, stats)
         done += len(batch)
         if on_progress:
             on_progress(done)
