@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from stancekit.errors import UsageError
-from stancekit.scoring.engines import Engine, LocalEngine, check_jobs, resolve_engine
+from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
 from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.read import SourceOptions, iter_records
 from stancekit.scoring.routes import DASK, PredictRun, nothing
@@ -208,8 +208,7 @@ def predict_inputs(
             language=language,
             paragraph_only=paragraph_only,
         )
-    check_jobs(jobs)
-    runner = resolve_engine(engine, jobs)
+    runner = resolve_engine(engine, jobs)  # checks jobs, then the engine
     if path is not None:  # a folder of inputs never yields the output (or its temporary)
         source_options = replace(source_options, skip=(*source_options.skip, str(path)))
     predictor = _model(model, trust_pickle, language, paragraph_only)
