@@ -1,7 +1,13 @@
-"""Where :func:`stancekit.scoring.run.predict_inputs` sends a run, once it has chosen: the stream
-(records -> units -> batches -> writer, any input, any output), whole Parquet tables scored a
-piece at a time in this process (:mod:`stancekit.scoring.tables`), or a Dask cluster writing a
-Parquet dataset (:mod:`stancekit.scoring.distributed`). Each returns a :class:`PredictRun`."""
+"""The routes of a predict run, each returning a :class:`PredictRun`: the stream, whole Parquet
+tables, or a Dask cluster.
+
+:func:`stancekit.scoring.run.predict_inputs` chooses the route, here sent on: the stream (records
+-> units -> batches -> writer, any input, any output), whole Parquet tables scored a piece at a
+time in this process (:mod:`stancekit.scoring.tables`), or a Dask cluster writing a Parquet
+dataset (:mod:`stancekit.scoring.distributed`). Every route scores its batches with
+:func:`stancekit.scoring.batch.score_batch` and counts in one
+:class:`~stancekit.scoring.rows.ScoringStats`.
+"""
 
 from __future__ import annotations
 
