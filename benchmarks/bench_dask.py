@@ -99,7 +99,7 @@ def main() -> None:
         ]
         start = time.perf_counter()
         for frame in frames:
-            score_partition(frame, predictor, id_column="id")
+            score_partition(frame, predictor, ScoreOptions(id_column="id"))
         scorer = len(sample) / (time.perf_counter() - start)
         report(
             "partition scorer, same texts, 10k-row frames",

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 
 from stancekit.errors import InputError, UsageError
+from stancekit.scoring.batch import score_batch
 from stancekit.scoring.engines import LocalEngine
 from stancekit.scoring.predictor import StancePredictor
 from stancekit.scoring.read import SourceOptions
 from stancekit.scoring.run import explain_inputs, predict_inputs
-from stancekit.scoring.stream import predict_batch
 
 TEXTS = [
     "Sex work is work, and sex workers deserve labour rights.\n\nThe court adjourned.",
@@ -65,7 +65,7 @@ class CountingEngine(LocalEngine):
 
     def map(self, function, tasks):
         for args in tasks:
-            assert function is predict_batch
+            assert function is score_batch
             self.batches += 1
             yield function(*args)
 
@@ -93,7 +93,9 @@ def test_the_engine_is_a_parameter(tiny_model: Path) -> None:
         ({"jobs": 0}, "--jobs: 0 is not a number of workers"),
         ({"batch_size": 0}, "--batch-size: 0"),
         ({"threshold": 1.5}, "--threshold: 1.5"),
-        ({"engine": "dask"}, "engine: 'dask' is not one of local, joblib"),
+        ({"engine": "spark"}, "engine: 'spark' is not one of local, joblib"),
+        ({"engine": "dask"}, "--engine dask writes a Parquet dataset: give -o OUT_DIR"),
+        ({"scheduler": "tcp://127.0.0.1:1"}, "--scheduler needs --engine dask"),
     ],
 )
 def test_options_are_checked_before_the_model_is_loaded(options: dict, message: str) -> None:

@@ -14,6 +14,7 @@ import pytest
 
 from conftest import StreamingEngine, assert_one_error_line, run_cli
 from stancekit.errors import InputError, UsageError
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.read import SourceOptions
 from stancekit.scoring.run import predict_inputs
 
@@ -97,12 +98,31 @@ def test_dataset_equals_single_process_predict(
     paths = [_write(tmp_path / f"t{k}{suffix}", _rows(7, 7 * k)) for k in range(3)]
     out = tmp_path / "out"
     run = predict_dataset(
-        [str(p) for p in paths], out, model=tiny_model, unit=unit, threshold=0.5, scheduler=client
+        [str(p) for p in paths],
+        out,
+        ScoreOptions(unit=unit, threshold=0.5),
+        model=tiny_model,
+        scheduler=client,
     )
     expected = _single_process(paths, tiny_model, tmp_path, unit=unit, threshold=0.5)
     assert _dataset(out) == expected
     assert run.partitions == 3 and run.stats.units == len(expected)
-    assert (run.stats.rows, run.stats.empty) == (21, 4)  # rows 2, 7, 12, 17 are empty
+    assert (run.stats.documents, run.stats.empty.count) == (21, 4)  # rows 2, 7, 12, 17: empty
+
+
+@pytest.mark.e2e
+def test_predict_inputs_chooses_the_dask_route(client, tiny_model: Path, tmp_path: Path) -> None:
+    paths = [_write(tmp_path / f"t{k}.jsonl", _rows(5, 5 * k)) for k in range(2)]
+    out = tmp_path / "out"
+    run = predict_inputs(
+        [str(p) for p in paths], model=tiny_model, output=out, engine="dask", scheduler=client
+    )
+    expected = _single_process(paths, tiny_model, tmp_path)
+    assert _dataset(out) == expected
+    assert (run.rows, run.output, run.output_format) == (len(expected), out, "parquet")
+    assert (run.partitions, run.stats.documents, run.stats.empty.count) == (2, 10, 2)
+    with pytest.raises(UsageError, match="drop --aggregate"):
+        predict_inputs([str(paths[0])], output=tmp_path / "x", engine="dask", aggregate=True)
 
 
 @pytest.mark.e2e
@@ -301,7 +321,7 @@ def test_inputs_must_be_tables_of_one_kind(tmp_path: Path) -> None:
     with pytest.raises(UsageError):
         from stancekit.scoring.distributed import predict_dataset
 
-        predict_dataset([str(a)], tmp_path, unit="sentence")
+        predict_dataset([str(a)], tmp_path, ScoreOptions(unit="sentence"))
 
 
 @pytest.mark.e2e
@@ -361,7 +381,7 @@ def test_every_route_labels_a_language_without_a_model_unsupported(
     dask_rows = _dataset(out)
     assert [r["language"] for r in dask_rows] == ["en", "fr", "it"]
     assert dask_rows[2]["label"] == "unsupported" and dask_rows[2]["p_neutral"] is None
-    assert run.stats.scoring_stats().unsupported == {"it": 1}
+    assert run.stats.unsupported == {"it": 1}
     assert dask_rows == _single_process([source], tiny_bundle, tmp_path)
     table = tmp_path / "table.parquet"
     predict_inputs([str(source)], model=tiny_bundle, output=table)  # the whole-table route
@@ -444,13 +464,21 @@ def test_every_route_reads_id_and_passed_cells_by_one_rule(
         [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="bid")
     )
     predict_dataset(
-        [str(source)], tmp_path / "bid", model=tiny_model, scheduler=client, id_column="bid"
+        [str(source)],
+        tmp_path / "bid",
+        ScoreOptions(id_column="bid"),
+        model=tiny_model,
+        scheduler=client,
     )
     assert _dataset(tmp_path / "bid") == by_bid
     message = rf"{source}: row 2 has no value for --id-column 'score'"
     with pytest.raises(InputError, match=message):
         predict_dataset(
-            [str(source)], tmp_path / "x", model=tiny_model, scheduler=client, id_column="score"
+            [str(source)],
+            tmp_path / "x",
+            ScoreOptions(id_column="score"),
+            model=tiny_model,
+            scheduler=client,
         )
     with pytest.raises(InputError, match=message):
         _single_process(

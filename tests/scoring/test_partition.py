@@ -10,9 +10,10 @@ import pytest
 from conftest import StreamingEngine
 from stancekit.errors import InputError
 from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, output_columns
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.predictor import StancePredictor
-from stancekit.scoring.rows import PartitionStats
+from stancekit.scoring.rows import ScoringStats, Tally
 from stancekit.scoring.run import predict_inputs
 
 ROWS = [
@@ -50,16 +51,14 @@ def test_partition_rows_equal_predict_parquet(
     result = score_partition(
         frame,
         StancePredictor.load(tiny_model),
-        unit=unit,
-        explain=explain,
-        threshold=0.5,
+        ScoreOptions(unit=unit, explain=explain, threshold=0.5),
         source=str(path),
     )
     assert list(result.frame.columns) == list(expected[0])
     assert _records(result.frame) == expected
     units = 3 if unit == "document" else 5
-    assert (result.stats.rows, result.stats.units, result.stats.empty) == (4, units, 1)
-    assert result.stats.unknown == 1 and result.stats.empty_examples == (f"{path}:2",)
+    assert (result.stats.documents, result.stats.units, result.stats.empty.count) == (4, units, 1)
+    assert result.stats.unknown.count == 1 and result.stats.empty.examples == [f"{path}:2"]
 
 
 def test_arrow_table_ids_from_the_id_column_and_hidden_columns(tiny_model: Path) -> None:
@@ -67,7 +66,7 @@ def test_arrow_table_ids_from_the_id_column_and_hidden_columns(tiny_model: Path)
 
     predictor = StancePredictor.load(tiny_model)
     table = pa.Table.from_pylist(ROWS)
-    by_id = score_partition(table, predictor, id_column="id").frame
+    by_id = score_partition(table, predictor, ScoreOptions(id_column="id")).frame
     assert by_id["doc_id"].tolist() == ["a", "a", "c", "d", "d"]
     assert by_id["paragraph_index"].tolist() == [0, 1, 0, 0, 1]
     hidden = table.append_column(SOURCE_COLUMN, pa.array(["f.csv"] * 4)).append_column(
@@ -83,7 +82,8 @@ def test_labels_match_predict_proba_and_the_threshold(tiny_model: Path) -> None:
 
     predictor = StancePredictor.load(tiny_model)
     texts = ["Sex work is work.", "End demand now: criminalise the buyers.", "The court met."]
-    frame = score_partition(pd.DataFrame({"text": texts}), predictor, threshold=0.99).frame
+    sure = ScoreOptions(threshold=0.99)
+    frame = score_partition(pd.DataFrame({"text": texts}), predictor, sure).frame
     proba = predictor.predict_proba(texts)
     assert frame["p_abolitionist"].tolist() == [round(v, 6) for v in proba[:, 0].tolist()]
     assert set(frame["label"]) == {"uncertain"}  # nothing reaches 0.99 on the tiny model
@@ -96,10 +96,13 @@ def test_errors_name_the_source(tiny_model: Path) -> None:
 
     predictor = StancePredictor.load(tiny_model)
     with pytest.raises(InputError, match=r"part-3: no column 'body' \(--text-column\)"):
-        score_partition(pd.DataFrame(ROWS), predictor, text_column="body", source="part-3")
+        body = ScoreOptions(text_column="body")
+        score_partition(pd.DataFrame(ROWS), predictor, body, source="part-3")
     with pytest.raises(InputError, match="row 2 has no value for --id-column 'id'"):
         score_partition(
-            pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]}), predictor, id_column="id"
+            pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]}),
+            predictor,
+            ScoreOptions(id_column="id"),
         )
     with pytest.raises(InputError, match="holds a JSON list"):
         score_partition(pd.DataFrame({"text": [["a"]]}), predictor)
@@ -112,16 +115,19 @@ def test_an_empty_partition_has_the_output_columns(tiny_model: Path) -> None:
     result = score_partition(pd.DataFrame({"text": ["", "  "], "n": ["1", "2"]}), predictor)
     assert len(result.frame) == 0
     assert list(result.frame.columns) == output_columns(predictor.labels, ["text", "n"])
-    assert result.stats == PartitionStats(rows=2, units=0, empty=2)
+    empty = Tally(2, ["partition:1", "partition:2"])
+    assert result.stats == ScoringStats(documents=2, units=0, empty=empty)
 
 
 def test_stats_add_up() -> None:
-    a = PartitionStats(3, 4, 1, 0, ("x:1",), ())
-    b = PartitionStats(2, 2, 2, 1, ("y:1", "y:2"), ("y:3#0",))
-    total = sum([a, b], PartitionStats())
-    assert (total.rows, total.units, total.empty, total.unknown) == (5, 6, 3, 1)
-    assert total.empty_examples == ("x:1", "y:1", "y:2")
-    assert total.scoring_stats().empty.count == 3
+    a = ScoringStats(3, 4, Tally(1, ["x:1"]), Tally(), max_chars=50)
+    b = ScoringStats(2, 2, Tally(2, ["y:1", "y:2"]), Tally(1, ["y:3#0"]), max_chars=50)
+    total = sum([a, b], ScoringStats())
+    counts = (total.documents, total.units, total.empty.count, total.unknown.count)
+    assert counts == (5, 6, 3, 1)
+    assert total.empty.examples == ["x:1", "y:1", "y:2"] and total.max_chars == 50
+    many = sum([ScoringStats(1, 0, Tally(3, list("abc")))] * 3, ScoringStats())
+    assert (many.empty.count, many.empty.describe()) == (9, "a, b, c, a, b ...")
 
 
 def test_long_paragraphs_are_split_as_predict_splits_them(tiny_model: Path, tmp_path: Path) -> None:
@@ -134,12 +140,12 @@ def test_long_paragraphs_are_split_as_predict_splits_them(tiny_model: Path, tmp_
     result = score_partition(
         pd.read_csv(path, dtype=str, keep_default_na=False),
         StancePredictor.load(tiny_model),
-        max_chars=100,
+        ScoreOptions(max_chars=100),
         source=str(path),
     )
     assert _records(result.frame) == expected
     assert len(expected) == 9  # 720 characters in pieces of at most 100, and the short one
-    assert (result.stats.split, result.stats.split_examples) == (1, (f"{path}:1",))
-    assert result.stats.scoring_stats().split.count == 1
+    assert (result.stats.split.count, result.stats.split.examples) == (1, [f"{path}:1"])
+    assert result.stats.max_chars == 100
     total = result.stats + result.stats
-    assert (total.split, total.split_examples) == (2, (f"{path}:1", f"{path}:1"))
+    assert (total.split.count, total.split.examples) == (2, [f"{path}:1", f"{path}:1"])

@@ -1,35 +1,20 @@
-"""``stancekit predict --engine dask``: tables scored on a Dask cluster into a Parquet dataset."""
+"""``stancekit predict --engine dask``, as shown: Dask's progress bar on a terminal, the
+dashboard link and the run's totals on stderr, and Dask's shutdown noise kept out of the log.
+The run itself is :func:`stancekit.scoring.run.predict_inputs` with ``engine="dask"``."""
 
 from __future__ import annotations
 
 import contextlib
 import sys
-from pathlib import Path
-from typing import Any
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from stancekit.cli._util import count, warn_skipped
-from stancekit.errors import UsageError
 
-
-def _refuse(
-    stdin_options: bool,
-    output_format: str,
-    aggregate: bool,
-    output: Path | None,
-    date_column: str | None,
-) -> None:
-    if output is None or str(output) == "-":
-        raise UsageError("--engine dask writes a Parquet dataset: give -o OUT_DIR.")
-    if output_format not in ("auto", "parquet"):
-        raise UsageError(f"--engine dask writes Parquet, not {output_format}: drop --format.")
-    if aggregate:
-        raise UsageError("--engine dask writes paragraph rows: drop --aggregate.")
-    if stdin_options:
-        raise UsageError("--engine dask reads tables only: drop --lines, --glob and --jobs.")
-    if date_column is not None:
-        raise UsageError("--engine dask reads dates from a column named date: drop --date-column.")
+if TYPE_CHECKING:
+    from stancekit.scoring.routes import PredictRun
 
 
 class _DropAllExit:
@@ -45,35 +30,12 @@ class _DropAllExit:
 _DROP_ALL_EXIT = _DropAllExit()
 
 
-def predict_on_dask(
-    inputs: list[str],
-    output: Path | None,
-    *,
-    model: Path | None,
-    output_format: str,
-    unit: str,
-    aggregate: bool,
-    threshold: float | None,
-    explain: int,
-    text_column: str,
-    id_column: str | None,
-    encoding: str,
-    max_chars: int,
-    stdin_options: bool,
-    date_column: str | None,
-    scheduler: str | None,
-    quiet: bool,
-    language: str | None = None,
-    paragraph_only: bool = False,
-) -> None:
-    """Score ``inputs`` with :func:`stancekit.scoring.distributed.predict_dataset`; Dask's progress
-    bar on a terminal, the dashboard link and the run's stats on stderr."""
-    _refuse(stdin_options, output_format, aggregate, output, date_column)
+@contextlib.contextmanager
+def dask_display(quiet: bool) -> Iterator[Callable[[list[Any], str | None], None]]:
+    """Yield the ``on_submit`` that shows Dask's progress bar (on a terminal, unless ``quiet``);
+    Dask's worker restarts and shutdown notices stay out of the log meanwhile."""
     import logging
 
-    from stancekit.scoring.distributed import predict_dataset, require_dask
-
-    require_dask()
     show = not quiet and sys.stderr.isatty()
 
     def on_submit(futures: list[Any], link: str | None) -> None:
@@ -92,28 +54,17 @@ def predict_on_dask(
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # worker restarts and shutdown notices are not errors
     try:
-        run = predict_dataset(
-            inputs,
-            output,  # type: ignore[arg-type]
-            model=model,
-            text_column=text_column,
-            id_column=id_column,
-            unit=unit,
-            threshold=threshold,
-            explain=explain,
-            max_chars=max_chars,
-            encoding=encoding,
-            scheduler=scheduler,
-            on_submit=on_submit,
-            language=language,
-            paragraph_only=paragraph_only,
-        )
+        yield on_submit
     finally:
         logger.setLevel(level)
-    warn_skipped(run.stats.scoring_stats())
+
+
+def report_dask(run: PredictRun) -> None:
+    """The run's warnings, the dashboard line and its totals, on stderr."""
+    warn_skipped(run.stats)
     typer.echo(f"dashboard: {run.dashboard or 'off (pip install bokeh to have one)'}", err=True)
     typer.echo(
-        f"wrote {count(run.stats.units, 'row')} ({count(run.stats.rows, 'document')}, "
-        f"{count(run.partitions, 'partition')}) to {run.output}/",
+        f"wrote {count(run.stats.units, 'row')} ({count(run.stats.documents, 'document')}, "
+        f"{count(run.partitions or 0, 'partition')}) to {run.output}/",
         err=True,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
@@ -23,6 +25,19 @@ from stancekit.cli._util import (
     progress,
     warn_skipped,
 )
+
+
+@contextlib.contextmanager
+def _display(dask: bool, quiet: bool) -> Iterator[tuple[Any, Any]]:
+    """``(on_progress, on_submit)``: a progress bar on a terminal (Dask's own, on Dask)."""
+    if dask:
+        from stancekit.cli._dask import dask_display
+
+        with dask_display(quiet) as on_submit:
+            yield None, on_submit
+    else:
+        with progress(not quiet and sys.stderr.isatty()) as on_progress:
+            yield on_progress, None
 
 
 @fail_cleanly
@@ -148,33 +163,8 @@ def predict_cli(
             "--engine dask reads dates by the stated rule (day first): drop --date-format.",
             param_hint="--date-format",
         )
-    if engine == "dask":
-        from stancekit.cli._dask import predict_on_dask
-
-        predict_on_dask(
-            inputs,
-            output,
-            model=model,
-            output_format=output_format,
-            unit=unit,
-            aggregate=aggregate,
-            threshold=threshold,
-            explain=explain,
-            text_column=text_column,
-            id_column=id_column,
-            encoding=encoding,
-            max_chars=max_chars,
-            stdin_options=lines or glob is not None or jobs != 1,
-            date_column=date_column,
-            scheduler=scheduler,
-            quiet=quiet,
-            language=language,
-            paragraph_only=paragraph_only,
-        )
-        return
-    if scheduler is not None:
+    if engine != "dask" and scheduler is not None:
         raise typer.BadParameter("--scheduler needs --engine dask.", param_hint="--scheduler")
-
     sources = SourceOptions(
         text_column,
         id_column,
@@ -185,7 +175,8 @@ def predict_cli(
         date_format=date_format,
         sheet=sheet,
     )
-    with progress(not quiet and sys.stderr.isatty()) as on_progress:
+    dask = engine == "dask"
+    with _display(dask, quiet) as (on_progress, on_submit):
         run = predict_inputs(
             inputs,
             model=model,
@@ -204,7 +195,14 @@ def predict_cli(
             max_chars=max_chars,
             language=language,
             paragraph_only=paragraph_only,
+            scheduler=scheduler,
+            on_submit=on_submit,
         )
+    if dask:
+        from stancekit.cli._dask import report_dask
+
+        report_dask(run)
+        return
     warn_skipped(run.stats)
     if run.output is not None:
         typer.echo(

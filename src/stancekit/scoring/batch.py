@@ -1,14 +1,17 @@
 """Score one batch of texts and decide each row's label: the step every scoring route shares
 (``stancekit predict``'s stream, whole Parquet tables, Dask partitions).
 
-:func:`predict_batch` scores a batch (each text with its language's model when given a
-:class:`~stancekit.model.bundle.LanguageRouter`); :func:`decide` turns probabilities into labels and
-margins: the most probable label, ``uncertain`` below a threshold, ``unsupported`` for a text in
-a language with no model.
+:func:`score_batch` is the one "score a batch of units" function of every route: it scores the
+texts (:func:`predict_batch`: each text with its language's model when given a
+:class:`~stancekit.model.bundle.LanguageRouter`), moves each paragraph toward its document
+(:func:`document_prior`, when the batch holds whole documents), and decides each label
+(:func:`decide`: the most probable label, ``uncertain`` below a threshold, ``unsupported`` for a
+text in a language with no model).
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any, NamedTuple
 
 from stancekit.labels import UNCERTAIN
@@ -101,3 +104,94 @@ def count_unsupported(languages: list[str] | None, proba: Any, counts: dict[str,
     for row in np.isnan(proba).any(axis=1).nonzero()[0].tolist():
         code = languages[row]
         counts[code] = counts.get(code, 0) + 1
+
+
+def document_prior(proba: Any, groups: Sequence[Any], alpha: float) -> Any:
+    """``proba`` with each row moved toward the mean of the other rows of its group.
+
+    Parameters
+    ----------
+    proba : ndarray of shape (n, k)
+        Probabilities; NaN rows are left as they are and do not count in any mean.
+    groups : sequence
+        The document of each row.
+    alpha : float
+        Weight of the document's mean (0: no change).
+    """
+    import numpy as np
+
+    proba = np.asarray(proba, dtype=np.float64)
+    if alpha == 0 or len(proba) < 2:
+        return proba
+    scored = ~np.isnan(proba).any(axis=1)
+    keys: dict[Any, int] = {}
+    index = np.fromiter((keys.setdefault(g, len(keys)) for g in groups), dtype=np.int64)
+    sums = np.zeros((len(keys), proba.shape[1]))
+    np.add.at(sums, index[scored], proba[scored])
+    counts = np.bincount(index[scored], minlength=len(keys)).astype(np.float64)
+    others = counts[index] - 1
+    moved = scored & (others > 0)
+    if not moved.any():
+        return proba
+    out = proba.copy()
+    mean = (sums[index[moved]] - proba[moved]) / others[moved][:, None]
+    logits = np.log(np.clip(proba[moved], 1e-12, 1.0)) + alpha * np.log(np.clip(mean, 1e-12, 1.0))
+    logits -= logits.max(axis=1, keepdims=True)
+    mixed = np.exp(logits)
+    out[moved] = mixed / mixed.sum(axis=1, keepdims=True)
+    return out
+
+
+class ScoredBatch(NamedTuple):
+    """A scored batch: probabilities (after the document prior, if any), each row's label and
+    margin, each label's top terms (with ``explain``), the rows in which the model knows no
+    word, and each row's language (``None`` for a model without languages)."""
+
+    proba: Any
+    labels: list[str]
+    margins: list[float]
+    tops: list | None
+    unknown_rows: list[int]
+    languages: list[str] | None
+
+
+def score_batch(
+    pipeline: Any,
+    texts: list[str],
+    labels: tuple[str, ...],
+    threshold: float | None,
+    explain: int = 0,
+    features: FastWordFeatures | None = None,
+    groups: list[str] | None = None,
+    documents: Sequence[Any] | None = None,
+    alpha: float = 0.0,
+) -> ScoredBatch:
+    """Score a batch of units and decide each one's label: the stream's batches (on any engine:
+    a module-level function, so that workers can run it) and a whole table's partitions.
+
+    Parameters
+    ----------
+    pipeline : fitted pipeline or LanguageRouter
+    texts : list of str
+        The units' texts.
+    labels : tuple of str
+        The model's labels, in its column order.
+    threshold : float, optional
+        Below this highest probability the label is ``"uncertain"``.
+    explain : int
+        Each label's top terms per row (0: none).
+    features : FastWordFeatures, optional
+        The pipeline's fast vectorizer path (same numbers, faster).
+    groups : list of str, optional
+        The document id of each text (a short text takes its document's language).
+    documents, alpha : sequence, float
+        The document of each row and the prior's weight (:func:`document_prior`), for a batch
+        that holds its documents whole; the stream, whose documents may span batches, applies
+        the prior afterwards (:func:`stancekit.scoring.context.with_document_prior`).
+    """
+    result = predict_batch(pipeline, texts, explain, features, groups)
+    proba = result.proba
+    if alpha and documents is not None:
+        proba = document_prior(proba, documents, alpha)
+    names, margins = decide(proba, labels, threshold)
+    return ScoredBatch(proba, names, margins, result.tops, result.unknown_rows, result.languages)

@@ -36,7 +36,7 @@ from stancekit.scoring.cluster import (
     require_dask,
 )
 from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, empty_frame, output_columns
-from stancekit.scoring.options import ScoreOptions, check_options
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.pieces import (
     object_frame,
@@ -45,13 +45,14 @@ from stancekit.scoring.pieces import (
     read_piece,
     table_files,
 )
-from stancekit.scoring.rows import PartitionStats
-from stancekit.scoring.stream import DEFAULT_MAX_CHARS
+from stancekit.scoring.rows import ScoringStats
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
     import pandas as pd
 
     from stancekit.scoring.predictor import StancePredictor
+    from stancekit.scoring.read import SourceOptions
 
 __all__ = [
     "INSTALL_HINT",
@@ -60,6 +61,7 @@ __all__ = [
     "cluster_client",
     "predict_dataset",
     "read_tables",
+    "refuse_options",
     "require_dask",
     "score_dataframe",
 ]
@@ -109,17 +111,8 @@ def worker_predictor(ref: ModelRef) -> StancePredictor:
 def _score(
     frame: Any, model: ModelRef | StancePredictor, options: ScoreOptions, source: str
 ) -> Any:
-    return score_partition(
-        frame,
-        worker_predictor(model) if isinstance(model, ModelRef) else model,
-        text_column=options.text_column,
-        id_column=options.id_column,
-        unit=options.unit,
-        threshold=options.threshold,
-        explain=options.explain,
-        source=source,
-        max_chars=options.max_chars,
-    )
+    predictor = worker_predictor(model) if isinstance(model, ModelRef) else model
+    return score_partition(frame, predictor, options, source=source)
 
 
 def _score_frame(
@@ -173,12 +166,11 @@ def score_dataframe(
         A bad option, a missing column (checked on the frame's columns before anything runs).
     """
     require_dask()
-    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
+    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
     columns = [str(c) for c in ddf.columns]
     for option, column in (("--text-column", text_column), ("--id-column", id_column)):
         if column is not None and column not in columns:
             raise InputError(f"no column {column!r} ({option}); columns are: {', '.join(columns)}.")
-    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
     if hasattr(model, "pipeline") and hasattr(model, "labels"):  # a loaded StancePredictor
         import dask
 
@@ -220,7 +212,7 @@ def score_piece_to_file(
     source: str,
     columns: Sequence[str],
     target: str,
-) -> PartitionStats:
+) -> ScoringStats:
     """Score one partition and write its rows to ``target`` (a Parquet file, written under a
     temporary name and renamed, so a rerun after a lost worker writes it whole, once)."""
     import pyarrow.parquet as pq
@@ -247,8 +239,45 @@ class DaskRun:
 
     output: Path
     partitions: int
-    stats: PartitionStats
+    stats: ScoringStats
     dashboard: str | None
+
+
+def refuse_options(
+    output: str | Path | None,
+    output_format: str,
+    aggregate: bool,
+    source_options: SourceOptions,
+    jobs: int,
+    model: Any = None,
+) -> None:
+    """Refuse the ``predict`` options the Dask engine cannot honour (it writes a Parquet dataset
+    of paragraph rows, reads tables only, and dates from a column named ``date``).
+
+    Raises
+    ------
+    UsageError
+        Naming the option to drop (or ``-o OUT_DIR`` to give).
+    """
+    if output is None or str(output) == "-":
+        raise UsageError("--engine dask writes a Parquet dataset: give -o OUT_DIR.")
+    if output_format not in ("auto", "parquet"):
+        raise UsageError(f"--engine dask writes Parquet, not {output_format}: drop --format.")
+    if aggregate:
+        raise UsageError("--engine dask writes paragraph rows: drop --aggregate.")
+    if source_options.lines or source_options.glob is not None or jobs != 1:
+        raise UsageError("--engine dask reads tables only: drop --lines, --glob and --jobs.")
+    if source_options.date_column is not None:
+        raise UsageError("--engine dask reads dates from a column named date: drop --date-column.")
+    if source_options.date_format is not None:
+        raise UsageError(
+            "--engine dask reads dates by the stated rule (day first): drop --date-format."
+        )
+    if hasattr(model, "pipeline"):  # a loaded StancePredictor
+        raise UsageError(
+            "--engine dask loads the model in every worker: give the model's folder, "
+            "or use score_dataframe."
+        )
 
 
 def _check_output(output: Path) -> None:
@@ -264,14 +293,9 @@ def _check_output(output: Path) -> None:
 def predict_dataset(
     inputs: Sequence[str],
     output: str | Path,
+    options: ScoreOptions | None = None,
     *,
     model: str | Path | None = None,
-    text_column: str = "text",
-    id_column: str | None = None,
-    unit: str = "paragraph",
-    threshold: float | None = None,
-    explain: int = 0,
-    max_chars: int = DEFAULT_MAX_CHARS,
     encoding: str = "utf-8",
     scheduler: Any = None,
     on_submit: Callable[[list[Any], str | None], None] | None = None,
@@ -290,7 +314,9 @@ def predict_dataset(
         Parquet, CSV, TSV or JSONL files, globs or folders (see :func:`table_files`).
     output : path
         The dataset folder to create (must not exist).
-    model, text_column, id_column, unit, threshold, explain, max_chars, encoding
+    options : ScoreOptions, optional
+        Text and id columns, unit, threshold, explain, max_chars, as for ``stancekit predict``.
+    model, encoding
         As for ``stancekit predict``; the model folder must be readable by every worker.
     scheduler : str or distributed.Client, optional
         A scheduler address, a client, or ``None`` for a ``LocalCluster`` on this machine.
@@ -309,16 +335,15 @@ def predict_dataset(
         names the file), nothing to score, an unreachable scheduler.
     """
     require_dask()
-    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
+    options = options if options is not None else ScoreOptions()
     output = Path(output)
     _check_output(output)
     ref = model_ref(model, language, paragraph_only)
     files = table_files(inputs)
     pieces = pieces_of(files, encoding)
     first_columns = piece_columns(pieces[0])
-    columns = output_columns(ref.labels, first_columns, text_column, explain)
-    options = ScoreOptions(text_column, id_column, unit, threshold, explain, max_chars)
-    ddf = read_tables([str(f) for f in files], encoding, text_column)
+    columns = output_columns(ref.labels, first_columns, options.text_column, options.explain)
+    ddf = read_tables([str(f) for f in files], encoding, options.text_column)
     import dask
 
     staging = output.parent / f".{output.name}.tmp-{uuid.uuid4().hex[:8]}"
@@ -336,7 +361,7 @@ def predict_dataset(
             try:
                 if on_submit is not None:
                     on_submit(futures, link)
-                stats = sum(client.gather(futures), PartitionStats())
+                stats = sum(client.gather(futures), ScoringStats(max_chars=options.max_chars))
             except BaseException:
                 client.cancel(futures)  # no part written into a folder about to be removed
                 raise

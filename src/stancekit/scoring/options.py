@@ -58,8 +58,14 @@ class ScoreOptions:
     threshold: float | None = None
     explain: int = 0
     max_chars: int = DEFAULT_MAX_CHARS
+    #: Units per batch (sets peak memory; the stream's and the joblib engine's).
+    batch_size: int = DEFAULT_BATCH_SIZE
 
     def __post_init__(self) -> None:
         check_options(
-            unit=self.unit, threshold=self.threshold, explain=self.explain, max_chars=self.max_chars
+            unit=self.unit,
+            batch_size=self.batch_size,
+            threshold=self.threshold,
+            explain=self.explain,
+            max_chars=self.max_chars,
         )

@@ -6,9 +6,9 @@ table) to the scored rows, for any engine that splits a corpus into partitions (
 table: the same segmentation (``unit`` paragraph or document), probabilities ``p_<label>``,
 ``uncertain`` threshold, margin, pass-through columns (strings; renamed ``input_<name>`` on a
 clash), text and explanations, in the same column order. It works column-wise on the batch (one
-model call, numpy for labels and margins, no record per row), and returns :class:`PartitionStats`
-(rows read, units scored, empty rows, units with no word the model knows) that add up across
-partitions. It knows nothing of Dask.
+model call, numpy for labels and margins, no record per row), and returns its
+:class:`~stancekit.scoring.rows.ScoringStats` (rows read, units scored, empty rows, units with no
+word the model knows) that add up across partitions. It knows nothing of Dask.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring.batch import count_unsupported, decide, predict_batch
+from stancekit.scoring.batch import count_unsupported, score_batch
 from stancekit.scoring.columns import (
     DATE_COLUMN,
     HIDDEN_COLUMNS,
@@ -26,9 +26,9 @@ from stancekit.scoring.columns import (
     output_columns,
     typed_values,
 )
-from stancekit.scoring.options import check_options
-from stancekit.scoring.rows import _EXAMPLES, PartitionResult, PartitionStats
-from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
+from stancekit.scoring.options import ScoreOptions
+from stancekit.scoring.rows import PartitionResult, ScoringStats, Tally
+from stancekit.scoring.units import document_units
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -80,35 +80,24 @@ def _row_name(frame: pd.DataFrame, source: str, first_row: int, position: int) -
 
 
 def _segment(
-    texts: list[str], ids: list[str], unit: str, max_chars: int
-) -> tuple[list[int], list[int | None], list[str], list[str | None], list[str], list[str]]:
-    """Rows, paragraph indices, unit texts, dates, the ids of empty rows, and one id per
-    paragraph longer than ``max_chars`` that was split (paragraph units only, as in predict)."""
+    texts: list[str], ids: list[str], unit: str, stats: ScoringStats
+) -> tuple[list[int], list[int | None], list[str], list[str | None]]:
+    """Each unit's row, paragraph index, text and date (from its text), by the one segmentation
+    (:func:`stancekit.scoring.units.document_units`), counted in ``stats``."""
     rows: list[int] = []
     indices: list[int | None] = []
     units: list[str] = []
     dates: list[str | None] = []
-    empty: list[str] = []
-    split: list[str] = []
-    limit = max_chars if unit == "paragraph" else None
-    for row, text in enumerate(texts):
-        document = segment_document(text, limit)
-        split.extend([ids[row]] * document.split)
-        paragraphs = document.paragraphs
-        if not paragraphs:
-            empty.append(ids[row])
-        elif unit == "document":
-            rows.append(row)
-            indices.append(None)
-            units.append("\n\n".join(paragraphs))
-            dates.append(document.date)
-        else:
-            n = len(paragraphs)
+    whole = unit == "document"
+    for row, (doc_id, text) in enumerate(zip(ids, texts, strict=True)):
+        found, date = document_units(doc_id, text, unit, stats.max_chars, stats)
+        if found:
+            n = len(found)
             rows.extend([row] * n)
-            indices.extend(range(n))
-            units.extend(paragraphs)
-            dates.extend([document.date] * n)
-    return rows, indices, units, dates, empty, split
+            indices.extend([None] if whole else range(n))
+            units.extend(found)
+            dates.extend([date] * n)
+    return rows, indices, units, dates
 
 
 def _as_strings(values: Any) -> list[Any]:
@@ -129,37 +118,29 @@ def _column_values(series: pd.Series) -> list[Any]:
 def score_partition(
     frame: Any,
     predictor: StancePredictor,
+    options: ScoreOptions | None = None,
     *,
-    text_column: str = "text",
-    id_column: str | None = None,
-    unit: str = "paragraph",
-    threshold: float | None = None,
-    explain: int = 0,
     source: str = "partition",
     first_row: int = 1,
-    max_chars: int = DEFAULT_MAX_CHARS,
 ) -> PartitionResult:
     """Score every paragraph (or document) of a table partition.
 
     Parameters
     ----------
     frame : pandas.DataFrame or pyarrow.Table
-        One document per row: text in ``text_column``; every other column is passed through.
+        One document per row: text in ``options.text_column``; every other column is passed
+        through.
     predictor : StancePredictor
         The model.
-    text_column, id_column : str
+    options : ScoreOptions, optional
         The text column; the id column (default: ``<source>:<row>``, or the hidden columns
-        :data:`SOURCE_COLUMN` and :data:`ROW_COLUMN` when a reader added them).
-    unit : {"paragraph", "document"}
-        Split documents at blank lines, or score each whole.
-    threshold : float, optional
-        Below this highest probability the label is ``"uncertain"``.
-    explain : int
-        Add each label's ``explain`` strongest terms (JSON text, as in Parquet output).
+        :data:`SOURCE_COLUMN` and :data:`ROW_COLUMN` when a reader added them); the unit
+        (paragraph or document); the threshold below which the label is ``"uncertain"``;
+        ``explain``, each label's strongest terms to add (JSON text, as in Parquet output);
+        ``max_chars``, the length above which paragraphs are split (counted in the stats'
+        ``split``), as in predict. Default: :class:`ScoreOptions`'s.
     source, first_row : str, int
         For default ids and messages: the partition's name and the number of its first row.
-    max_chars : int
-        Paragraphs longer than this are split (counted in the stats' ``split``), as in predict.
 
     Returns
     -------
@@ -172,14 +153,14 @@ def score_partition(
     InputError
         A missing column (lists those there are), a missing id, a text cell that is not text
         (:func:`stancekit.io.cells.cell_text`: a number, a list, bytes that are not UTF-8).
-    UsageError
-        An option value that cannot work.
     """
     import numpy as np
 
     from stancekit.scoring.columns import output_name, output_number
 
-    check_options(unit=unit, threshold=threshold, explain=explain, max_chars=max_chars)
+    options = options if options is not None else ScoreOptions()
+    text_column, id_column, unit = options.text_column, options.id_column, options.unit
+    threshold, explain = options.threshold, options.explain
     if not hasattr(frame, "iloc"):  # an Arrow table
         frame = frame.to_pandas()
     columns = [str(c) for c in frame.columns]
@@ -191,27 +172,17 @@ def score_partition(
     names = output_columns(labels, columns, text_column, explain)
     ids = _ids(frame, id_column, source, first_row)
     texts = _texts(_column_values(frame[text_column]), frame, text_column, source, first_row)
-    rows, indices, units, dates, empty, split = _segment(texts, ids, unit, max_chars)
-    stats = PartitionStats(
-        len(frame),
-        len(units),
-        len(empty),
-        0,
-        tuple(empty[:_EXAMPLES]),
-        split=len(split),
-        split_examples=tuple(split[:_EXAMPLES]),
-    )
+    stats = ScoringStats(max_chars=options.max_chars)
+    rows, indices, units, dates = _segment(texts, ids, unit, stats)
     if not units:
         return PartitionResult(empty_frame(names), stats)
     taken = np.asarray(rows, dtype=np.int64)
     groups = np.asarray(ids, dtype=object)[taken].tolist()
-    result = predict_batch(predictor.router, units, explain, None, groups)
-    proba = result.proba
-    if unit == "paragraph" and predictor.document_prior:
-        from stancekit.scoring.context import document_prior
-
-        proba = document_prior(proba, rows, predictor.document_prior)
-    label_names, margins = decide(proba, labels, threshold)
+    alpha = predictor.document_prior if unit == "paragraph" else 0.0
+    result = score_batch(
+        predictor.router, units, labels, threshold, explain, None, groups, rows, alpha
+    )
+    proba, label_names, margins = result.proba, result.labels, result.margins
     doc_ids = np.asarray(ids, dtype=object)[taken]
     out: dict[str, Any] = {
         "doc_id": doc_ids,
@@ -246,19 +217,10 @@ def score_partition(
     scored = pd.DataFrame({name: typed_values(out[name], name) for name in names})
     unknown = [
         doc_ids[i] if indices[i] is None else f"{doc_ids[i]}#{indices[i]}"
-        for i in result.unknown_rows[:_EXAMPLES]
+        for i in result.unknown_rows[: stats.unknown.keep]
     ]
-    stats = PartitionStats(
-        stats.rows,
-        stats.units,
-        stats.empty,
-        len(result.unknown_rows),
-        stats.empty_examples,
-        tuple(unknown),
-        stats.split,
-        stats.split_examples,
-        _unsupported(result.languages, proba),
-    )
+    stats.unknown = Tally.of(unknown, len(result.unknown_rows))
+    stats.unsupported = _unsupported(result.languages, proba)
     return PartitionResult(scored, stats)
 
 

@@ -1,7 +1,6 @@
 """The shapes every scoring stage passes on: a unit to score (:class:`Unit`), a scored unit
-(:class:`ScoredParagraph`), a document's summary (:class:`DocumentSummary`), and what a run
-saw (:class:`ScoringStats`; :class:`PartitionStats` for a table scored whole, which adds up
-across partitions and converts to it)."""
+(:class:`ScoredParagraph`), a document's summary (:class:`DocumentSummary`), and what a run,
+a batch or a partition saw (:class:`ScoringStats`, which adds up with ``+``)."""
 
 from __future__ import annotations
 
@@ -68,6 +67,13 @@ class Tally:
     examples: list[str] = field(default_factory=list)
     keep: int = 5
 
+    @classmethod
+    def of(cls, names: list[str], count: int | None = None) -> Tally:
+        """A tally of ``names`` (or of ``count`` names, the first of which are ``names``)."""
+        tally = cls(len(names) if count is None else count)
+        tally.examples = names[: tally.keep]
+        return tally
+
     def add(self, name: str) -> None:
         self.count += 1
         if len(self.examples) < self.keep:
@@ -77,12 +83,36 @@ class Tally:
         """``"a, b, c"`` or ``"a, b, c, d, e ..."``."""
         return ", ".join(self.examples) + (" ..." if self.count > len(self.examples) else "")
 
+    def __add__(self, other: Tally) -> Tally:
+        """Both counts, and the first few names of ``self`` then ``other``."""
+        if not isinstance(other, Tally):
+            return NotImplemented
+        examples = (self.examples + other.examples)[: self.keep]
+        return Tally(self.count + other.count, examples, self.keep)
+
 
 @dataclass
 class ScoringStats:
-    """What a run saw: documents, units scored, the ids of empty inputs it skipped, the units
-    (``doc_id#paragraph``) in which the model knew no word, and the documents with a paragraph
-    longer than ``max_chars`` that was split (``split``: one count per paragraph)."""
+    """What a run (or a batch, or a partition) saw: documents, units scored, the ids of empty
+    inputs it skipped, the units (``doc_id#paragraph``) in which the model knew no word, and the
+    documents with a paragraph longer than ``max_chars`` that was split (``split``: one count
+    per paragraph). Every route returns one; partitions' stats add up with ``+`` (and
+    ``sum(..., ScoringStats())``).
+
+    Attributes
+    ----------
+    documents : int
+        Input documents (table rows), empty ones included.
+    units : int
+        Paragraphs (or documents) scored: the output rows.
+    empty, unknown, split, bad_dates : Tally
+        Empty inputs skipped; units with no word the model knows (their label is only its
+        prior); paragraphs split at ``max_chars``; documents whose date cell is not a date.
+    max_chars : int
+        The length at which paragraphs were split.
+    unsupported : dict of str to int
+        Units in a language the model has no model for, per language code.
+    """
 
     documents: int = 0
     units: int = 0
@@ -95,73 +125,28 @@ class ScoringStats:
     #: Documents whose date cell holds a value that is not a date (``doc_id: 'value'``).
     bad_dates: Tally = field(default_factory=Tally)
 
-
-_EXAMPLES = 5
-
-
-@dataclass(frozen=True)
-class PartitionStats:
-    """What one partition held; partitions' stats add up with ``+`` (and ``sum(..., start)``).
-
-    Attributes
-    ----------
-    rows : int
-        Input rows (documents).
-    units : int
-        Paragraphs (or documents) scored: the output rows.
-    empty : int
-        Rows with no text, skipped.
-    unknown : int
-        Units in which the model knows no word (their label is only its prior).
-    empty_examples, unknown_examples : tuple of str
-        The first few ids of each (enough for a message).
-    split, split_examples : int, tuple of str
-        Paragraphs longer than ``max_chars`` that were split, and the first few documents.
-    """
-
-    rows: int = 0
-    units: int = 0
-    empty: int = 0
-    unknown: int = 0
-    empty_examples: tuple[str, ...] = field(default=(), compare=False)
-    unknown_examples: tuple[str, ...] = field(default=(), compare=False)
-    split: int = 0
-    split_examples: tuple[str, ...] = field(default=(), compare=False)
-    #: Units in a language the model has no model for, per language code.
-    unsupported: dict[str, int] = field(default_factory=dict)
-
-    def __add__(self, other: PartitionStats) -> PartitionStats:
-        if not isinstance(other, PartitionStats):
+    def __add__(self, other: ScoringStats) -> ScoringStats:
+        """Both stats added up: counts summed, the first few names kept, languages in order of
+        their codes; ``max_chars`` is ``self``'s (``other``'s when ``self`` saw no document,
+        so that ``sum(parts, ScoringStats())`` keeps the parts' length)."""
+        if not isinstance(other, ScoringStats):
             return NotImplemented
-        return PartitionStats(
-            self.rows + other.rows,
+        return ScoringStats(
+            self.documents + other.documents,
             self.units + other.units,
             self.empty + other.empty,
             self.unknown + other.unknown,
-            (self.empty_examples + other.empty_examples)[:_EXAMPLES],
-            (self.unknown_examples + other.unknown_examples)[:_EXAMPLES],
             self.split + other.split,
-            (self.split_examples + other.split_examples)[:_EXAMPLES],
+            other.max_chars if self.documents == 0 else self.max_chars,
             {
                 code: self.unsupported.get(code, 0) + other.unsupported.get(code, 0)
                 for code in sorted({*self.unsupported, *other.unsupported})
             },
+            self.bad_dates + other.bad_dates,
         )
 
-    def __radd__(self, other: Any) -> PartitionStats:
+    def __radd__(self, other: Any) -> ScoringStats:
         return self if other == 0 else self.__add__(other)
-
-    def scoring_stats(self) -> ScoringStats:
-        """The same figures as the :class:`~stancekit.scoring.rows.ScoringStats` of
-        ``predict``."""
-        return ScoringStats(
-            documents=self.rows,
-            units=self.units,
-            empty=Tally(self.empty, list(self.empty_examples)),
-            unknown=Tally(self.unknown, list(self.unknown_examples)),
-            split=Tally(self.split, list(self.split_examples)),
-            unsupported=dict(self.unsupported),
-        )
 
 
 @dataclass(frozen=True)
@@ -169,4 +154,4 @@ class PartitionResult:
     """The scored rows of a partition (a pandas DataFrame) and what it held."""
 
     frame: pd.DataFrame
-    stats: PartitionStats
+    stats: ScoringStats

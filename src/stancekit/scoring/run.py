@@ -1,27 +1,31 @@
 """Score or explain what a user names, end to end: the library behind ``stancekit predict`` and
 ``stancekit explain``.
 
-:func:`predict_inputs` runs ``sources -> paragraphs -> batches -> scored rows -> writer``
-(:mod:`stancekit.scoring.read`, :mod:`stancekit.scoring.stream`, :mod:`stancekit.scoring.write`)
-and returns what the run saw; every option is checked before the model is loaded.
-:func:`explain_inputs` gives the
-exact term contributions of every paragraph (:mod:`stancekit.model.explain`).
+:func:`predict_inputs` checks every option before the model is loaded, then chooses the run's
+route, here and nowhere else (:mod:`stancekit.scoring.routes`): the stream ``sources ->
+paragraphs -> batches -> scored rows -> writer`` (:mod:`stancekit.scoring.read`,
+:mod:`stancekit.scoring.stream`, :mod:`stancekit.scoring.write`), whole Parquet tables when that
+writes the same rows faster (:mod:`stancekit.scoring.tables`), or a Dask cluster
+(``engine="dask"``, :mod:`stancekit.scoring.distributed`); it returns what the run saw.
+:func:`explain_inputs` gives the exact term contributions of every paragraph
+(:mod:`stancekit.model.explain`).
 """
 
 from __future__ import annotations
 
 import sys
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from stancekit.errors import InputError, OutputError, UsageError
+from stancekit.errors import UsageError
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
-from stancekit.scoring.options import DEFAULT_BATCH_SIZE, check_options
+from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.read import SourceOptions, iter_records
+from stancekit.scoring.routes import DASK, PredictRun, nothing
 from stancekit.scoring.rows import ScoringStats, Unit
-from stancekit.scoring.stream import DEFAULT_MAX_CHARS, iter_units, score_units
+from stancekit.scoring.stream import DEFAULT_MAX_CHARS, iter_units
 from stancekit.scoring.write import output_format
 
 if TYPE_CHECKING:
@@ -29,28 +33,7 @@ if TYPE_CHECKING:
     from stancekit.scoring.predictor import StancePrediction, StancePredictor
 
 STDOUT = "-"
-
-
-@dataclass(frozen=True)
-class PredictRun:
-    """What :func:`predict_inputs` did.
-
-    Attributes
-    ----------
-    rows : int
-        Rows written (paragraphs, or documents with ``aggregate``).
-    output : Path or None
-        The file written, or ``None`` for standard output.
-    output_format : str
-        The format written (``auto`` resolved).
-    stats : ScoringStats
-        Documents read, units scored, empty inputs skipped, units with no known word.
-    """
-
-    rows: int
-    output: Path | None
-    output_format: str
-    stats: ScoringStats = field(default_factory=ScoringStats)
+__all__ = ["ExplainRun", "ExplainedUnit", "PredictRun", "explain_inputs", "predict_inputs"]
 
 
 def _model(
@@ -94,21 +77,6 @@ def _same_file(output: Path, arg: str) -> bool:
         return False
 
 
-def _write_stdout(scored: Any, stdout: TextIO, *args: Any) -> int:
-    """Write to standard output; a full disk becomes an :class:`OutputError`."""
-    from stancekit.io.files import os_error_reason
-    from stancekit.scoring.write import write_results
-
-    try:
-        rows = write_results(scored, stdout, *args)
-        stdout.flush()
-    except BrokenPipeError:
-        raise
-    except OSError as exc:
-        raise OutputError(f"standard output: cannot write ({os_error_reason(exc)}).") from None
-    return rows
-
-
 def predict_inputs(
     inputs: Sequence[str],
     *,
@@ -130,6 +98,8 @@ def predict_inputs(
     max_chars: int = DEFAULT_MAX_CHARS,
     language: str | None = None,
     paragraph_only: bool = False,
+    scheduler: Any = None,
+    on_submit: Callable[[list[Any], str | None], None] | None = None,
 ) -> PredictRun:
     """Score every paragraph (or document) of ``inputs`` and write the rows.
 
@@ -158,9 +128,12 @@ def predict_inputs(
         Table columns, encoding, stdin lines, folder glob.
     batch_size : int
         Units per batch.
-    engine : {"local", "joblib"} or Engine, optional
+    engine : {"local", "joblib", "dask"} or Engine, optional
         Where batches are scored (:func:`stancekit.scoring.engines.resolve_engine`); default: joblib
-        workers when ``jobs`` is not 1, else this process.
+        workers when ``jobs`` is not 1, else this process. ``"dask"``: the tables ``inputs`` name
+        are scored on a Dask cluster into the Parquet dataset folder ``output``
+        (:func:`stancekit.scoring.distributed.predict_dataset`; options it cannot honour are
+        refused).
     jobs : int
         Worker processes for the joblib engine (``-1``: all cores).
     on_progress : callable, optional
@@ -172,6 +145,14 @@ def predict_inputs(
         :meth:`StancePredictor.load`); default: the portable files, nothing unpickled.
     max_chars : int
         Paragraphs longer than this are split (counted in ``stats.split``).
+    language : str, optional
+        Score every text as this language instead of identifying it.
+    paragraph_only : bool
+        Score each paragraph alone, without its document's prior.
+    scheduler : str or distributed.Client, optional
+        ``engine="dask"``: the scheduler (default: a local cluster).
+    on_submit : callable, optional
+        ``engine="dask"``: called with the futures and the dashboard link once submitted.
 
     Returns
     -------
@@ -192,18 +173,42 @@ def predict_inputs(
     (1, 1)
     """
     stdout = stdout if stdout is not None else sys.stdout
-    path = _output_path(output, inputs)
-    fmt = output_format_for(output_format, path, stdout)
-    check_options(
-        unit=unit,
-        batch_size=batch_size,
-        threshold=threshold,
-        explain=explain,
-        jobs=jobs,
-        max_chars=max_chars,
-    )
-    runner = resolve_engine(engine, jobs)
     source_options = source_options or SourceOptions()
+    dask = engine == DASK
+    if dask:  # what Dask cannot honour is refused first, then the options are checked
+        from stancekit.scoring.distributed import refuse_options, require_dask
+
+        refuse_options(output, output_format, aggregate, source_options, jobs, model)
+        require_dask()
+    elif scheduler is not None:
+        raise UsageError("--scheduler needs --engine dask.")
+    else:
+        path = _output_path(output, inputs)
+        fmt = output_format_for(output_format, path, stdout)
+    options = ScoreOptions(
+        source_options.text_column,
+        source_options.id_column,
+        unit,
+        threshold,
+        explain,
+        max_chars,
+        batch_size,
+    )
+    if dask:
+        from stancekit.scoring.routes import predict_dask
+
+        return predict_dask(
+            inputs,
+            output,  # type: ignore[arg-type]
+            options,
+            model=model,  # type: ignore[arg-type]
+            encoding=source_options.encoding,
+            scheduler=scheduler,
+            on_submit=on_submit,
+            language=language,
+            paragraph_only=paragraph_only,
+        )
+    runner = resolve_engine(engine, jobs)  # checks jobs, then the engine
     if path is not None:  # a folder of inputs never yields the output (or its temporary)
         source_options = replace(source_options, skip=(*source_options.skip, str(path)))
     predictor = _model(model, trust_pickle, language, paragraph_only)
@@ -217,84 +222,24 @@ def predict_inputs(
         aggregate=aggregate,
         in_process=isinstance(runner, LocalEngine),
     )
-    if tables is not None and path is not None:  # the faster whole-table path, same rows
-        return _predict_tables(
-            tables,
-            predictor,
-            path,
-            source_options,
-            unit,
-            threshold,
-            explain,
-            max_chars,
-            on_progress,
-        )
-    stats = ScoringStats()
-    records = iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin)
-    from stancekit.scoring.context import with_document_prior
+    if tables is not None and path is not None:  # the faster whole-table route, same rows
+        from stancekit.scoring.routes import predict_tables
 
-    scored = with_document_prior(
-        score_units(
-            predictor.router,
-            iter_units(records, unit, stats, max_chars),
-            batch_size=batch_size,
-            threshold=threshold,
-            explain=explain,
-            jobs=jobs,
-            engine=runner,
-            on_progress=on_progress,
-            stats=stats,
-        ),
-        predictor.labels,
-        predictor.document_prior if unit == "paragraph" else 0.0,
-        threshold,
+        return predict_tables(tables, predictor, options, path, on_progress)
+    from stancekit.scoring.routes import predict_stream
+
+    return predict_stream(
+        iter_records(inputs, source_options, stdin if stdin is not None else sys.stdin),
+        predictor,
+        options,
+        path=path,
+        output_format=fmt,
+        aggregate=aggregate,
+        runner=runner,
+        jobs=jobs,
+        on_progress=on_progress,
+        stdout=stdout,
     )
-    from stancekit.scoring.write import write_results
-
-    args = (fmt, predictor.labels, aggregate, threshold is not None)
-    if path is None:
-        rows = _write_stdout(scored, stdout, *args)
-    else:
-        from stancekit.io.files import atomic_write
-        from stancekit.scoring.write import BINARY_FORMATS
-
-        with atomic_write(path, "wb" if fmt in BINARY_FORMATS else "w") as handle:
-            rows = write_results(scored, handle, *args)
-            if not rows:  # leave no empty output file behind
-                raise _nothing("score")
-    if not rows:
-        raise _nothing("score")
-    return PredictRun(rows, path, fmt, stats)
-
-
-def _predict_tables(
-    tables: list[Path],
-    predictor: StancePredictor,
-    path: Path,
-    options: SourceOptions,
-    unit: str,
-    threshold: float | None,
-    explain: int,
-    max_chars: int,
-    on_progress: Callable[[int], None] | None,
-) -> PredictRun:
-    from stancekit.io.files import atomic_write
-    from stancekit.scoring.tables import score_tables
-
-    with atomic_write(path, "wb") as handle:
-        rows, stats = score_tables(
-            tables,
-            predictor,
-            handle,
-            text_column=options.text_column,
-            id_column=options.id_column,
-            unit=unit,
-            threshold=threshold,
-            explain=explain,
-            max_chars=max_chars,
-            on_progress=on_progress,
-        )
-    return PredictRun(rows, path, "parquet", stats)
 
 
 def output_format_for(requested: str, output: Path | None, stdout: TextIO) -> str:
@@ -302,10 +247,6 @@ def output_format_for(requested: str, output: Path | None, stdout: TextIO) -> st
     :func:`stancekit.scoring.write.output_format`)."""
     terminal = output is None and hasattr(stdout, "isatty") and stdout.isatty()
     return output_format(requested, output, terminal)
-
-
-def _nothing(verb: str) -> InputError:
-    return InputError(f"nothing to {verb}: every input was empty.")
 
 
 @dataclass(frozen=True)
@@ -373,7 +314,7 @@ def explain_inputs(
     records = iter_records(inputs, source_options or SourceOptions(), stdin)
     units = list(iter_units(records, "paragraph", stats, max_chars))
     if not units:
-        raise _nothing("explain")
+        raise nothing("explain")
     texts = [u.text for u in units]
     explanations = predictor.explain(texts)
     items = [

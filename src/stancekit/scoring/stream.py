@@ -17,12 +17,13 @@ from typing import Any
 
 from stancekit.io.dates import is_read
 from stancekit.model.vectorize import FastWordFeatures, fast_features
-from stancekit.scoring.batch import BatchResult, count_unsupported, decide, predict_batch
+from stancekit.scoring.batch import ScoredBatch, count_unsupported, score_batch
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
 from stancekit.scoring.options import BATCH_CHARS, DEFAULT_BATCH_SIZE, check_options
 from stancekit.scoring.read import SourceRecord
 from stancekit.scoring.rows import ScoredParagraph, ScoringStats, Unit
-from stancekit.scoring.segment import DEFAULT_MAX_CHARS, segment_document
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
+from stancekit.scoring.units import document_units
 
 
 def _unit_name(unit: Unit) -> str:
@@ -35,30 +36,21 @@ def iter_units(
     stats: ScoringStats,
     max_chars: int = DEFAULT_MAX_CHARS,
 ) -> Iterator[Unit]:
-    """Split records into units; empty records are counted in ``stats.empty`` and skipped.
-    Paragraphs longer than ``max_chars`` characters are split (bounded memory per paragraph)
-    and counted in ``stats.split``; ``unit="document"`` keeps every document whole."""
+    """Split records into units (:func:`stancekit.scoring.units.document_units`); empty records
+    are counted in ``stats.empty`` and skipped. Paragraphs longer than ``max_chars`` characters
+    are split (bounded memory per paragraph) and counted in ``stats.split``; ``unit="document"``
+    keeps every document whole. A record's own date (a table's date cell) wins over its text's
+    date line; one that is not a date is counted in ``stats.bad_dates``."""
     check_options(unit=unit, max_chars=max_chars)
     stats.max_chars = max_chars
-    limit = max_chars if unit == "paragraph" else None
+    whole = unit == "document"
     for record in records:
-        stats.documents += 1
-        document = segment_document(record.text, limit)
-        for _ in range(document.split):
-            stats.split.add(record.doc_id)
-        date = record.date or document.date
+        texts, date = document_units(record.doc_id, record.text, unit, max_chars, stats)
+        date = record.date or date
         if record.date is not None and not is_read(record.date):
             stats.bad_dates.add(f"{record.doc_id}: {record.date!r}")
-        if not document.paragraphs:
-            stats.empty.add(record.doc_id)
-            continue
-        if unit == "paragraph":
-            for index, paragraph in enumerate(document.paragraphs):
-                stats.units += 1
-                yield Unit(record.doc_id, index, paragraph, date, record.extra)
-        else:
-            stats.units += 1
-            yield Unit(record.doc_id, None, "\n\n".join(document.paragraphs), date, record.extra)
+        for index, text in enumerate(texts):
+            yield Unit(record.doc_id, None if whole else index, text, date, record.extra)
 
 
 def _chunks(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> Iterator[list[Unit]]:
@@ -77,17 +69,15 @@ def _chunks(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> I
 
 def _to_scored(
     batch: list[Unit],
-    result: BatchResult,
+    result: ScoredBatch,
     labels: tuple[str, ...],
-    threshold: float | None,
     stats: ScoringStats | None,
 ) -> Iterator[ScoredParagraph]:
-    proba, tops, unknown, languages = result
+    proba, names, margins, tops, unknown, languages = result
     if stats is not None:
         for row in unknown:
             stats.unknown.add(_unit_name(batch[row]))
         count_unsupported(languages, proba, stats.unsupported)
-    names, margins = decide(proba, labels, threshold)
     for row, (unit, values) in enumerate(zip(batch, proba.tolist(), strict=True)):
         yield ScoredParagraph(
             unit.doc_id,
@@ -161,12 +151,13 @@ def score_units(
     def tasks() -> Iterator[tuple]:
         for batch in _chunks(chain(head, units), batch_size):
             pending.append(batch)
-            yield (pipeline, [u.text for u in batch], explain, features, [u.doc_id for u in batch])
+            texts, groups = [u.text for u in batch], [u.doc_id for u in batch]
+            yield (pipeline, texts, labels, threshold, explain, features, groups)
 
     done = 0
-    for result in runner.map(predict_batch, tasks()):
+    for result in runner.map(score_batch, tasks()):
         batch = pending.popleft()
-        yield from _to_scored(batch, result, labels, threshold, stats)
+        yield from _to_scored(batch, result, labels, stats)
         done += len(batch)
         if on_progress:
             on_progress(done)

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any
 from stancekit.errors import InputError
 from stancekit.scoring.columns import arrow_schema, arrow_table, output_columns
 from stancekit.scoring.partition import score_partition
-from stancekit.scoring.rows import PartitionStats, ScoringStats
-from stancekit.scoring.stream import DEFAULT_MAX_CHARS
+from stancekit.scoring.rows import ScoringStats
 
 if TYPE_CHECKING:
+    from stancekit.scoring.options import ScoreOptions
     from stancekit.scoring.predictor import StancePredictor
     from stancekit.scoring.read import SourceOptions
 
@@ -69,17 +69,11 @@ def score_tables(
     files: Sequence[Path],
     predictor: StancePredictor,
     handle: Any,
-    *,
-    text_column: str = "text",
-    id_column: str | None = None,
-    unit: str = "paragraph",
-    threshold: float | None = None,
-    explain: int = 0,
-    max_chars: int = DEFAULT_MAX_CHARS,
+    options: ScoreOptions,
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[int, ScoringStats]:
-    """Score the Parquet ``files`` a piece at a time and write the rows to ``handle`` as one
-    Parquet file; return the rows written and the run's stats.
+    """Score the Parquet ``files`` a piece at a time with ``options`` and write the rows to
+    ``handle`` as one Parquet file; return the rows written and the run's stats.
 
     Raises
     ------
@@ -90,24 +84,14 @@ def score_tables(
 
     from stancekit.scoring.pieces import pieces_of, read_piece
 
-    columns = output_columns(
-        predictor.labels, pq.ParquetFile(files[0]).schema_arrow.names, text_column, explain
-    )
+    names = pq.ParquetFile(files[0]).schema_arrow.names
+    columns = output_columns(predictor.labels, names, options.text_column, options.explain)
     writer = pq.ParquetWriter(handle, arrow_schema(columns))
-    stats = PartitionStats()
+    stats = ScoringStats(max_chars=options.max_chars)
     try:
         for piece in pieces_of(list(files), "utf-8"):
             result = score_partition(
-                read_piece(piece),
-                predictor,
-                text_column=text_column,
-                id_column=id_column,
-                unit=unit,
-                threshold=threshold,
-                explain=explain,
-                source=piece.path,
-                first_row=piece.first_row,
-                max_chars=max_chars,
+                read_piece(piece), predictor, options, source=piece.path, first_row=piece.first_row
             )
             stats += result.stats
             if len(result.frame):
@@ -116,8 +100,6 @@ def score_tables(
                 on_progress(result.stats.units)
     finally:
         writer.close()
-    scoring = stats.scoring_stats()
-    scoring.max_chars = max_chars
     if not stats.units:
         raise InputError("nothing to score: every input was empty.")
-    return stats.units, scoring
+    return stats.units, stats
