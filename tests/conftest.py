@@ -265,3 +265,16 @@ def small_disk(tmp_path: Path):
         yield SmallDisk(root)
     finally:
         subprocess.run(["umount", "-l", str(root)], check=False)
+
+
+def mine_table(tmp_path: Path) -> Path:
+    """A user's own labelled CSV (labels spelled their way: PRO, anti, Neutral)."""
+    path = tmp_path / "mine.csv"
+    path.write_text(
+        "body,stance\n"
+        '"Zebra licences protect night workers.",PRO\n'
+        '"Zebra licences shield exploiters.",anti\n'
+        '"The zebra count was published.",Neutral\n',
+        encoding="utf-8",
+    )
+    return path

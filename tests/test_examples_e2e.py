@@ -15,9 +15,9 @@ The rule for which examples run:
   (``$STANCEKIT_MODEL``), so the test does not need ``make run`` first (tests/test_wheel_e2e.py
   runs the packaged model);
 * skipped: any line that names ``../shared`` (data outside the repository), lines with
-  ``--scheduler`` (they need a running Dask cluster; tests/test_distributed.py starts one), and
-  ``annotate``, a server that runs until it is stopped (tests/test_annotate_browser.py drives
-  it);
+  ``--scheduler`` (they need a running Dask cluster; tests/scoring/test_distributed.py starts
+  one), and ``annotate``, a server that runs until it is stopped
+  (tests/annotate/test_annotate_browser.py drives it);
 * every line has 300 s: an example that waits for input fails instead of hanging the suite.
 """
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from conftest import assert_one_error_line
+from conftest import assert_one_error_line, mine_table
 from conftest import run_cli as run
 from stancekit.model.pipeline import USER_LABEL_WEIGHT
 
@@ -30,22 +30,10 @@ def test_train_without_a_split_says_run_prepare(tmp_path: Path, tiny_params_file
     assert_one_error_line(result, "train.jsonl not found: run `stancekit prepare` first.")
 
 
-def _mine(tmp_path: Path) -> Path:
-    path = tmp_path / "mine.csv"
-    path.write_text(
-        "body,stance\n"
-        '"Zebra licences protect night workers.",PRO\n'
-        '"Zebra licences shield exploiters.",anti\n'
-        '"The zebra count was published.",Neutral\n',
-        encoding="utf-8",
-    )
-    return path
-
-
 def test_train_on_your_own_table_with_the_corpus(tmp_path: Path, tiny_params_file: Path) -> None:
     model = tmp_path / "mine-model"
     result = run(
-        "train", "--params", tiny_params_file, "--data", _mine(tmp_path),
+        "train", "--params", tiny_params_file, "--data", mine_table(tmp_path),
         "--text-column", "body", "--label-column", "stance",
         "--label-map", "pro=decriminalisation,anti=abolitionist", "--weight", "2", "-m", model,
     )  # fmt: skip
@@ -60,7 +48,7 @@ def test_train_on_your_own_table_with_the_corpus(tmp_path: Path, tiny_params_fil
 
 def test_an_unknown_label_is_one_error_line(tmp_path: Path, tiny_params_file: Path) -> None:
     result = run(
-        "train", "--params", tiny_params_file, "--data", _mine(tmp_path),
+        "train", "--params", tiny_params_file, "--data", mine_table(tmp_path),
         "--text-column", "body", "--label-column", "stance",
     )  # fmt: skip
     assert_one_error_line(result, f"{tmp_path / 'mine.csv'}: row 1: unknown label 'PRO'")
@@ -69,7 +57,7 @@ def test_an_unknown_label_is_one_error_line(tmp_path: Path, tiny_params_file: Pa
 
 def test_a_bad_label_map_is_one_error_line(tmp_path: Path, tiny_params_file: Path) -> None:
     result = run(
-        "train", "--params", tiny_params_file, "--data", _mine(tmp_path),
+        "train", "--params", tiny_params_file, "--data", mine_table(tmp_path),
         "--label-map", "pro=yes",
     )  # fmt: skip
     assert_one_error_line(result, "--label-map: 'yes' (for 'pro') is not a stancekit label")
@@ -95,7 +83,7 @@ def test_from_a_subfolder_the_projects_corpus_is_added(
     )
     sub = tmp_path / "examples"
     sub.mkdir()
-    _mine(sub)
+    mine_table(sub)
     monkeypatch.chdir(sub)
     result = run(
         "train", "--data", "mine.csv", "--text-column", "body", "--label-column", "stance",
@@ -110,7 +98,7 @@ def test_from_a_subfolder_the_projects_corpus_is_added(
 
 def test_outside_a_project_with_corpus_is_an_error(tmp_path: Path, monkeypatch) -> None:
     monkeypatch.chdir(tmp_path)
-    _mine(tmp_path)
+    mine_table(tmp_path)
     result = run("train", "--data", "mine.csv", "--text-column", "body", "--with-corpus")
     assert_one_error_line(result, "--with-corpus: no params.yaml here or in a folder above")
 

@@ -119,7 +119,7 @@ def test_the_projects_model_is_found_from_any_folder_inside_it(
     assert resolve_model_dir(None) == tiny_model
     assert resolve_model_dir(tmp_path / "other") == tmp_path / "other"
     # outside any project, with no packaged model: models/ of the current folder, as before
-    # (with one: tests/test_locate.py)
+    # (with one: tests/model/test_locate.py)
     monkeypatch.delenv("STANCEKIT_MODEL")
     monkeypatch.setattr("stancekit.model.locate.PACKAGED_DIR", tmp_path / "none")
     monkeypatch.chdir(tmp_path)

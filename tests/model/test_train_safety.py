@@ -7,9 +7,8 @@ import shutil
 from pathlib import Path
 
 import pytest
-from test_cli_train import _mine
 
-from conftest import REPO, assert_one_error_line, tiny_rows, write_jsonl
+from conftest import REPO, assert_one_error_line, mine_table, tiny_rows, write_jsonl
 from conftest import run_cli as run
 from stancekit.model.tracked import tracking_stage
 
@@ -36,7 +35,7 @@ def project(tmp_path: Path, tiny_model: Path, monkeypatch: pytest.MonkeyPatch) -
     (root / "dvc.yaml").write_text(DVC_YAML, encoding="utf-8")
     write_jsonl(root / "data" / "corpus.jsonl", tiny_rows())
     shutil.copytree(tiny_model, root / "models")
-    _mine(root)
+    mine_table(root)
     monkeypatch.chdir(root)
     monkeypatch.delenv("DVC_STAGE", raising=False)
     return root

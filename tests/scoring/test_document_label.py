@@ -1,4 +1,4 @@
-"""stancekit.scoring.stream.document_label: a document's label agrees with its paragraphs'
+"""stancekit.scoring.aggregate.document_label: a document's label agrees with its paragraphs'
 labels."""
 
 from __future__ import annotations

@@ -92,7 +92,7 @@ def test_threshold_marks_uncertain_but_keeps_probabilities(predictor: StancePred
 def test_document_shares_count_uncertain(predictor: StancePredictor) -> None:
     (doc,) = predictor.score_documents([("d", "Labour rights.\n\nThe weather.")], threshold=1.0)
     assert doc.label_shares["uncertain"] == 1.0
-    # Every paragraph is uncertain, so the document takes no side (scoring.document_label), and
+    # Every paragraph is uncertain, so the document takes no side (aggregate.document_label), and
     # the means are those of its paragraphs.
     means = {
         label: sum(p.probabilities[label] for p in doc.paragraphs) / 2 for label in predictor.labels

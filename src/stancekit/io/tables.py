@@ -1,7 +1,7 @@
-"""Text files and CSV/TSV/JSON Lines tables as stancekit reads them, for every reader (what
-``predict`` scores, a user's labelled table, annotate's inputs): encodings and byte-order
-marks, binary files refused, the columns asked for checked, and one error per bad row naming
-its line."""
+"""Text files and tables (CSV, TSV, JSON Lines, Parquet, xlsx) as stancekit reads them, for
+every reader (what ``predict`` scores, a user's labelled table, annotate's inputs): encodings and
+byte-order marks, binary files renamed ``.csv`` refused, undecodable bytes named by line, the
+columns asked for checked, and one error per bad row naming its line."""
 
 from __future__ import annotations
 
@@ -58,14 +58,6 @@ def _ascii_compatible(encoding: str) -> bool:
 _FIX_ENCODING = "pass --encoding (e.g. --encoding latin-1) or convert the file to UTF-8"
 
 
-def _decode_error(
-    path: Path | str, exc: UnicodeError, encoding: str, fix: str = _FIX_ENCODING
-) -> InputError:
-    from stancekit.io.tablecheck import decode_error
-
-    return decode_error(path, exc, encoding, fix)
-
-
 #: Encodings whose byte order a file must declare with a byte-order mark.
 _NEEDS_BOM = ("utf-16", "utf-32")
 
@@ -82,7 +74,7 @@ def _check_bom(path: Path | str, data: bytes, encoding: str) -> None:
         )
 
 
-def _file_encoding(encoding: str) -> str:
+def file_encoding(encoding: str) -> str:
     """UTF-8 files may open with a byte-order mark (Excel writes one): read it as utf-8-sig."""
     return "utf-8-sig" if codecs.lookup(encoding).name == "utf-8" else encoding
 
@@ -112,9 +104,9 @@ def read_text_file(path: Path, encoding: str = "utf-8") -> str:
         )
     _check_bom(path, data, encoding)
     try:
-        return data.decode(_file_encoding(encoding))
+        return data.decode(file_encoding(encoding))
     except UnicodeError as exc:
-        raise _decode_error(path, exc, encoding) from None
+        raise decode_error(path, exc, encoding) from None
 
 
 def check_columns(path: Path, columns: Sequence[str], wanted: Mapping[str, str | None]) -> None:
@@ -209,7 +201,6 @@ def open_table(
         Unreadable file (says why), a binary file (a spreadsheet renamed ``.csv``), undecodable
         bytes (naming the line and saying ``fix_encoding``), bad rows.
     """
-    from stancekit.io.tablecheck import refuse_binary_table
 
     refuse_binary_table(path)
     if path.suffix.lower() not in (".csv", ".tsv"):
@@ -218,10 +209,10 @@ def open_table(
         return
     delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
     try:
-        with path.open(encoding=_file_encoding(encoding), newline="") as handle:
+        with path.open(encoding=file_encoding(encoding), newline="") as handle:
             yield from iter_csv_rows(handle, path, delimiter, field_limit)
     except UnicodeError as exc:
-        raise _decode_error(path, exc, encoding, fix_encoding) from None
+        raise decode_error(path, exc, encoding, fix_encoding) from None
     except OSError as exc:
         raise InputError(read_error_message(path, exc)) from None
 
@@ -263,9 +254,6 @@ def iter_table_records(
     """``(where, record)`` for every row of a JSONL, CSV/TSV, Parquet or xlsx table: ``file:line``
     for JSON Lines, ``file: row N`` else (``.xlsx``: the first sheet, or ``sheet``); a CSV field
     longer than ``field_limit`` characters is an error, not a memory spike."""
-    from stancekit.io.jsonl import read_jsonl
-    from stancekit.io.tablecheck import refuse_binary_table
-
     suffix = path.suffix.lower()
     if suffix == ".xlsx":
         from stancekit.io.spreadsheet import read_xlsx_rows
@@ -278,14 +266,83 @@ def iter_table_records(
         yield from read_jsonl(path, error=InputError, unique_keys=True)
         return
     if suffix == ".parquet":
-        from stancekit.io.tables import parquet_rows
-
         for number, record in enumerate(parquet_rows(path), start=1):
             yield f"{path}: row {number}", record
         return
     from stancekit.io.jsonl import CONVERT_TO_UTF8
-    from stancekit.io.tables import open_table
 
     cells = open_table(path, fix_encoding=CONVERT_TO_UTF8, field_limit=field_limit)
     for number, record in enumerate(cells, start=1):
         yield f"{path}: row {number}", record
+
+
+#: Leading bytes of binary formats people save under a table's name: zip (xlsx, ods, docx),
+#: old Office (xls), PDF, gzip, Parquet.
+_KINDS = (
+    (b"PK\x03\x04", "a zip file (an Excel .xlsx or OpenDocument spreadsheet?)", "save it as"),
+    (b"\xd0\xcf\x11\xe0", "an old Office file (an Excel .xls?)", "save it as"),
+    (b"%PDF-", "a PDF", "convert it to"),
+    (b"\x1f\x8b", "a gzip archive", "unpack it to"),
+    (b"PAR1", "a Parquet file", "rename it .parquet, or convert it to"),
+)
+
+
+def refuse_binary_table(path: Path) -> None:
+    """Refuse a file whose first bytes are a binary format's, naming the format and what to do.
+
+    Raises
+    ------
+    InputError
+        ``path`` starts like a spreadsheet, a PDF, an archive or a Parquet file.
+    """
+    import os
+    import stat
+
+    try:  # without blocking: a FIFO is left to the reader that follows
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
+    except OSError:
+        return  # the reader that follows says why it cannot be read
+    try:
+        head = os.read(fd, 8) if stat.S_ISREG(os.fstat(fd).st_mode) else b""
+    except OSError:
+        head = b""
+    finally:
+        os.close(fd)
+    table = path.suffix.lstrip(".").upper() or "table"
+    for magic, kind, advice in _KINDS:
+        if head.startswith(magic):
+            raise InputError(f"{path}: {kind}, not {table} text; {advice} {table} (UTF-8) first.")
+
+
+def undecodable_line(path: Path, encoding: str) -> tuple[int, int] | None:
+    """``(line, byte within the line)`` of the first bytes of ``path`` that do not decode as
+    ``encoding`` (lines split at ``\\n``; an ASCII-compatible encoding), or ``None``."""
+    if "\n".encode(encoding) != b"\n":
+        return None
+    try:
+        with open(path, "rb") as handle:
+            for number, line in enumerate(handle, start=1):
+                try:
+                    line.decode(encoding)
+                except UnicodeDecodeError as exc:
+                    return number, exc.start
+    except OSError:
+        return None
+    return None
+
+
+def decode_error(
+    path: Path | str, exc: UnicodeError, encoding: str, fix: str = _FIX_ENCODING
+) -> InputError:
+    """The error for bytes of ``path`` that do not decode: the line and the byte within it when
+    ``path`` is a file, and what to do (``fix``)."""
+    if isinstance(exc, UnicodeDecodeError):
+        found = undecodable_line(path, encoding) if isinstance(path, Path) else None
+        if found is not None:
+            line, start = found
+            return InputError(
+                f"{path}:{line}: cannot decode byte {start} of the line as {encoding}; {fix}."
+            )
+        return InputError(f"{path}: cannot decode byte {exc.start} as {encoding}; {fix}.")
+    # The UTF-16/32 stream decoders raise a plain UnicodeError ("does not start with BOM").
+    return InputError(f"{path}: cannot decode as {encoding} ({exc}); {fix}.")

@@ -181,13 +181,13 @@ def piece_columns(piece: Piece) -> list[str]:
         first = next(iter(open_table(path, piece.encoding)), None)
         return list(first) if first else []
     try:
-        from stancekit.io.tables import _file_encoding
+        from stancekit.io.tables import file_encoding
 
         header = pd.read_csv(
             path,
             sep="\t" if piece.kind == "tsv" else ",",
             nrows=0,
-            encoding=_file_encoding(piece.encoding),
+            encoding=file_encoding(piece.encoding),
         )
     except Exception:  # the partition's reader gives the error, naming the file
         return []

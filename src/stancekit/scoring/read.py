@@ -28,10 +28,10 @@ from stancekit.errors import InputError
 from stancekit.io.cells import cell_date, cell_id, cell_text
 from stancekit.io.folders import files_in
 from stancekit.io.tables import (
-    _decode_error,
-    _file_encoding,
     check_columns,
     check_encoding,
+    decode_error,
+    file_encoding,
     open_table,
     read_text_file,
 )
@@ -147,7 +147,7 @@ def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord
     if hasattr(stream, "buffer"):
         # Decode the bytes ourselves, strictly, in the requested encoding: the terminal's locale
         # (LC_ALL=C, say) must not decide, nor smuggle in surrogates.
-        wrapper = io.TextIOWrapper(stream.buffer, encoding=_file_encoding(options.encoding))
+        wrapper = io.TextIOWrapper(stream.buffer, encoding=file_encoding(options.encoding))
     try:
         lines = wrapper if wrapper is not None else stream
         if options.lines:
@@ -156,7 +156,7 @@ def _iter_stdin(stream: TextIO, options: SourceOptions) -> Iterator[SourceRecord
         else:
             yield SourceRecord("stdin", lines.read())
     except UnicodeError as exc:
-        raise _decode_error("standard input", exc, options.encoding) from None
+        raise decode_error("standard input", exc, options.encoding) from None
     finally:
         if wrapper is not None:
             wrapper.detach()  # leave the caller's stdin open

@@ -48,7 +48,7 @@ def source_sql(path: str | Path, con: Any = None, sheet: str | None = None) -> s
         if not files:
             raise InputError(f"{path}: no .parquet files in this folder (or below it).")
         pattern = _sql_string(str(path / "**" / "*.parquet"))
-        # Partition folders (org=X/) are read by trends_source.with_partitions, never over a
+        # Partition folders (org=X/) are read by trends.source.with_partitions, never over a
         # column the rows carry.
         return (
             f"read_parquet({pattern}, hive_partitioning = false, union_by_name = true, "
