@@ -170,6 +170,47 @@ def _arrow_array(values: list[Any], kind: Any) -> Any:
     return pa.Array.from_buffers(kind, len(values), [bitmap, pa.py_buffer(data)], nulls)
 
 
+def _batch_ends(groups: list[str], size: int) -> list[int]:
+    """Where batches of about ``size`` units end: never inside a group (document), which
+    takes its short paragraphs' language from the whole of itself."""
+    last = {group: i for i, group in enumerate(groups)}
+    ends, reach, start = [], -1, 0
+    for i, group in enumerate(groups):
+        if i - start >= size and reach < i:
+            ends.append(i)
+            start = i
+        reach = max(reach, last[group])
+    ends.append(len(groups))
+    return ends
+
+
+def _predict_in_batches(router: Any, units: list[str], explain: int, groups: list[str]) -> Any:
+    """:func:`~stancekit.scoring.batch.predict_batch` of ``units``, a batch of the stream's
+    size at a time (whole groups): the same numbers (each row is scored alone), faster and in
+    less memory than one batch of a 100,000-row partition."""
+    import numpy as np
+
+    from stancekit.scoring.batch import BatchResult, predict_batch
+    from stancekit.scoring.options import DEFAULT_BATCH_SIZE
+
+    ends = _batch_ends(groups, DEFAULT_BATCH_SIZE)
+    if len(ends) == 1:
+        return predict_batch(router, units, explain, None, groups)
+    parts, start = [], 0
+    for end in ends:
+        parts.append(
+            (start, predict_batch(router, units[start:end], explain, None, groups[start:end]))
+        )
+        start = end
+    first = parts[0][1]
+    return BatchResult(
+        np.concatenate([part.proba for _, part in parts]),
+        None if first.tops is None else [top for _, part in parts for top in part.tops],
+        [start + row for start, part in parts for row in part.unknown_rows],
+        None if first.languages is None else [c for _, part in parts for c in part.languages],
+    )
+
+
 def score_arrow(
     table: Any,
     predictor: StancePredictor,
@@ -189,7 +230,7 @@ def score_arrow(
     import pyarrow as pa
 
     from stancekit.io.cells import cell_id, cell_text
-    from stancekit.scoring.batch import decide, predict_batch
+    from stancekit.scoring.batch import decide
     from stancekit.scoring.columns import output_text
     from stancekit.scoring.options import check_options
     from stancekit.scoring.partition import _segment, _unsupported
@@ -231,7 +272,7 @@ def score_arrow(
     if not units:
         return None, stats
     doc_ids = [ids[row] for row in rows]
-    result = predict_batch(predictor.router, units, explain, None, doc_ids)
+    result = _predict_in_batches(predictor.router, units, explain, doc_ids)
     proba = result.proba
     if unit == "paragraph" and predictor.document_prior:
         from stancekit.scoring.context import document_prior
