@@ -317,10 +317,9 @@ class PortableModel:
         if len(texts) * width <= np.iinfo(np.uint32).max:  # half the bytes: a faster sort
             keys = keys.astype(np.uint32)
         cell, counts = np.unique(keys, return_counts=True)
-        row = (cell // width).astype(np.int64)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(row, minlength=len(texts)), out=indptr[1:])
-        column = cell.astype(np.int64) - row * width
+        np.cumsum(np.bincount(cell // width, minlength=len(texts)), out=indptr[1:])
+        column = (cell % width).astype(np.int64, copy=False)
         return SparseRows(indptr, column, counts.astype(np.float64), (len(texts), self.n_features))
 
     def transform(self, texts: Sequence[str]) -> SparseRows:
