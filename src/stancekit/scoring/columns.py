@@ -45,9 +45,21 @@ def output_name(key: str) -> str:
     return key
 
 
+#: Output names already worked out, and ``p_<label>``: the same few keys on every row.
+_NAMES: dict[Any, str] = {}
+_P_KEYS: dict[str, str] = {}
+_MAX_NAMES = 10_000
+
+
 def _extra(record: dict[str, Any], extra: dict[str, Any]) -> None:
+    names = _NAMES
     for key, value in extra.items():
-        record[output_name(key)] = value
+        name = names.get(key)
+        if name is None:
+            name = output_name(key)
+            if len(names) < _MAX_NAMES:
+                names[key] = name
+        record[name] = value
 
 
 def output_number(value: float) -> float | None:
@@ -63,8 +75,12 @@ def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
         "paragraph_index": p.paragraph_index,
         "label": p.label,
     }
+    keys = _P_KEYS
     for label, value in p.probabilities.items():
-        record[f"p_{label}"] = output_number(value)
+        key = keys.get(label)
+        if key is None:
+            key = keys[label] = f"p_{label}"
+        record[key] = None if value != value else round(value, 6)  # output_number
     record["margin"] = output_number(p.margin)
     record["language"] = p.language
     record["date"] = p.date

@@ -122,9 +122,13 @@ class CsvWriter:
     def _field(self, value: Any) -> str:
         if value is None:
             return ""
-        text = output_text(value)
-        if self.defuse and not isinstance(value, int | float):
-            text = defuse_formula(text)
+        kind = type(value)
+        if kind is float or kind is int:  # output_text's str(value), never defused
+            text = str(value)
+        else:
+            text = output_text(value)
+            if self.defuse and not isinstance(value, int | float):
+                text = defuse_formula(text)
         if self.delimiter in text or '"' in text or "\n" in text or "\r" in text:
             return '"' + text.replace('"', '""') + '"'
         return text

@@ -313,12 +313,14 @@ class PortableModel:
         cells = self._word_cells(texts) if self.analyzer == "word" else self._char_cells(texts)
         rows, columns = cells
         width = max(self.n_features, 1)
-        cell, counts = np.unique(rows * width + columns, return_counts=True)
+        keys = rows * width + columns
+        if len(texts) * width <= np.iinfo(np.uint32).max:  # half the bytes: a faster sort
+            keys = keys.astype(np.uint32)
+        cell, counts = np.unique(keys, return_counts=True)
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(cell // width, minlength=len(texts)), out=indptr[1:])
-        return SparseRows(
-            indptr, cell % width, counts.astype(np.float64), (len(texts), self.n_features)
-        )
+        column = (cell % width).astype(np.int64, copy=False)
+        return SparseRows(indptr, column, counts.astype(np.float64), (len(texts), self.n_features))
 
     def transform(self, texts: Sequence[str]) -> SparseRows:
         """The tf-idf matrix ``TfidfVectorizer.transform(texts)`` gives."""
