@@ -214,6 +214,8 @@ def _first_sentence(path: Path, limit: int = 160) -> str:
 
     doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
     text = " ".join(doc.split("\n\n")[0].split())
+    text = re.sub(r":(?:class|meth|func|mod|attr|data|exc|obj):`~?([^`]+)`", r"`\1`", text)
+    text = text.replace("``", "`")
     end = re.search(r"\.(\s|$)", text)
     text = text[: end.start() + 1] if end else text
     return text if len(text) <= limit else text[: limit - 1].rsplit(" ", 1)[0] + " …"

@@ -425,11 +425,10 @@ def test_a_paragraph_without_spaces_is_cut_hard() -> None:
 
 
 def test_default_max_chars_is_set_in_one_place() -> None:
-    from stancekit.scoring import segment
-    from stancekit.scoring import stream as scoring
+    from stancekit.scoring import segment, stream
 
     assert segment.DEFAULT_MAX_CHARS == 20_000
-    assert scoring.iter_units.__defaults__ == (segment.DEFAULT_MAX_CHARS,)
+    assert stream.iter_units.__defaults__ == (segment.DEFAULT_MAX_CHARS,)
 
 
 def test_predict_splits_overlong_paragraphs_with_a_warning(tiny_model: Path) -> None:

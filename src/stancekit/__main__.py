@@ -1,3 +1,5 @@
+"""``python -m stancekit``: the command line."""
+
 from stancekit.cli import main
 
 main()

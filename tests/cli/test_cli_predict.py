@@ -153,11 +153,11 @@ def test_predict_tables_parquet_and_pass_through(tiny_model: Path, tmp_path: Pat
 def test_output_is_atomic_when_a_run_fails_midway(
     tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from stancekit.scoring import write as writers
+    from stancekit.scoring import write
 
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")
-    original = writers.JsonlWriter.write
+    original = write.JsonlWriter.write
     calls = {"n": 0}
 
     def failing_write(self, record):
@@ -166,7 +166,7 @@ def test_output_is_atomic_when_a_run_fails_midway(
             raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-run
         original(self, record)
 
-    monkeypatch.setattr(writers.JsonlWriter, "write", failing_write)
+    monkeypatch.setattr(write.JsonlWriter, "write", failing_write)
     texts = [f"Paragraph {i} on sex workers." for i in range(5)]
     result = run("predict", "--model", tiny_model, *texts, "-o", out)
     assert result.exit_code == 130

@@ -21,9 +21,8 @@ import numpy as np
 import pytest
 
 from stancekit.errors import StancekitError
-from stancekit.model.locate import CARD_FILE
-from stancekit.model.persist import METRICS_FILE
-from stancekit.model.portable.files import ARRAYS_FILE, JSON_FILE, portable_hashes
+from stancekit.model.locate import ARRAYS_FILE, CARD_FILE, METRICS_FILE, PORTABLE_FILE
+from stancekit.model.portable.files import portable_hashes
 from stancekit.scoring.predictor import StancePredictor
 
 #: A token pattern with catastrophic backtracking, and a text that makes it run for ages.
@@ -32,7 +31,7 @@ EVIL_TEXT = "a" * 35 + " " + "b" * 33 + "!"
 
 
 def _header(model_dir: Path) -> dict:
-    return json.loads((model_dir / JSON_FILE).read_text(encoding="utf-8"))
+    return json.loads((model_dir / PORTABLE_FILE).read_text(encoding="utf-8"))
 
 
 def _card(model_dir: Path) -> dict:
@@ -49,7 +48,7 @@ def _rehash(model_dir: Path) -> None:
 def _tamper(model_dir: Path, change) -> None:
     header = _header(model_dir)
     change(header)
-    (model_dir / JSON_FILE).write_text(json.dumps(header), encoding="utf-8")
+    (model_dir / PORTABLE_FILE).write_text(json.dumps(header), encoding="utf-8")
     _rehash(model_dir)
 
 
@@ -151,7 +150,7 @@ def test_a_zip_bomb_in_model_npz_is_refused_before_it_is_inflated(tiny_model: Pa
     ("name", "command"),
     [
         (CARD_FILE, "predict"),
-        (JSON_FILE, "predict"),
+        (PORTABLE_FILE, "predict"),
         (ARRAYS_FILE, "predict"),
         (METRICS_FILE, "info"),
     ],
@@ -206,14 +205,14 @@ def _nested(depth: int) -> str:
 
 
 def _write_json(model_dir: Path, text: str) -> None:
-    (model_dir / JSON_FILE).write_text(text, encoding="utf-8")
+    (model_dir / PORTABLE_FILE).write_text(text, encoding="utf-8")
     _rehash(model_dir)
 
 
 def _labels(model_dir: Path, labels: list[str]) -> None:
     header = _header(model_dir)
     header["classes"] = labels
-    (model_dir / JSON_FILE).write_text(json.dumps(header), encoding="utf-8")
+    (model_dir / PORTABLE_FILE).write_text(json.dumps(header), encoding="utf-8")
     card = _card(model_dir)
     card["labels"] = labels
     card["portable"] = portable_hashes(model_dir)

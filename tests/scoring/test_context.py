@@ -11,7 +11,7 @@ import pytest
 
 from conftest import run_cli
 from stancekit import StancePredictor
-from stancekit.scoring.context import document_prior
+from stancekit.scoring.batch import document_prior
 
 
 def test_each_row_moves_toward_the_mean_of_the_other_rows_of_its_document() -> None:

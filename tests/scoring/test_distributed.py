@@ -298,7 +298,7 @@ def test_unreachable_scheduler_is_one_line(
 
 
 def test_without_dask_the_error_says_how_to_install(monkeypatch: pytest.MonkeyPatch) -> None:
-    from stancekit.scoring.distributed import DaskMissingError, require_dask
+    from stancekit.scoring.cluster import DaskMissingError, require_dask
 
     monkeypatch.setitem(sys.modules, "distributed", None)
     with pytest.raises(DaskMissingError, match=r"pip install 'stancekit\[dask\]'"):
@@ -306,7 +306,7 @@ def test_without_dask_the_error_says_how_to_install(monkeypatch: pytest.MonkeyPa
 
 
 def test_inputs_must_be_tables_of_one_kind(tmp_path: Path) -> None:
-    from stancekit.scoring.distributed import table_files
+    from stancekit.scoring.pieces import table_files
 
     a, b = _write(tmp_path / "a.csv", _rows(1)), _write(tmp_path / "b.jsonl", _rows(1))
     with pytest.raises(InputError, match="different kinds"):

@@ -131,9 +131,10 @@ def _user_data_lines(data: dict) -> list[str]:
 def _model_format(model_dir: Path) -> str:
     """What loading this model takes: the portable files, or trust in its pickle."""
     from stancekit.errors import ModelLoadError
-    from stancekit.model.portable.files import JSON_FILE, read_header
+    from stancekit.model.locate import PORTABLE_FILE
+    from stancekit.model.portable.files import read_header
 
-    if not (model_dir / JSON_FILE).is_file():
+    if not (model_dir / PORTABLE_FILE).is_file():
         return "model.joblib only (a pickle: loading it needs --trust-pickle)"
     try:
         header = read_header(model_dir)

@@ -2,10 +2,11 @@
 rules for ``train --data`` and ``data agreement`` (corpus rows: :func:`read_table`) and
 ``evaluate --data`` (evaluation rows: :func:`read_labelled_table`).
 
-Labels are matched leniently by :func:`label_key`: case, surrounding space, hyphens, spaces
-and underscores do not count, and ``-ization`` is ``-isation`` (``decriminalization``,
-``Decriminalisation``, ``DE-CRIMINALISATION`` are all ``decriminalisation``). Anything else is
-an error unless a label map (``pro=decriminalisation,anti=abolitionist``) names it.
+Labels are matched leniently by :func:`~stancekit.labels.label_key`: case, surrounding space,
+hyphens, spaces and underscores do not count, and ``-ization`` is ``-isation``
+(``decriminalization``, ``Decriminalisation``, ``DE-CRIMINALISATION`` are all
+``decriminalisation``). Anything else is an error unless a label map
+(``pro=decriminalisation,anti=abolitionist``) names it.
 """
 
 from __future__ import annotations
@@ -136,7 +137,8 @@ def read_table(
     columns : Columns
         Text, label, document and paragraph-index columns.
     label_map : mapping, optional
-        The user's labels (keys as :func:`label_key` gives them) -> stancekit labels.
+        The user's labels (keys as :func:`~stancekit.labels.label_key` gives them) ->
+        stancekit labels.
     origin : str
         ``origin`` of rows whose table has no ``origin`` column.
 

@@ -26,8 +26,7 @@ from stancekit.data.corpus import Row, read_split
 from stancekit.errors import DataError
 from stancekit.evaluation.results import Evaluation
 from stancekit.io.files import atomic_write, sha256_file
-from stancekit.model.locate import DEFAULT_MODEL_DIR
-from stancekit.model.persist import METRICS_FILE
+from stancekit.model.locate import DEFAULT_MODEL_DIR, METRICS_FILE
 from stancekit.params import EvaluateParams, Params
 
 DEFAULT_SPLIT_DIR = Path("data/prepared")

@@ -177,7 +177,7 @@ def score_held_out(
     proba = predictor.predict_proba(texts)
     paragraph_only = None
     if predictor.document_prior:  # scored as predict scores them: with their document's prior
-        from stancekit.scoring.context import document_prior
+        from stancekit.scoring.batch import document_prior
 
         paragraph_only = classification_metrics(y_true, proba, labels)
         proba = document_prior(proba, groups, predictor.document_prior)
@@ -263,7 +263,7 @@ def _masked_proba(
 ) -> np.ndarray:
     """The model's probabilities with the side-revealing terms masked (document prior too)."""
     from stancekit.evaluation.baselines import mask_terms
-    from stancekit.scoring.context import document_prior
+    from stancekit.scoring.batch import document_prior
 
     proba = predictor.predict_proba(mask_terms(texts, params.mask_terms))
     return document_prior(proba, groups, predictor.document_prior)

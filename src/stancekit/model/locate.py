@@ -1,4 +1,5 @@
-"""Which model answers when none is named, and which models stancekit can see.
+"""Which model answers when none is named, which models stancekit can see, and the names of a
+model folder's files.
 
 The order, first match wins:
 
@@ -20,12 +21,17 @@ import hashlib
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    pass
 
 #: The files of a model folder, and the variable that names one.
 MODEL_FILE = "model.joblib"
 PORTABLE_FILE = "model.json"
+ARRAYS_FILE = "model.npz"
 CARD_FILE = "model_card.json"
+METRICS_FILE = "metrics.json"
 DEFAULT_MODEL_DIR = Path("models")
 MODEL_ENV_VAR = "STANCEKIT_MODEL"
 #: The default model shipped inside the package (refreshed by ``python -m

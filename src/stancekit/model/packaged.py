@@ -16,11 +16,11 @@ from pathlib import Path
 
 from stancekit.errors import ModelLoadError, ModelNotFoundError, UsageError
 from stancekit.io.files import sha256_file
-from stancekit.model.locate import CARD_FILE, PORTABLE_FILE
-from stancekit.model.persist import METRICS_FILE, read_card
+from stancekit.model.locate import ARRAYS_FILE, CARD_FILE, METRICS_FILE, PORTABLE_FILE
+from stancekit.model.persist import read_card
 
 #: The files of one model that the package ships.
-SHIPPED = (PORTABLE_FILE, "model.npz", CARD_FILE, METRICS_FILE)
+SHIPPED = (PORTABLE_FILE, ARRAYS_FILE, CARD_FILE, METRICS_FILE)
 
 
 def _model_files(folder: Path) -> dict[str, bytes]:

@@ -32,6 +32,7 @@ from stancekit.errors import (
 from stancekit.io.files import FileRefused, atomic_write, read_regular, sha256_file
 from stancekit.model.locate import (
     CARD_FILE,
+    METRICS_FILE,
     MODEL_ENV_VAR,
     MODEL_FILE,
     PORTABLE_FILE,
@@ -41,7 +42,6 @@ from stancekit.model.locate import (
 if TYPE_CHECKING:
     from stancekit.model.portable.scorer import PortableModel
 
-METRICS_FILE = "metrics.json"
 SOURCE_DATE_EPOCH = "SOURCE_DATE_EPOCH"
 #: The largest card and metrics file read (a few kilobytes in practice): a model folder from
 #: elsewhere cannot make a load read without end (a link to ``/dev/zero``) or hang (a FIFO).
@@ -360,7 +360,8 @@ def load_model(
     Parameters
     ----------
     path : path, optional
-        A model directory or its ``model.joblib``; default :func:`default_model_dir`.
+        A model directory or its ``model.joblib``; default
+        :func:`~stancekit.model.locate.default_model_dir`.
     trust_pickle : bool
         Must be ``True``: the caller vouches for the file.
 

@@ -1,6 +1,6 @@
-"""The document around a paragraph as a prior: a paragraph of a press release that reads like
-news, or a news paragraph dense with one side's words, is read in the light of the rest of its
-document.
+"""The document prior on the stream of scored paragraphs (:func:`with_document_prior`): a
+paragraph of a press release that reads like news, or a news paragraph dense with one side's
+words, is read in the light of the rest of its document.
 
 Each paragraph's probabilities are multiplied by the mean probabilities of the *other*
 paragraphs of its document raised to ``alpha`` (``train.document_prior``), and renormalised:
@@ -13,9 +13,9 @@ Chosen by grouped cross-validation (``make bench-context``, README "Document con
 English corpus the prior raised three-class macro-F1 by +0.019, +0.016 and +0.014 leaving out
 documents, voices and genres, alpha 0.5 chosen inside every training fold.
 
-:func:`document_prior` (on arrays) lives with the batch scorer
-(:func:`stancekit.scoring.batch.score_batch`) and is re-exported here; :func:`with_document_prior`
-applies it to the stream, whose documents may span batches.
+:func:`stancekit.scoring.batch.document_prior` (on arrays) lives with the batch scorer, which
+applies it to batches of whole documents; :func:`with_document_prior` applies it to the stream,
+whose documents may span batches.
 """
 
 from __future__ import annotations
@@ -25,8 +25,6 @@ from collections.abc import Iterable, Iterator
 from stancekit.scoring.aggregate import group_documents
 from stancekit.scoring.batch import decide, document_prior
 from stancekit.scoring.rows import ScoredParagraph
-
-__all__ = ["document_prior", "with_document_prior"]
 
 
 def with_document_prior(

@@ -46,8 +46,9 @@ class ScoredParagraph(NamedTuple):
 
 @dataclass(frozen=True)
 class DocumentSummary:
-    """Per-document aggregate: label (:func:`document_label`), shares, means (over the
-    paragraphs in a language the model reads), and the language most of its paragraphs are in."""
+    """Per-document aggregate: label (:func:`~stancekit.scoring.aggregate.document_label`),
+    shares, means (over the paragraphs in a language the model reads), and the language most of
+    its paragraphs are in."""
 
     doc_id: str
     date: str | None

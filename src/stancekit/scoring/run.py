@@ -25,7 +25,8 @@ from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.read import SourceOptions, iter_records
 from stancekit.scoring.routes import DASK, PredictRun, nothing
 from stancekit.scoring.rows import ScoringStats, Unit
-from stancekit.scoring.stream import DEFAULT_MAX_CHARS, iter_units
+from stancekit.scoring.segment import DEFAULT_MAX_CHARS
+from stancekit.scoring.stream import iter_units
 from stancekit.scoring.write import output_format
 
 if TYPE_CHECKING:
@@ -176,7 +177,8 @@ def predict_inputs(
     source_options = source_options or SourceOptions()
     dask = engine == DASK
     if dask:  # what Dask cannot honour is refused first, then the options are checked
-        from stancekit.scoring.distributed import refuse_options, require_dask
+        from stancekit.scoring.cluster import require_dask
+        from stancekit.scoring.distributed import refuse_options
 
         refuse_options(output, output_format, aggregate, source_options, jobs, model)
         require_dask()
@@ -186,13 +188,13 @@ def predict_inputs(
         path = _output_path(output, inputs)
         fmt = output_format_for(output_format, path, stdout)
     options = ScoreOptions(
-        source_options.text_column,
-        source_options.id_column,
-        unit,
-        threshold,
-        explain,
-        max_chars,
-        batch_size,
+        text_column=source_options.text_column,
+        id_column=source_options.id_column,
+        unit=unit,
+        threshold=threshold,
+        explain=explain,
+        max_chars=max_chars,
+        batch_size=batch_size,
     )
     if dask:
         from stancekit.scoring.routes import predict_dask

@@ -1,9 +1,10 @@
-"""Stream documents through the model in batches: the engine behind ``stancekit predict``.
+"""The stream route: documents through the model in batches, for any input and any output.
 
 ``records -> units -> batches -> scored paragraphs``, one batch in memory at a time (a few with
 ``jobs > 1``), so peak memory follows ``batch_size``, not the input. A unit is a paragraph of a
 record (``unit="paragraph"``, the pipeline's segmenter) or the whole record (``"document"``).
-Documents stay contiguous, so :class:`DocumentAggregator` can summarise each one as it ends. A
+Documents stay contiguous, so
+:class:`~stancekit.scoring.aggregate.DocumentAggregator` can summarise each one as it ends. A
 document starts at every paragraph with index 0 (or ``None``: a whole document), so two inputs that
 share an id are still summarised apart.
 """

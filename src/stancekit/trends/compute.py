@@ -1,4 +1,5 @@
-"""Stance by group and over time, from the rows ``stancekit predict`` writes.
+"""The trends themselves: label shares per group and period with document-bootstrap intervals,
+from the per-document summaries :mod:`stancekit.trends.sql` reduces the rows to.
 
 ``trends`` answers "did this coalition's language move toward the Nordic model after 2016?":
 for every group (an ``org`` column, say) and period (year, quarter or month of each row's

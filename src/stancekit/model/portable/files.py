@@ -18,6 +18,7 @@ from typing import IO, Any
 
 from stancekit.errors import ModelLoadError, UntrustedModelError
 from stancekit.io.files import FileRefused, atomic_write, open_regular, read_regular, sha256_file
+from stancekit.model.locate import ARRAYS_FILE, PORTABLE_FILE
 from stancekit.model.portable.scorer import (
     ACCENTS,
     ANALYZERS,
@@ -29,8 +30,6 @@ from stancekit.model.portable.scorer import (
 )
 from stancekit.model.schema import Schema, check_keys, check_names
 
-JSON_FILE = "model.json"
-ARRAYS_FILE = "model.npz"
 FORMAT = "stancekit-portable"
 FORMAT_VERSION = 1
 #: The largest ``model.json`` and ``model.npz`` read (the shipped model's are well under 10 MB):
@@ -174,7 +173,7 @@ def read_header(model_dir: str | Path) -> dict[str, Any]:
     ModelLoadError
         The file is unreadable, not JSON, or breaks the schema (the message names the key).
     """
-    return _parse_header(_read_json_bytes(Path(model_dir) / JSON_FILE), Path(model_dir))
+    return _parse_header(_read_json_bytes(Path(model_dir) / PORTABLE_FILE), Path(model_dir))
 
 
 def _read_json_bytes(path: Path) -> bytes:
@@ -188,7 +187,7 @@ def _read_json_bytes(path: Path) -> bytes:
 
 
 def _parse_header(raw: bytes, model_dir: Path) -> dict[str, Any]:
-    path = model_dir / JSON_FILE
+    path = model_dir / PORTABLE_FILE
     try:
         header = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as exc:
@@ -233,8 +232,10 @@ def load_portable(model_dir: str | Path, hashes: dict[str, str] | None = None) -
     """
     model_dir = Path(model_dir)
     hashes = hashes or {}
-    raw = _read_json_bytes(model_dir / JSON_FILE)
-    _check_hash(hashlib.sha256(raw).hexdigest(), hashes.get(JSON_FILE), model_dir / JSON_FILE)
+    raw = _read_json_bytes(model_dir / PORTABLE_FILE)
+    _check_hash(
+        hashlib.sha256(raw).hexdigest(), hashes.get(PORTABLE_FILE), model_dir / PORTABLE_FILE
+    )
     header = _parse_header(raw, model_dir)
     if not header["portable"]:
         raise UntrustedModelError(
@@ -261,7 +262,7 @@ def load_portable(model_dir: str | Path, hashes: dict[str, str] | None = None) -
             header["classes"], header["vectorizer"], header["terms"], arrays, header["calibration"]
         )
     except (ValueError, KeyError, re.error) as exc:
-        raise ModelLoadError(f"{model_dir / JSON_FILE}: {exc}.") from None
+        raise ModelLoadError(f"{model_dir / PORTABLE_FILE}: {exc}.") from None
 
 
 def _check_hash(digest: str, expected: str | None, path: Path) -> None:
@@ -281,7 +282,7 @@ def write_portable(header: dict[str, Any], arrays: dict[str, Any] | None, model_
             _write_npz(handle, arrays)
     else:
         (model_dir / ARRAYS_FILE).unlink(missing_ok=True)
-    with atomic_write(model_dir / JSON_FILE) as handle:
+    with atomic_write(model_dir / PORTABLE_FILE) as handle:
         json.dump(header, handle, ensure_ascii=False, separators=(",", ":"))
         handle.write("\n")
 
@@ -304,6 +305,6 @@ def portable_hashes(model_dir: str | Path) -> dict[str, str]:
     model_dir = Path(model_dir)
     return {
         name: sha256_file(model_dir / name)
-        for name in (JSON_FILE, ARRAYS_FILE)
+        for name in (PORTABLE_FILE, ARRAYS_FILE)
         if (model_dir / name).is_file()
     }

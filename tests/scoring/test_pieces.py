@@ -54,9 +54,9 @@ def test_parquet_is_cut_at_row_groups(tmp_path: Path, monkeypatch: pytest.Monkey
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    import stancekit.scoring.pieces as table_pieces
+    import stancekit.scoring.pieces as pieces
 
-    monkeypatch.setattr(table_pieces, "PARQUET_PARTITION_ROWS", 4)
+    monkeypatch.setattr(pieces, "PARQUET_PARTITION_ROWS", 4)
     path = tmp_path / "in.parquet"
     pq.write_table(pa.table({"text": [f"t{i}" for i in range(10)]}), path, row_group_size=2)
     pieces = pieces_of([path], "utf-8")

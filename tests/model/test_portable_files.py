@@ -10,20 +10,20 @@ import pytest
 
 from conftest import assert_one_error_line, run_cli, tiny_rows
 from stancekit.errors import ModelLoadError, UntrustedModelError
-from stancekit.model.locate import CARD_FILE, MODEL_FILE
+from stancekit.model.locate import ARRAYS_FILE, CARD_FILE, MODEL_FILE, PORTABLE_FILE
 from stancekit.model.persist import ModelCard, load_model, save_model
-from stancekit.model.portable.files import ARRAYS_FILE, JSON_FILE, load_portable
+from stancekit.model.portable.files import load_portable
 from stancekit.scoring.predictor import StancePredictor
 
 PROBE = ["Decriminalise sex work now.", "End demand and criminalise the buyers.", "Café ÉND"]
 
 
 def _header(model_dir: Path) -> dict:
-    return json.loads((model_dir / JSON_FILE).read_text(encoding="utf-8"))
+    return json.loads((model_dir / PORTABLE_FILE).read_text(encoding="utf-8"))
 
 
 def _write_header(model_dir: Path, header: dict) -> None:
-    (model_dir / JSON_FILE).write_text(json.dumps(header), encoding="utf-8")
+    (model_dir / PORTABLE_FILE).write_text(json.dumps(header), encoding="utf-8")
 
 
 def _arrays(model_dir: Path) -> dict[str, np.ndarray]:
@@ -38,7 +38,7 @@ def _write_arrays(model_dir: Path, arrays: dict) -> None:
 
 def test_train_writes_portable_files_and_their_hashes(tiny_model: Path) -> None:
     card = json.loads((tiny_model / CARD_FILE).read_text(encoding="utf-8"))
-    assert set(card["portable"]) == {JSON_FILE, ARRAYS_FILE}
+    assert set(card["portable"]) == {PORTABLE_FILE, ARRAYS_FILE}
     header = _header(tiny_model)
     assert header["portable"] is True and header["format_version"] == 1
     assert header["classes"] == card["labels"]
@@ -129,12 +129,12 @@ def test_garbage_portable_files_give_one_line(tiny_model: Path) -> None:
     (tiny_model / CARD_FILE).write_text(json.dumps(card), encoding="utf-8")
     (tiny_model / ARRAYS_FILE).write_bytes(b"PK\x03\x04 not a zip")
     assert_one_error_line(run_cli("predict", "Some text.", "--model", tiny_model), "model.npz")
-    (tiny_model / JSON_FILE).write_text("{", encoding="utf-8")
+    (tiny_model / PORTABLE_FILE).write_text("{", encoding="utf-8")
     assert_one_error_line(run_cli("predict", "Some text.", "--model", tiny_model), "model.json")
 
 
 def test_a_joblib_only_model_needs_trust(tiny_model: Path) -> None:
-    (tiny_model / JSON_FILE).unlink()
+    (tiny_model / PORTABLE_FILE).unlink()
     (tiny_model / ARRAYS_FILE).unlink()
     with pytest.raises(UntrustedModelError, match="--trust-pickle"):
         StancePredictor.load(tiny_model)
@@ -172,7 +172,7 @@ def test_a_model_the_format_cannot_hold_is_pipeline_only(tmp_path: Path) -> None
         ModelCard(labels, {}, {"files": {}, "rows": 24, "documents": 8, "rows_per_label": {}}),
         tmp_path,
     )
-    assert set(card.portable) == {JSON_FILE}
+    assert set(card.portable) == {PORTABLE_FILE}
     assert not (tmp_path / ARRAYS_FILE).exists()
     header = _header(tmp_path)
     assert header["portable"] is False and "tokenizer" in header["reason"]
