@@ -13,8 +13,7 @@ annotator then labels 0, 10, 25, 50, 100 pool paragraphs (``--points``), picked
 After each point a model is fitted on the shipped corpus (params.yaml ``prepare.data``, the train
 params, :func:`stancekit.model.pipeline.fit_pipeline`: the shipped model's method) plus the drawn
 labels, and scored by macro-F1 over the three labels on the test organisations. Points beyond the
-pool
-size use the whole pool (then queue and random train on the same rows).
+pool size use the whole pool (then queue and random train on the same rows).
 
 Cost control: the queue ranks with the logistic regression inside the model (no calibration:
 the same fit the calibrated model predicts with, about 5x faster to fit on its own), and every
@@ -27,7 +26,7 @@ point), and writes bench_annotate.json and bench_annotate.png to ``--out`` (defa
 temporary folder, so git stays clean).
 
 The drawn labels weigh ``--weight`` against the corpus rows (default
-:data:`stancekit.model.pipeline.USER_LABEL_WEIGHT`, the weight `stancekit train` and `stancekit
+:data:`stancekit.labels.USER_LABEL_WEIGHT`, the weight `stancekit train` and `stancekit
 annotate` give a user's labels; chosen on the corpus alone by benchmarks/bench_label_weight.py).
 
 Usage: python benchmarks/bench_annotate.py [--oracle FILE] [--repeats 5] [--points 0,10,25,50,100]
@@ -71,13 +70,13 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
         type=float,
         default=None,
         help="sample weight of the drawn labels against the corpus rows (weight 1); default "
-        "stancekit.model.pipeline.USER_LABEL_WEIGHT, as stancekit train and annotate",
+        "stancekit.labels.USER_LABEL_WEIGHT, as stancekit train and annotate",
     )
     parser.add_argument("--out", type=Path, default=None)
     args = parser.parse_args(argv)
     args.points = sorted({0, *(int(p) for p in args.points.split(","))})
     if args.weight is None:
-        from stancekit.model.pipeline import USER_LABEL_WEIGHT
+        from stancekit.labels import USER_LABEL_WEIGHT
 
         args.weight = USER_LABEL_WEIGHT
     if not args.weight > 0:

@@ -5,8 +5,7 @@ as Parquet shards of --shard rows (one Dask partition each), then in one run pri
 
 * the reference: raw ``pipeline.predict_proba`` on the pre-loaded texts in 10k chunks;
 * the partition scorer (``stancekit.scoring.partition.score_partition``) on the same texts as
-10k-row
-  pandas frames (rows built, labels, margins, pass-through), as a ratio to the reference;
+  10k-row pandas frames (rows built, labels, margins, pass-through), as a ratio to the reference;
 * one worker's whole task (read a shard, score it, write its part file) on one core;
 * `stancekit predict` in one process, with `--jobs 2`, and with `--engine dask` on a LocalCluster
   of one single-threaded worker per core (process start, model load and cluster start included),

@@ -175,13 +175,14 @@ def test_the_retrain_weighs_the_labels_by_the_shared_default(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """fit_with_labels gives the corpus rows weight 1 and the user's rows
-    stancekit.model.pipeline.USER_LABEL_WEIGHT (or the weight asked for)."""
+    stancekit.labels.USER_LABEL_WEIGHT (or the weight asked for)."""
+    import stancekit.labels
     import stancekit.model.pipeline
     from stancekit.annotate.retrain import fit_with_labels
 
     calls: list[tuple] = []
     monkeypatch.setattr(stancekit.model.pipeline, "fit_pipeline", lambda *a: calls.append(a))
-    monkeypatch.setattr(stancekit.model.pipeline, "USER_LABEL_WEIGHT", 5.0)
+    monkeypatch.setattr(stancekit.labels, "USER_LABEL_WEIGHT", 5.0)
     corpus = Corpus(["Sex work is work.", "Buyers exploit."], ["decriminalisation", "abolitionist"])
     corpus.groups = ["x", "y"]
     labels = [dict(r) for r in tiny_rows()[:3]]

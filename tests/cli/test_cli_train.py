@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import assert_one_error_line, mine_table
 from conftest import run_cli as run
-from stancekit.model.pipeline import USER_LABEL_WEIGHT
+from stancekit.labels import USER_LABEL_WEIGHT
 
 
 def test_train_saves_the_model_and_its_card(tmp_path: Path, tiny_params_file: Path) -> None:

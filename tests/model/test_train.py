@@ -172,14 +172,14 @@ def test_the_default_weight_is_the_shared_constant(
     tiny_train_params: TrainParams,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """No --weight: the user's rows weigh stancekit.model.pipeline.USER_LABEL_WEIGHT; without the
+    """No --weight: the user's rows weigh stancekit.labels.USER_LABEL_WEIGHT; without the
     corpus that default is no reason to warn (only a weight the user gave is)."""
     import warnings
     from dataclasses import replace
 
-    import stancekit.model.pipeline
+    import stancekit.labels
 
-    monkeypatch.setattr(stancekit.model.pipeline, "USER_LABEL_WEIGHT", 7.0)
+    monkeypatch.setattr(stancekit.labels, "USER_LABEL_WEIGHT", 7.0)
     assert _train_user(tmp_path, tiny_train_params, tiny_corpus, "m")["weight"] == 7.0
     params = replace(tiny_train_params, calibration=None)
     with warnings.catch_warnings():

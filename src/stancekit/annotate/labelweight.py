@@ -6,7 +6,7 @@ every other corpus document, the group's documents are split by document into a 
 test half, ``k`` pool rows are labelled (by the annotate queue or at random) and added at sample
 weight ``w``, and the gain in macro-F1 on the group's test half over the 0-label model is
 recorded. :func:`choose_weight` applies the rule, stated before the simulation was run, that
-picks the shipped default (:data:`stancekit.model.pipeline.USER_LABEL_WEIGHT`) from those gains.
+picks the shipped default (:data:`stancekit.labels.USER_LABEL_WEIGHT`) from those gains.
 
 Nothing here imports scikit-learn; the fits are the benchmark's.
 """

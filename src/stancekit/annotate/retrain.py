@@ -73,11 +73,12 @@ def fit_with_labels(
     ----------
     weight : float, optional
         Sample weight of ``rows`` (corpus rows weigh 1). Default:
-        :data:`stancekit.model.pipeline.USER_LABEL_WEIGHT`, as `stancekit train --weight`.
+        :data:`stancekit.labels.USER_LABEL_WEIGHT`, as `stancekit train --weight`.
     """
-    from stancekit.model.pipeline import USER_LABEL_WEIGHT, fit_pipeline
+    from stancekit import labels
+    from stancekit.model.pipeline import fit_pipeline
 
-    weight = USER_LABEL_WEIGHT if weight is None else weight
+    weight = labels.USER_LABEL_WEIGHT if weight is None else weight
     if not weight > 0:
         raise DataError(f"the weight of your labels must be above 0, got {weight}.")
     sample_weight = [1.0] * len(corpus.texts) + [float(weight)] * len(rows)

@@ -28,8 +28,7 @@ def _corpus_paths(params: Path, data: tuple[str, ...]) -> list[Path] | None:
     """``prepare.data`` as paths, relative to the params.yaml they are written in: ``--params``
     as given, else the current folder's, else the project's above the current folder (found as
     :func:`stancekit.model.locate.find_project_root` finds it); ``None`` when there is no
-    params.yaml
-    at all (outside a project)."""
+    params.yaml at all (outside a project)."""
     if params == DEFAULT_PARAMS and not params.is_file():
         from stancekit.model.locate import find_project_root
 

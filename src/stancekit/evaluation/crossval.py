@@ -1,12 +1,11 @@
 """Grouped cross-validation: every fold holds out whole groups (documents, kinds of voice,
 genres).
 
-An *estimator factory* is any callable ``fit(texts, labels, documents) -> fitted`` whose result has
-``classes_`` and ``predict_proba``; the model (:func:`stancekit.model.pipeline.fit_pipeline`, which
-uses the
-documents for its calibration folds) and the baselines (:mod:`stancekit.evaluation.baselines`) all
-fit that
-shape, so they are scored on the same folds. :func:`cross_validate_method` is the evaluate stage's
+An *estimator factory* is any callable ``fit(texts, labels, documents) -> fitted`` whose result
+has ``classes_`` and ``predict_proba``; the model (:func:`stancekit.model.pipeline.fit_pipeline`,
+which uses the documents for its calibration folds) and the baselines
+(:mod:`stancekit.evaluation.baselines`) all fit that shape, so they are scored on the same folds.
+:func:`cross_validate_method` is the evaluate stage's
 whole cross-validation, returned as its own result.
 """
 

@@ -1,6 +1,5 @@
 """Pieces of the HTML evaluation report (:mod:`stancekit.evaluation.report`): cells, tables, what
-the
-figures measured on (with the real-text check beside the held-out split), and a setting's lead
+the figures measured on (with the real-text check beside the held-out split), and a setting's lead
 in the feature comparison."""
 
 from __future__ import annotations

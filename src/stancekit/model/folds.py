@@ -1,7 +1,6 @@
 """Grouped folds: train/test splits that never put one group (a document, a kind of voice, a
 genre) on both sides. Used by cross-validation (:mod:`stancekit.evaluation.crossval`) and by the
-model's
-calibration folds (:mod:`stancekit.model.pipeline`)."""
+model's calibration folds (:mod:`stancekit.model.pipeline`)."""
 
 from __future__ import annotations
 

@@ -15,7 +15,6 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import DataError
-from stancekit.labels import USER_LABEL_WEIGHT as USER_LABEL_WEIGHT
 from stancekit.params import TrainParams
 
 if TYPE_CHECKING:

@@ -196,7 +196,7 @@ def train(
         Sample weight of the user's rows (:func:`row_weights`: origin ``annotated`` or
         ``external``, as the user's tables and ``data/labels`` files are) against the corpus's
         (``seed``, ``authored``: weight 1). Default:
-        :data:`stancekit.model.pipeline.USER_LABEL_WEIGHT`.
+        :data:`stancekit.labels.USER_LABEL_WEIGHT`.
     language : str
         The language the model reads (ISO 639-1), recorded in the card.
     force : bool
@@ -210,15 +210,16 @@ def train(
         ``corpus_files`` and ``weight`` are recorded when the corpus was added, ``label_map``
         when one was given.
     """
+    from stancekit import labels
     from stancekit.data.corpus import to_dataset
-    from stancekit.model.pipeline import USER_LABEL_WEIGHT, fit_pipeline
+    from stancekit.model.pipeline import fit_pipeline
     from stancekit.model.tracked import refuse_tracked
 
     paths = [Path(data)] if isinstance(data, str | Path) else [Path(p) for p in data]
     if not paths:
         raise DataError("no training data: give at least one labelled file.")
     given = weight is not None
-    weight = USER_LABEL_WEIGHT if weight is None else weight
+    weight = labels.USER_LABEL_WEIGHT if weight is None else weight
     if not weight > 0:
         raise DataError(f"--weight must be above 0, got {weight}.")
     label_map = dict(label_map or {})

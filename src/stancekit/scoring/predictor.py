@@ -111,16 +111,15 @@ class StancePredictor:
     pipeline : PortableModel or sklearn Pipeline
         The model (the name is kept from when it was always a pipeline).
     features : FastWordFeatures or None
-        The exact, faster vectorizer path for this pipeline (see :mod:`stancekit.model.vectorize`),
-        or
-        ``None`` when the pipeline's vectorizer is not one it covers.
+        The exact, faster vectorizer path for this pipeline (see
+        :mod:`stancekit.model.vectorize`), or ``None`` when the pipeline's vectorizer is not one
+        it covers.
     router : LanguageRouter
         Scores each text with its language's model (:mod:`stancekit.model.bundle`).
     document_prior : float
         Weight of a document's other paragraphs on each paragraph's score in
         :meth:`score_documents` and ``stancekit predict`` (:mod:`stancekit.scoring.context`; the
-        card's
-        ``train.document_prior``, 0 for cards without one). Texts given one by one to
+        card's ``train.document_prior``, 0 for cards without one). Texts given one by one to
         :meth:`predict` are scored alone.
 
     Examples
