@@ -32,19 +32,31 @@ def _wing(module: str) -> str:
 
 
 def _imports() -> dict[str, set[str]]:
-    found: dict[str, set[str]] = {}
+    """Module -> the stancekit modules it imports (``from a import b`` imports ``a.b`` when that
+    is a module, else ``a``)."""
+    found: dict[str, list[tuple[str, list[str]]]] = {}
     for path in PACKAGE.rglob("*.py"):
         parts = path.relative_to(PACKAGE.parent).with_suffix("").parts
         module = ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
-        targets = found.setdefault(module, set())
+        targets = found.setdefault(module, [])
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-                names = [node.module] + [f"{node.module}.{a.name}" for a in node.names]
-                targets.update(n for n in names if n.startswith("stancekit"))
+                targets.append((node.module, [a.name for a in node.names]))
             elif isinstance(node, ast.Import):
-                targets.update(a.name for a in node.names if a.name.startswith("stancekit"))
+                targets.extend((a.name, []) for a in node.names)
     modules = set(found)
-    return {m: {t for t in ts if t in modules and t != m} for m, ts in found.items()}
+    graph: dict[str, set[str]] = {}
+    for module, imports in found.items():
+        edges = graph.setdefault(module, set())
+        for source, names in imports:
+            submodules = {f"{source}.{name}" for name in names} & modules
+            if submodules:
+                edges |= submodules
+            if len(submodules) < len(names) or not names:
+                edges.add(source)
+        edges &= modules
+        edges.discard(module)
+    return graph
 
 
 def test_every_top_level_name_is_a_wing_or_a_leaf() -> None:
