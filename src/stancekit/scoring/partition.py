@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from stancekit.scoring.predictor import StancePredictor
 
 
-def is_missing_cell(value: Any) -> bool:
+def _missing(value: Any) -> bool:
     """Whether a cell is missing as pandas's ``isna`` has it (None, a float NaN, a Decimal NaN):
     the cells every route reads as ``None``."""
     if value is None:
@@ -50,7 +50,7 @@ def is_missing_cell(value: Any) -> bool:
 
 
 def _values(table: Any, column: str) -> list[Any]:
-    return [None if is_missing_cell(v) else v for v in table.column(column).to_pylist()]
+    return [None if _missing(v) else v for v in table.column(column).to_pylist()]
 
 
 class _Where:
@@ -130,7 +130,7 @@ def _segment(
     return rows, indices, units, dates
 
 
-def batch_ends(groups: list[str], size: int) -> list[int]:
+def _batch_ends(groups: list[str], size: int) -> list[int]:
     """Where batches of about ``size`` units end: never inside a group (a document, which
     takes its short paragraphs' language and its prior from the whole of itself)."""
     last = {group: i for i, group in enumerate(groups)}
@@ -160,7 +160,7 @@ def _score_in_batches(
     alpha = predictor.document_prior if options.unit == "paragraph" else 0.0
     labels, threshold, explain = predictor.labels, options.threshold, options.explain
     parts, start = [], 0
-    for end in batch_ends(groups, DEFAULT_BATCH_SIZE):
+    for end in _batch_ends(groups, DEFAULT_BATCH_SIZE):
         part = score_batch(
             predictor.router,
             units[start:end],
@@ -187,7 +187,7 @@ def _score_in_batches(
     )
 
 
-def arrow_array(values: list[Any], kind: Any) -> Any:
+def _arrow_array(values: list[Any], kind: Any) -> Any:
     """``pa.array(values, kind)`` for the output's types (text, int64, float64; ``None`` is
     null), built without ``pa.array``, which imports pandas (0.3 s) to ask whether ``values`` is
     a pandas object."""
@@ -299,7 +299,9 @@ def score_partition(
             out[f"explain_{label}"] = [
                 output_text([[t, v] for t, v in tops[label]]) for tops in result.tops
             ]
-    scored = pa.Table.from_arrays([arrow_array(out[f.name], f.type) for f in schema], schema=schema)
+    scored = pa.Table.from_arrays(
+        [_arrow_array(out[f.name], f.type) for f in schema], schema=schema
+    )
     unknown = [
         doc_ids[i] if indices[i] is None else f"{doc_ids[i]}#{indices[i]}"
         for i in result.unknown_rows[: stats.unknown.keep]
