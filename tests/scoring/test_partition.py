@@ -178,3 +178,41 @@ def test_a_pandas_partition_reads_the_same_as_arrow() -> None:
     names = output_columns(("neutral",), ["text", "n"])
     rows = pandas_rows(pa.Table.from_pylist([], schema=arrow_schema(names)))
     assert rows.dtypes.to_dict() == empty_frame(names).dtypes.to_dict()
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+def test_batches_of_whole_documents_give_the_rows_of_one_batch(
+    tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch, unit: str
+) -> None:
+    """A partition scored a few units at a time (never splitting a document, even one whose
+    rows are apart) has the rows and stats of one batch: languages, the document prior, labels,
+    explanations, unknown-word units."""
+    import pyarrow as pa
+
+    import stancekit.scoring.partition as partition
+    from stancekit.scoring.batch import score_batch
+
+    predictor = StancePredictor.load(tiny_bundle)
+    predictor.document_prior = 0.7
+    texts = [
+        "Sex work is work.\n\nLa pénalisation des clients met les travailleuses en danger.",
+        "zzz qqq\n\nEnd demand: criminalise the buyers.\n\nOk.",
+        "",
+        "Chiediamo la depenalizzazione completa del lavoro sessuale.\n\nPimps exploit women.",
+        "Decriminalisation lets workers report violence to police.",
+    ] * 3
+    ids = [f"{k}{'a' if i % 5 in (0, 3) else i}" for k in "xyz" for i in range(5)]
+    table = pa.table({"id": ids, "text": texts})  # rows 0 and 3 of each five: one document
+    options = ScoreOptions(id_column="id", unit=unit, threshold=0.4, explain=2)
+    whole = score_partition(table, predictor, options)
+    sizes: list[int] = []
+
+    def counted(pipeline, texts, *args):
+        sizes.append(len(texts))
+        return score_batch(pipeline, texts, *args)
+
+    monkeypatch.setattr(partition, "DEFAULT_BATCH_SIZE", 2)
+    monkeypatch.setattr(partition, "score_batch", counted)
+    batched = score_partition(table, predictor, options)
+    assert batched.table.equals(whole.table) and batched.stats == whole.stats
+    assert len(sizes) > 2 and sum(sizes) == whole.table.num_rows
