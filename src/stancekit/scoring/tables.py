@@ -83,7 +83,7 @@ def score_tables(
     """
     import pyarrow.parquet as pq
 
-    from stancekit.scoring.pieces import pieces_of
+    from stancekit.scoring.pieces import pieces_of, read_parquet_piece
 
     names = pq.ParquetFile(files[0]).schema_arrow.names
     columns = output_columns(predictor.labels, names, options.text_column, options.explain)
@@ -91,13 +91,12 @@ def score_tables(
     stats = ScoringStats(max_chars=options.max_chars)
     try:
         for piece in pieces_of(list(files), "utf-8"):
-            path = Path(piece.path)
-            try:
-                table = pq.ParquetFile(path).read_row_groups(list(piece.row_groups or ()))
-            except Exception as exc:  # pyarrow raises several types for a bad file
-                raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
             result = score_partition(
-                table, predictor, options, source=piece.path, first_row=piece.first_row
+                read_parquet_piece(piece),
+                predictor,
+                options,
+                source=piece.path,
+                first_row=piece.first_row,
             )
             stats += result.stats
             if result.table.num_rows:
