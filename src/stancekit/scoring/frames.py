@@ -90,7 +90,17 @@ def pandas_rows(table: Any) -> pd.DataFrame:
     """Scored rows (an Arrow table in :func:`~stancekit.scoring.columns.arrow_schema`) as the
     pandas DataFrame Dask's ``meta`` (:func:`~stancekit.scoring.columns.empty_frame`) describes:
     ``paragraph_index`` nullable ``Int64``, probabilities and margin ``float64``, text
-    ``object``."""
+    ``object``.
+
+    Parameters
+    ----------
+    table : pyarrow.Table
+        :attr:`~stancekit.scoring.rows.PartitionResult.table`.
+
+    Returns
+    -------
+    pandas.DataFrame
+    """
     import pandas as pd
 
     from stancekit.scoring.columns import empty_frame
