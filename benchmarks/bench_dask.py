@@ -57,7 +57,7 @@ def main() -> None:
     parser.add_argument("--shard", type=int, default=25_000, help="rows per Parquet shard")
     parser.add_argument("--model", default=str(REPO / "models"))
     options = parser.parse_args()
-    import pandas as pd
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     from stancekit.scoring.columns import output_columns
@@ -91,7 +91,7 @@ def main() -> None:
         reference = len(sample) / (time.perf_counter() - start)
         report("reference: pipeline.predict_proba, 10k chunks", f"{reference:,.0f} /s")
         frames = [
-            pd.DataFrame(
+            pa.table(
                 {"id": [f"p{j}" for j in range(i, i + 10_000)], "text": sample[i : i + 10_000]}
             )
             for i in range(0, len(sample), 10_000)

@@ -9,7 +9,8 @@ import pytest
 
 from conftest import StreamingEngine
 from stancekit.errors import InputError
-from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, output_columns
+from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, arrow_schema, output_columns
+from stancekit.scoring.frames import arrow_partition
 from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.predictor import StancePredictor
@@ -24,8 +25,8 @@ ROWS = [
 ]
 
 
-def _records(frame) -> list[dict]:
-    return frame.astype(object).where(frame.notna(), None).to_dict("records")
+def _records(table) -> list[dict]:
+    return table.to_pylist()
 
 
 def _expected(path: Path, model: Path, tmp: Path, **options) -> list[dict]:
@@ -49,13 +50,13 @@ def test_partition_rows_equal_predict_parquet(
     expected = _expected(path, tiny_model, tmp_path, unit=unit, explain=explain, threshold=0.5)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     result = score_partition(
-        frame,
+        arrow_partition(frame),
         StancePredictor.load(tiny_model),
         ScoreOptions(unit=unit, explain=explain, threshold=0.5),
         source=str(path),
     )
-    assert list(result.frame.columns) == list(expected[0])
-    assert _records(result.frame) == expected
+    assert result.table.column_names == list(expected[0])
+    assert _records(result.table) == expected
     units = 3 if unit == "document" else 5
     assert (result.stats.documents, result.stats.units, result.stats.empty.count) == (4, units, 1)
     assert result.stats.unknown.count == 1 and result.stats.empty.examples == [f"{path}:2"]
@@ -66,15 +67,15 @@ def test_arrow_table_ids_from_the_id_column_and_hidden_columns(tiny_model: Path)
 
     predictor = StancePredictor.load(tiny_model)
     table = pa.Table.from_pylist(ROWS)
-    by_id = score_partition(table, predictor, ScoreOptions(id_column="id")).frame
-    assert by_id["doc_id"].tolist() == ["a", "a", "c", "d", "d"]
-    assert by_id["paragraph_index"].tolist() == [0, 1, 0, 0, 1]
+    by_id = score_partition(table, predictor, ScoreOptions(id_column="id")).table
+    assert by_id["doc_id"].to_pylist() == ["a", "a", "c", "d", "d"]
+    assert by_id["paragraph_index"].to_pylist() == [0, 1, 0, 0, 1]
     hidden = table.append_column(SOURCE_COLUMN, pa.array(["f.csv"] * 4)).append_column(
         ROW_COLUMN, pa.array([7, 8, 9, 10])
     )
-    frame = score_partition(hidden, predictor).frame
-    assert frame["doc_id"].tolist()[:3] == ["f.csv:7", "f.csv:7", "f.csv:9"]
-    assert SOURCE_COLUMN not in frame.columns and ROW_COLUMN not in frame.columns
+    scored = score_partition(hidden, predictor).table
+    assert scored["doc_id"].to_pylist()[:3] == ["f.csv:7", "f.csv:7", "f.csv:9"]
+    assert SOURCE_COLUMN not in scored.column_names and ROW_COLUMN not in scored.column_names
 
 
 def test_labels_match_predict_proba_and_the_threshold(tiny_model: Path) -> None:
@@ -83,12 +84,13 @@ def test_labels_match_predict_proba_and_the_threshold(tiny_model: Path) -> None:
     predictor = StancePredictor.load(tiny_model)
     texts = ["Sex work is work.", "End demand now: criminalise the buyers.", "The court met."]
     sure = ScoreOptions(threshold=0.99)
-    frame = score_partition(pd.DataFrame({"text": texts}), predictor, sure).frame
+    table = arrow_partition(pd.DataFrame({"text": texts}))
+    scored = score_partition(table, predictor, sure).table
     proba = predictor.predict_proba(texts)
-    assert frame["p_abolitionist"].tolist() == [round(v, 6) for v in proba[:, 0].tolist()]
-    assert set(frame["label"]) == {"uncertain"}  # nothing reaches 0.99 on the tiny model
-    plain = score_partition(pd.DataFrame({"text": texts}), predictor).frame
-    assert plain["label"].tolist() == [r.label for r in predictor.predict(texts)]
+    assert scored["p_abolitionist"].to_pylist() == [round(v, 6) for v in proba[:, 0].tolist()]
+    assert set(scored["label"].to_pylist()) == {"uncertain"}  # nothing reaches 0.99 here
+    plain = score_partition(table, predictor).table
+    assert plain["label"].to_pylist() == [r.label for r in predictor.predict(texts)]
 
 
 def test_errors_name_the_source(tiny_model: Path) -> None:
@@ -97,24 +99,25 @@ def test_errors_name_the_source(tiny_model: Path) -> None:
     predictor = StancePredictor.load(tiny_model)
     with pytest.raises(InputError, match=r"part-3: no column 'body' \(--text-column\)"):
         body = ScoreOptions(text_column="body")
-        score_partition(pd.DataFrame(ROWS), predictor, body, source="part-3")
+        score_partition(arrow_partition(pd.DataFrame(ROWS)), predictor, body, source="part-3")
     with pytest.raises(InputError, match="row 2 has no value for --id-column 'id'"):
         score_partition(
-            pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]}),
+            arrow_partition(pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]})),
             predictor,
             ScoreOptions(id_column="id"),
         )
     with pytest.raises(InputError, match="holds a JSON list"):
-        score_partition(pd.DataFrame({"text": [["a"]]}), predictor)
+        score_partition(arrow_partition(pd.DataFrame({"text": [["a"]]})), predictor)
 
 
 def test_an_empty_partition_has_the_output_columns(tiny_model: Path) -> None:
     import pandas as pd
 
     predictor = StancePredictor.load(tiny_model)
-    result = score_partition(pd.DataFrame({"text": ["", "  "], "n": ["1", "2"]}), predictor)
-    assert len(result.frame) == 0
-    assert list(result.frame.columns) == output_columns(predictor.labels, ["text", "n"])
+    frame = pd.DataFrame({"text": ["", "  "], "n": ["1", "2"]})
+    result = score_partition(arrow_partition(frame), predictor)
+    assert result.table.num_rows == 0
+    assert result.table.column_names == output_columns(predictor.labels, ["text", "n"])
     empty = Tally(2, ["partition:1", "partition:2"])
     assert result.stats == ScoringStats(documents=2, units=0, empty=empty)
 
@@ -138,14 +141,78 @@ def test_long_paragraphs_are_split_as_predict_splits_them(tiny_model: Path, tmp_
     pd.DataFrame(rows).to_csv(path, index=False)
     expected = _expected(path, tiny_model, tmp_path, max_chars=100)
     result = score_partition(
-        pd.read_csv(path, dtype=str, keep_default_na=False),
+        arrow_partition(pd.read_csv(path, dtype=str, keep_default_na=False)),
         StancePredictor.load(tiny_model),
         ScoreOptions(max_chars=100),
         source=str(path),
     )
-    assert _records(result.frame) == expected
+    assert _records(result.table) == expected
     assert len(expected) == 9  # 720 characters in pieces of at most 100, and the short one
     assert (result.stats.split.count, result.stats.split.examples) == (1, [f"{path}:1"])
     assert result.stats.max_chars == 100
     total = result.stats + result.stats
     assert (total.split.count, total.split.examples) == (2, [f"{path}:1", f"{path}:1"])
+
+
+def test_a_pandas_partition_reads_the_same_as_arrow() -> None:
+    """The pandas edge keeps every cell as it is (mixed JSON values, ints beside floats, objects
+    with other keys, timestamps) and missing cells (None, NaN) as null; scored rows come back with
+    the dtypes of Dask's meta."""
+    import pandas as pd
+    import pyarrow as pa
+
+    from stancekit.scoring.columns import empty_frame
+    from stancekit.scoring.frames import pandas_rows
+
+    cells = {
+        "text": ["a", None, float("nan"), "d"],
+        "mixed": ["x", 5, ["y", 1], {"k": None}],
+        "numbers": [1, 2.5, None, 3],
+        "objects": [{"a": 1}, {"b": 2}, None, {}],
+        "when": [pd.Timestamp("2020-01-02")] * 4,
+    }
+    table = arrow_partition(pd.DataFrame(cells, dtype=object))
+    expected = {name: [None if v != v else v for v in values] for name, values in cells.items()}
+    assert {name: table[name].to_pylist() for name in table.column_names} == expected
+    assert [type(v) for v in table["numbers"].to_pylist()] == [int, float, type(None), int]
+    names = output_columns(("neutral",), ["text", "n"])
+    rows = pandas_rows(pa.Table.from_pylist([], schema=arrow_schema(names)))
+    assert rows.dtypes.to_dict() == empty_frame(names).dtypes.to_dict()
+
+
+@pytest.mark.parametrize("unit", ["paragraph", "document"])
+def test_batches_of_whole_documents_give_the_rows_of_one_batch(
+    tiny_bundle: Path, monkeypatch: pytest.MonkeyPatch, unit: str
+) -> None:
+    """A partition scored a few units at a time (never splitting a document, even one whose
+    rows are apart) has the rows and stats of one batch: languages, the document prior, labels,
+    explanations, unknown-word units."""
+    import pyarrow as pa
+
+    import stancekit.scoring.partition as partition
+    from stancekit.scoring.batch import score_batch
+
+    predictor = StancePredictor.load(tiny_bundle)
+    predictor.document_prior = 0.7
+    texts = [
+        "Sex work is work.\n\nLa pénalisation des clients met les travailleuses en danger.",
+        "zzz qqq\n\nEnd demand: criminalise the buyers.\n\nOk.",
+        "",
+        "Chiediamo la depenalizzazione completa del lavoro sessuale.\n\nPimps exploit women.",
+        "Decriminalisation lets workers report violence to police.",
+    ] * 3
+    ids = [f"{k}{'a' if i % 5 in (0, 3) else i}" for k in "xyz" for i in range(5)]
+    table = pa.table({"id": ids, "text": texts})  # rows 0 and 3 of each five: one document
+    options = ScoreOptions(id_column="id", unit=unit, threshold=0.4, explain=2)
+    whole = score_partition(table, predictor, options)
+    sizes: list[int] = []
+
+    def counted(pipeline, texts, *args):
+        sizes.append(len(texts))
+        return score_batch(pipeline, texts, *args)
+
+    monkeypatch.setattr(partition, "DEFAULT_BATCH_SIZE", 2)
+    monkeypatch.setattr(partition, "score_batch", counted)
+    batched = score_partition(table, predictor, options)
+    assert batched.table.equals(whole.table) and batched.stats == whole.stats
+    assert len(sizes) > 2 and sum(sizes) == whole.table.num_rows

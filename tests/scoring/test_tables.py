@@ -200,3 +200,38 @@ def test_every_in_process_route_reads_id_and_passed_cells_by_one_rule(
         [source], tiny_model, tmp_path, source_options=SourceOptions(id_column="bid")
     )
     assert fast == slow
+
+
+@pytest.mark.e2e
+def test_the_whole_table_route_imports_no_pandas(tiny_model: Path, tmp_path: Path) -> None:
+    """Parquet in, Parquet out: Arrow from end to end, without pandas (0.3 s to import)."""
+    import importlib.util
+    import os
+    import subprocess
+    import sys
+
+    source, out = _parquet(tmp_path / "in.parquet", ROWS), tmp_path / "out.parquet"
+    code = (
+        "import runpy, sys\n"
+        "sys.argv = ['stancekit', 'predict', *sys.argv[1:]]\n"
+        "try:\n"
+        "    runpy.run_module('stancekit', run_name='__main__')\n"
+        "except SystemExit as done:\n"
+        "    assert not done.code, done.code\n"
+        "assert 'pandas' not in sys.modules, 'pandas imported'\n"
+    )
+    package = importlib.util.find_spec("stancekit")
+    assert package is not None and package.origin is not None
+    path = os.pathsep.join(
+        filter(None, [str(Path(package.origin).parents[1]), os.environ.get("PYTHONPATH")])
+    )
+    args = [str(source), "--model", str(tiny_model), "-o", str(out), "--quiet"]
+    done = subprocess.run(
+        [sys.executable, "-c", code, *args],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": path},
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    assert _rows(out) == _both([source], tiny_model, tmp_path)[1]

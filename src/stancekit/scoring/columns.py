@@ -18,10 +18,6 @@ if TYPE_CHECKING:
     import pandas as pd
 
 
-if TYPE_CHECKING:
-    import pandas as pd
-
-
 _RESERVED = {
     "doc_id",
     "paragraph_index",
@@ -183,16 +179,6 @@ def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
     return pd.DataFrame({name: pd.Series([], dtype=dtype(name)) for name in columns})
 
 
-def typed_values(values: Any, name: str) -> Any:
-    import pandas as pd
-
-    if name == "paragraph_index":
-        return pd.array(values, dtype="Int64")
-    if name == "margin" or name.startswith("p_"):
-        return pd.array(values, dtype="float64")
-    return pd.array(list(values), dtype=object)
-
-
 def arrow_schema(columns: Sequence[str]) -> Any:
     """The Arrow schema ``stancekit predict --format parquet`` writes for these columns."""
     import pyarrow as pa
@@ -205,10 +191,3 @@ def arrow_schema(columns: Sequence[str]) -> Any:
         return pa.string()
 
     return pa.schema([(name, kind(name)) for name in columns])
-
-
-def arrow_table(frame: pd.DataFrame, columns: Sequence[str]) -> Any:
-    """The scored rows of a partition as an Arrow table in :func:`arrow_schema`."""
-    import pyarrow as pa
-
-    return pa.Table.from_pandas(frame, schema=arrow_schema(columns), preserve_index=False)

@@ -2,7 +2,8 @@
 
 * :func:`score_dataframe`: a Dask DataFrame of documents -> a lazy Dask DataFrame of scored rows,
   through ``map_partitions`` with an explicit ``meta``; every partition goes through the pure
-  :func:`stancekit.scoring.partition.score_partition`.
+  :func:`stancekit.scoring.partition.score_partition`, as Arrow (:mod:`stancekit.scoring.frames`
+  converts at the edge).
 * :func:`read_tables`: Parquet/CSV/TSV/JSONL files, globs or folders -> a Dask DataFrame (one
   partition per text file, per run of row groups of a Parquet file) that knows each row's file and
   row number, so ids are ``<path>:<row>`` as ``stancekit predict`` makes them.
@@ -35,7 +36,13 @@ from stancekit.scoring.cluster import (
     dashboard_link,
     require_dask,
 )
-from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, empty_frame, output_columns
+from stancekit.scoring.columns import (
+    ROW_COLUMN,
+    SOURCE_COLUMN,
+    arrow_schema,
+    empty_frame,
+    output_columns,
+)
 from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.pieces import (
@@ -45,7 +52,7 @@ from stancekit.scoring.pieces import (
     read_piece,
     table_files,
 )
-from stancekit.scoring.rows import ScoringStats
+from stancekit.scoring.rows import PartitionResult, ScoringStats
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
@@ -109,10 +116,12 @@ def worker_predictor(ref: ModelRef) -> StancePredictor:
 
 
 def _score(
-    frame: Any, model: ModelRef | StancePredictor, options: ScoreOptions, source: str
-) -> Any:
+    frame: pd.DataFrame, model: ModelRef | StancePredictor, options: ScoreOptions, source: str
+) -> PartitionResult:
+    from stancekit.scoring.frames import arrow_partition
+
     predictor = worker_predictor(model) if isinstance(model, ModelRef) else model
-    return score_partition(frame, predictor, options, source=source)
+    return score_partition(arrow_partition(frame), predictor, options, source=source)
 
 
 def _score_frame(
@@ -121,8 +130,10 @@ def _score_frame(
     options: ScoreOptions,
     partition_info: dict | None = None,
 ) -> pd.DataFrame:
+    from stancekit.scoring.frames import pandas_rows
+
     number = partition_info["number"] if partition_info else 0
-    return _score(frame, model, options, f"partition-{number}").frame
+    return pandas_rows(_score(frame, model, options, f"partition-{number}").table)
 
 
 def score_dataframe(
@@ -215,17 +226,18 @@ def score_piece_to_file(
 ) -> ScoringStats:
     """Score one partition and write its rows to ``target`` (a Parquet file, written under a
     temporary name and renamed, so a rerun after a lost worker writes it whole, once)."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    from stancekit.scoring.columns import arrow_table
-
     result = _score(frame, ref, options, source)
-    if list(result.frame.columns) != list(columns):
+    if result.table.column_names != list(columns):
         raise InputError(
             f"{source}: its columns ({', '.join(c for c in frame.columns if c[:2] != '__')}) "
             "differ from the first file's; give tables with the same columns."
         )
-    table = arrow_table(result.frame, columns)
+    # the pandas metadata Dask's parts carry (dd.read_parquet reads the meta's dtypes back)
+    meta = pa.Table.from_pandas(empty_frame(columns), arrow_schema(columns), preserve_index=False)
+    table = result.table.replace_schema_metadata(meta.schema.metadata)
     temporary = f"{target}.{uuid.uuid4().hex}.tmp"
     pq.write_table(table, temporary)
     os.replace(temporary, target)

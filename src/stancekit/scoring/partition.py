@@ -1,44 +1,83 @@
-"""Score a whole table partition at once: a pure function from a pandas DataFrame (or an Arrow
-table) to the scored rows, for any engine that splits a corpus into partitions (Dask, Spark's
-``mapInPandas``, a loop over Parquet files).
+"""Score a whole table partition at once: a pure function from an Arrow table to the scored rows
+as an Arrow table, for any engine that splits a corpus into partitions (Dask, a loop over
+Parquet files).
 
 :func:`score_partition` gives the same rows as ``stancekit predict --format parquet`` on the same
 table: the same segmentation (``unit`` paragraph or document), probabilities ``p_<label>``,
 ``uncertain`` threshold, margin, pass-through columns (strings; renamed ``input_<name>`` on a
-clash), text and explanations, in the same column order. It works column-wise on the batch (one
-model call, numpy for labels and margins, no record per row), and returns its
-:class:`~stancekit.scoring.rows.ScoringStats` (rows read, units scored, empty rows, units with no
-word the model knows) that add up across partitions. It knows nothing of Dask.
+clash), text and explanations, in the same column order and
+:func:`~stancekit.scoring.columns.arrow_schema`. It works column-wise (numpy for labels and
+margins, no record per row), scores in batches of whole documents through the one batch scorer
+(:func:`~stancekit.scoring.batch.score_batch`), builds its output without pandas, and returns
+its :class:`~stancekit.scoring.rows.ScoringStats` (rows read, units scored, empty rows, units
+with no word the model knows) that add up across partitions. It knows nothing of Dask; a caller
+holding a pandas DataFrame converts it at the edge (:mod:`stancekit.scoring.frames`).
 """
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring.batch import count_unsupported, score_batch
+from stancekit.scoring.batch import ScoredBatch, count_unsupported, score_batch
 from stancekit.scoring.columns import (
     DATE_COLUMN,
     HIDDEN_COLUMNS,
     ROW_COLUMN,
     SOURCE_COLUMN,
-    empty_frame,
+    arrow_schema,
     output_columns,
-    typed_values,
 )
-from stancekit.scoring.options import ScoreOptions
+from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.rows import PartitionResult, ScoringStats, Tally
 from stancekit.scoring.units import document_units
 
 if TYPE_CHECKING:
-    import pandas as pd
-
     from stancekit.scoring.predictor import StancePredictor
 
 
-def _texts(
-    values: list[Any], frame: pd.DataFrame, text_column: str, source: str, first_row: int
-) -> list[str]:
+def _missing(value: Any) -> bool:
+    """Whether a cell is missing as pandas's ``isna`` has it (None, a float NaN, a Decimal NaN):
+    the cells every route reads as ``None``."""
+    if value is None:
+        return True
+    if isinstance(value, float):
+        return value != value
+    if isinstance(value, Decimal):
+        return value.is_nan()
+    return False
+
+
+def _values(table: Any, column: str) -> list[Any]:
+    return [None if _missing(v) else v for v in table.column(column).to_pylist()]
+
+
+class _Where:
+    """Where each row of a partition comes from: the hidden columns :data:`SOURCE_COLUMN` and
+    :data:`ROW_COLUMN` when a reader added them, else ``source`` and ``first_row``."""
+
+    def __init__(self, table: Any, source: str, first_row: int) -> None:
+        names = table.column_names
+        self.hidden = SOURCE_COLUMN in names and ROW_COLUMN in names
+        self.source, self.first_row = source, first_row
+        if self.hidden:
+            self.sources = table.column(SOURCE_COLUMN).to_pylist()
+            self.rows = table.column(ROW_COLUMN).to_pylist()
+
+    def __call__(self, position: int) -> tuple[str, int]:
+        if self.hidden:
+            return str(self.sources[position]), int(self.rows[position])
+        return self.source, self.first_row + position
+
+    def ids(self, n: int) -> list[str]:
+        """The default id of every row, ``<source>:<row>``."""
+        if self.hidden:
+            return [f"{s}:{r}" for s, r in zip(self.sources, self.rows, strict=True)]
+        return [f"{self.source}:{self.first_row + i}" for i in range(n)]
+
+
+def _texts(values: list[Any], where: _Where, text_column: str) -> list[str]:
     """The text of each cell by ``predict``'s one rule (:func:`stancekit.io.cells.cell_text`):
     strings as they are, missing cells empty, bytes decoded, anything else refused."""
     from stancekit.io.cells import cell_text
@@ -50,33 +89,24 @@ def _texts(
         elif value is None:
             out.append("")
         else:
-            path, row = _row_name(frame, source, first_row, position)
+            path, row = where(position)
             out.append(cell_text(value, path, row, text_column))
     return out
 
 
-def _ids(frame: pd.DataFrame, id_column: str | None, source: str, first_row: int) -> list[str]:
-    if id_column is not None:  # by predict's rule (stancekit.io.cells.cell_id)
-        from stancekit.io.cells import cell_id
+def _ids(table: Any, id_column: str | None, where: _Where) -> list[str]:
+    if id_column is None:
+        return where.ids(table.num_rows)
+    from stancekit.io.cells import cell_id  # by predict's rule
 
-        ids = []
-        for position, value in enumerate(_column_values(frame[id_column])):
-            if isinstance(value, str) and value:
-                ids.append(value)
-            else:
-                where, row = _row_name(frame, source, first_row, position)
-                ids.append(cell_id(value, where, row, id_column))
-        return ids
-    if SOURCE_COLUMN in frame.columns and ROW_COLUMN in frame.columns:
-        sources, rows = frame[SOURCE_COLUMN].tolist(), frame[ROW_COLUMN].tolist()
-        return [f"{s}:{r}" for s, r in zip(sources, rows, strict=True)]
-    return [f"{source}:{first_row + i}" for i in range(len(frame))]
-
-
-def _row_name(frame: pd.DataFrame, source: str, first_row: int, position: int) -> tuple[str, int]:
-    if SOURCE_COLUMN in frame.columns and ROW_COLUMN in frame.columns:
-        return str(frame[SOURCE_COLUMN].iat[position]), int(frame[ROW_COLUMN].iat[position])
-    return source, first_row + position
+    ids = []
+    for position, value in enumerate(_values(table, id_column)):
+        if isinstance(value, str) and value:
+            ids.append(value)
+        else:
+            path, row = where(position)
+            ids.append(cell_id(value, path, row, id_column))
+    return ids
 
 
 def _segment(
@@ -100,23 +130,85 @@ def _segment(
     return rows, indices, units, dates
 
 
-def _as_strings(values: Any) -> list[Any]:
-    """A pass-through column as ``stancekit predict``'s Parquet writer stores it: text, or None."""
-    from stancekit.scoring.columns import output_text
+def _batch_ends(groups: list[str], size: int) -> list[int]:
+    """Where batches of about ``size`` units end: never inside a group (a document, which
+    takes its short paragraphs' language and its prior from the whole of itself)."""
+    last = {group: i for i, group in enumerate(groups)}
+    ends, reach, start = [], -1, 0
+    for i, group in enumerate(groups):
+        if i - start >= size and reach < i:
+            ends.append(i)
+            start = i
+        reach = max(reach, last[group])
+    ends.append(len(groups))
+    return ends
 
-    return [None if v is None else output_text(v) for v in values]
+
+def _score_in_batches(
+    predictor: StancePredictor,
+    units: list[str],
+    groups: list[str],
+    rows: list[int],
+    options: ScoreOptions,
+) -> ScoredBatch:
+    """:func:`~stancekit.scoring.batch.score_batch` of ``units``, whole documents of about
+    :data:`DEFAULT_BATCH_SIZE` units at a time: the same numbers (each unit is scored alone, each
+    document's prior within itself), faster and in less memory than one batch of a 100,000-row
+    partition."""
+    import numpy as np
+
+    alpha = predictor.document_prior if options.unit == "paragraph" else 0.0
+    labels, threshold, explain = predictor.labels, options.threshold, options.explain
+    parts, start = [], 0
+    for end in _batch_ends(groups, DEFAULT_BATCH_SIZE):
+        part = score_batch(
+            predictor.router,
+            units[start:end],
+            labels,
+            threshold,
+            explain,
+            None,
+            groups[start:end],
+            rows[start:end],
+            alpha,
+        )
+        parts.append((start, part))
+        start = end
+    if len(parts) == 1:
+        return parts[0][1]
+    first = parts[0][1]
+    return ScoredBatch(
+        np.concatenate([part.proba for _, part in parts]),
+        [name for _, part in parts for name in part.labels],
+        [margin for _, part in parts for margin in part.margins],
+        None if first.tops is None else [top for _, part in parts for top in part.tops],
+        [start + row for start, part in parts for row in part.unknown_rows],
+        None if first.languages is None else [c for _, part in parts for c in part.languages],
+    )
 
 
-def _column_values(series: pd.Series) -> list[Any]:
-    missing = series.isna().to_numpy()
-    values = series.tolist()
-    if missing.any():
-        values = [None if m else v for v, m in zip(values, missing.tolist(), strict=True)]
-    return values
+def _arrow_array(values: list[Any], kind: Any) -> Any:
+    """``pa.array(values, kind)`` for the output's types (text, int64, float64; ``None`` is
+    null), built without ``pa.array``, which imports pandas (0.3 s) to ask whether ``values`` is
+    a pandas object."""
+    import numpy as np
+    import pyarrow as pa
+
+    if pa.types.is_string(kind):
+        builder = pa.lib.StringBuilder()
+        builder.append_values(values)
+        return builder.finish()
+    valid = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    nulls = len(values) - int(valid.sum())
+    if nulls:
+        values = [0 if v is None else v for v in values]
+    data = np.asarray(values, dtype=kind.to_pandas_dtype())
+    bitmap = pa.py_buffer(np.packbits(valid, bitorder="little")) if nulls else None
+    return pa.Array.from_buffers(kind, len(values), [bitmap, pa.py_buffer(data)], nulls)
 
 
 def score_partition(
-    frame: Any,
+    table: Any,
     predictor: StancePredictor,
     options: ScoreOptions | None = None,
     *,
@@ -127,9 +219,10 @@ def score_partition(
 
     Parameters
     ----------
-    frame : pandas.DataFrame or pyarrow.Table
+    table : pyarrow.Table
         One document per row: text in ``options.text_column``; every other column is passed
-        through.
+        through. (A pandas DataFrame: convert it first,
+        :func:`stancekit.scoring.frames.arrow_partition`.)
     predictor : StancePredictor
         The model.
     options : ScoreOptions, optional
@@ -145,8 +238,9 @@ def score_partition(
     Returns
     -------
     PartitionResult
-        The scored rows (same columns, order and values as ``stancekit predict --format
-        parquet``; ``paragraph_index`` is a nullable integer) and the partition's stats.
+        The scored rows as an Arrow table in :func:`~stancekit.scoring.columns.arrow_schema`
+        (same columns, order and values as ``stancekit predict --format parquet``; no rows when
+        there is nothing to score) and the partition's stats.
 
     Raises
     ------
@@ -154,67 +248,60 @@ def score_partition(
         A missing column (lists those there are), a missing id, a text cell that is not text
         (:func:`stancekit.io.cells.cell_text`: a number, a list, bytes that are not UTF-8).
     """
-    import numpy as np
+    import pyarrow as pa
 
-    from stancekit.scoring.columns import output_name, output_number
+    from stancekit.scoring.columns import output_name, output_number, output_text
 
     options = options if options is not None else ScoreOptions()
-    text_column, id_column, unit = options.text_column, options.id_column, options.unit
-    threshold, explain = options.threshold, options.explain
-    if not hasattr(frame, "iloc"):  # an Arrow table
-        frame = frame.to_pandas()
-    columns = [str(c) for c in frame.columns]
+    text_column, id_column = options.text_column, options.id_column
+    columns = [str(c) for c in table.column_names]
     for option, column in (("--text-column", text_column), ("--id-column", id_column)):
         if column is not None and column not in columns:
             shown = ", ".join(c for c in columns if c not in HIDDEN_COLUMNS)
             raise InputError(f"{source}: no column {column!r} ({option}); columns are: {shown}.")
     labels = predictor.labels
-    names = output_columns(labels, columns, text_column, explain)
-    ids = _ids(frame, id_column, source, first_row)
-    texts = _texts(_column_values(frame[text_column]), frame, text_column, source, first_row)
+    schema = arrow_schema(output_columns(labels, columns, text_column, options.explain))
+    where = _Where(table, source, first_row)
+    ids = _ids(table, id_column, where)
+    texts = _texts(_values(table, text_column), where, text_column)
     stats = ScoringStats(max_chars=options.max_chars)
-    rows, indices, units, dates = _segment(texts, ids, unit, stats)
+    rows, indices, units, dates = _segment(texts, ids, options.unit, stats)
     if not units:
-        return PartitionResult(empty_frame(names), stats)
-    taken = np.asarray(rows, dtype=np.int64)
-    groups = np.asarray(ids, dtype=object)[taken].tolist()
-    alpha = predictor.document_prior if unit == "paragraph" else 0.0
-    result = score_batch(
-        predictor.router, units, labels, threshold, explain, None, groups, rows, alpha
-    )
-    proba, label_names, margins = result.proba, result.labels, result.margins
-    doc_ids = np.asarray(ids, dtype=object)[taken]
+        return PartitionResult(schema.empty_table(), stats)
+    doc_ids = [ids[row] for row in rows]
+    result = _score_in_batches(predictor, units, doc_ids, rows, options)
+    proba = result.proba
     out: dict[str, Any] = {
         "doc_id": doc_ids,
         "paragraph_index": indices,
-        "label": label_names,
+        "label": result.labels,
     }
     for column, label in enumerate(labels):
         out[f"p_{label}"] = [output_number(v) for v in proba[:, column].tolist()]
-    out["margin"] = [output_number(v) for v in margins]
-    out["language"] = result.languages
+    out["margin"] = [output_number(v) for v in result.margins]
+    out["language"] = [None] * len(units) if result.languages is None else result.languages
     if DATE_COLUMN in columns and text_column != DATE_COLUMN:
         from stancekit.io.cells import cell_date
 
-        cells = [cell_date(v) for v in _column_values(frame[DATE_COLUMN])]
+        cells = [cell_date(v) for v in _values(table, DATE_COLUMN)]
         dates = [cells[row] or date for row, date in zip(rows, dates, strict=True)]
     out["date"] = dates
     for column in columns:
         if column in (text_column, DATE_COLUMN) or column in HIDDEN_COLUMNS:
             continue
-        values = _column_values(frame[column])
-        out[output_name(column)] = _as_strings([values[i] for i in rows])
+        values = _values(table, column)
+        out[output_name(column)] = [
+            None if values[i] is None else output_text(values[i]) for i in rows
+        ]
     out["text"] = units
     if result.tops is not None:
-        from stancekit.scoring.columns import output_text
-
         for label in labels:
             out[f"explain_{label}"] = [
                 output_text([[t, v] for t, v in tops[label]]) for tops in result.tops
             ]
-    import pandas as pd
-
-    scored = pd.DataFrame({name: typed_values(out[name], name) for name in names})
+    scored = pa.Table.from_arrays(
+        [_arrow_array(out[f.name], f.type) for f in schema], schema=schema
+    )
     unknown = [
         doc_ids[i] if indices[i] is None else f"{doc_ids[i]}#{indices[i]}"
         for i in result.unknown_rows[: stats.unknown.keep]

@@ -124,6 +124,23 @@ def object_frame(columns: dict[str, list[Any]], n: int) -> pd.DataFrame:
     return frame if len(frame.columns) else pd.DataFrame(index=range(n))
 
 
+def read_parquet_piece(piece: Piece) -> Any:
+    """The row groups of a Parquet piece as an Arrow table (what the whole-table route scores).
+
+    Raises
+    ------
+    InputError
+        Naming the file: not a readable Parquet file.
+    """
+    import pyarrow.parquet as pq
+
+    path = Path(piece.path)
+    try:
+        return pq.ParquetFile(path).read_row_groups(list(piece.row_groups or ()))
+    except Exception as exc:  # pyarrow raises several types for a bad file
+        raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
+
+
 def read_piece(piece: Piece) -> pd.DataFrame:
     """Read one partition as object columns (values as ``stancekit predict`` reads them), plus
     the hidden columns :data:`SOURCE_COLUMN` and :data:`ROW_COLUMN`.
@@ -138,12 +155,7 @@ def read_piece(piece: Piece) -> pd.DataFrame:
 
     path = Path(piece.path)
     if piece.kind == "parquet":
-        import pyarrow.parquet as pq
-
-        try:
-            table = pq.ParquetFile(path).read_row_groups(list(piece.row_groups or ()))
-        except Exception as exc:
-            raise InputError(f"{path}: not a readable Parquet file ({exc}).") from None
+        table = read_parquet_piece(piece)
         frame = object_frame({n: table.column(n).to_pylist() for n in table.column_names}, 0)
     else:  # CSV, TSV and JSONL through predict's own readers: the same values and errors
         from stancekit.io.tables import open_table

@@ -5,12 +5,9 @@ a batch or a partition saw (:class:`ScoringStats`, which adds up with ``+``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 class Unit(NamedTuple):
@@ -152,7 +149,8 @@ class ScoringStats:
 
 @dataclass(frozen=True)
 class PartitionResult:
-    """The scored rows of a partition (a pandas DataFrame) and what it held."""
+    """The scored rows of a partition (a ``pyarrow.Table`` in
+    :func:`~stancekit.scoring.columns.arrow_schema`) and what it held."""
 
-    frame: pd.DataFrame
+    table: Any
     stats: ScoringStats

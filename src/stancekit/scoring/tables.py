@@ -5,8 +5,9 @@ faster.
 Scoring a table a partition at a time skips the per-row Python work of the streaming path
 (records, units, scored rows, one writer call per row). ``stancekit predict`` takes this path
 when its output is the same: Parquet files in, a Parquet file out, one row per paragraph (or
-document), in this process (see :func:`table_inputs`). The Dask engine writes its parts with the
-same :func:`arrow_table`.
+document), in this process (see :func:`table_inputs`). Arrow from end to end: the row groups
+read, the rows scored and written, without pandas. The Dask engine writes its parts in the
+same :func:`~stancekit.scoring.columns.arrow_schema`.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring.columns import arrow_schema, arrow_table, output_columns
+from stancekit.scoring.columns import arrow_schema, output_columns
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.rows import ScoringStats
 
@@ -82,7 +83,7 @@ def score_tables(
     """
     import pyarrow.parquet as pq
 
-    from stancekit.scoring.pieces import pieces_of, read_piece
+    from stancekit.scoring.pieces import pieces_of, read_parquet_piece
 
     names = pq.ParquetFile(files[0]).schema_arrow.names
     columns = output_columns(predictor.labels, names, options.text_column, options.explain)
@@ -91,11 +92,15 @@ def score_tables(
     try:
         for piece in pieces_of(list(files), "utf-8"):
             result = score_partition(
-                read_piece(piece), predictor, options, source=piece.path, first_row=piece.first_row
+                read_parquet_piece(piece),
+                predictor,
+                options,
+                source=piece.path,
+                first_row=piece.first_row,
             )
             stats += result.stats
-            if len(result.frame):
-                writer.write_table(arrow_table(result.frame, columns))
+            if result.table.num_rows:
+                writer.write_table(result.table)
             if on_progress is not None:
                 on_progress(result.stats.units)
     finally:
