@@ -10,7 +10,7 @@ import pytest
 from conftest import StreamingEngine
 from stancekit.errors import InputError
 from stancekit.scoring.columns import ROW_COLUMN, SOURCE_COLUMN, arrow_schema, output_columns
-from stancekit.scoring.frames import arrow_partition
+from stancekit.scoring.frames import frame_columns
 from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.partition import score_partition
 from stancekit.scoring.predictor import StancePredictor
@@ -50,7 +50,7 @@ def test_partition_rows_equal_predict_parquet(
     expected = _expected(path, tiny_model, tmp_path, unit=unit, explain=explain, threshold=0.5)
     frame = pd.read_csv(path, dtype=str, keep_default_na=False)
     result = score_partition(
-        arrow_partition(frame),
+        frame_columns(frame),
         StancePredictor.load(tiny_model),
         ScoreOptions(unit=unit, explain=explain, threshold=0.5),
         source=str(path),
@@ -84,7 +84,7 @@ def test_labels_match_predict_proba_and_the_threshold(tiny_model: Path) -> None:
     predictor = StancePredictor.load(tiny_model)
     texts = ["Sex work is work.", "End demand now: criminalise the buyers.", "The court met."]
     sure = ScoreOptions(threshold=0.99)
-    table = arrow_partition(pd.DataFrame({"text": texts}))
+    table = frame_columns(pd.DataFrame({"text": texts}))
     scored = score_partition(table, predictor, sure).table
     proba = predictor.predict_proba(texts)
     assert scored["p_abolitionist"].to_pylist() == [round(v, 6) for v in proba[:, 0].tolist()]
@@ -99,15 +99,15 @@ def test_errors_name_the_source(tiny_model: Path) -> None:
     predictor = StancePredictor.load(tiny_model)
     with pytest.raises(InputError, match=r"part-3: no column 'body' \(--text-column\)"):
         body = ScoreOptions(text_column="body")
-        score_partition(arrow_partition(pd.DataFrame(ROWS)), predictor, body, source="part-3")
+        score_partition(frame_columns(pd.DataFrame(ROWS)), predictor, body, source="part-3")
     with pytest.raises(InputError, match="row 2 has no value for --id-column 'id'"):
         score_partition(
-            arrow_partition(pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]})),
+            frame_columns(pd.DataFrame({"id": ["x", ""], "text": ["a b", "c d"]})),
             predictor,
             ScoreOptions(id_column="id"),
         )
     with pytest.raises(InputError, match="holds a JSON list"):
-        score_partition(arrow_partition(pd.DataFrame({"text": [["a"]]})), predictor)
+        score_partition(frame_columns(pd.DataFrame({"text": [["a"]]})), predictor)
 
 
 def test_an_empty_partition_has_the_output_columns(tiny_model: Path) -> None:
@@ -115,7 +115,7 @@ def test_an_empty_partition_has_the_output_columns(tiny_model: Path) -> None:
 
     predictor = StancePredictor.load(tiny_model)
     frame = pd.DataFrame({"text": ["", "  "], "n": ["1", "2"]})
-    result = score_partition(arrow_partition(frame), predictor)
+    result = score_partition(frame_columns(frame), predictor)
     assert result.table.num_rows == 0
     assert result.table.column_names == output_columns(predictor.labels, ["text", "n"])
     empty = Tally(2, ["partition:1", "partition:2"])
@@ -141,7 +141,7 @@ def test_long_paragraphs_are_split_as_predict_splits_them(tiny_model: Path, tmp_
     pd.DataFrame(rows).to_csv(path, index=False)
     expected = _expected(path, tiny_model, tmp_path, max_chars=100)
     result = score_partition(
-        arrow_partition(pd.read_csv(path, dtype=str, keep_default_na=False)),
+        frame_columns(pd.read_csv(path, dtype=str, keep_default_na=False)),
         StancePredictor.load(tiny_model),
         ScoreOptions(max_chars=100),
         source=str(path),
@@ -171,10 +171,10 @@ def test_a_pandas_partition_reads_the_same_as_arrow() -> None:
         "objects": [{"a": 1}, {"b": 2}, None, {}],
         "when": [pd.Timestamp("2020-01-02")] * 4,
     }
-    table = arrow_partition(pd.DataFrame(cells, dtype=object))
+    table = frame_columns(pd.DataFrame(cells, dtype=object))
     expected = {name: [None if v != v else v for v in values] for name, values in cells.items()}
-    assert {name: table[name].to_pylist() for name in table.column_names} == expected
-    assert [type(v) for v in table["numbers"].to_pylist()] == [int, float, type(None), int]
+    assert {name: table.column(name).to_pylist() for name in table.column_names} == expected
+    assert [type(v) for v in table.column("numbers").to_pylist()] == [int, float, type(None), int]
     names = output_columns(("neutral",), ["text", "n"])
     rows = pandas_rows(pa.Table.from_pylist([], schema=arrow_schema(names)))
     assert rows.dtypes.to_dict() == empty_frame(names).dtypes.to_dict()

@@ -118,10 +118,10 @@ def worker_predictor(ref: ModelRef) -> StancePredictor:
 def _score(
     frame: pd.DataFrame, model: ModelRef | StancePredictor, options: ScoreOptions, source: str
 ) -> PartitionResult:
-    from stancekit.scoring.frames import arrow_partition
+    from stancekit.scoring.frames import frame_columns
 
     predictor = worker_predictor(model) if isinstance(model, ModelRef) else model
-    return score_partition(arrow_partition(frame), predictor, options, source=source)
+    return score_partition(frame_columns(frame), predictor, options, source=source)
 
 
 def _score_frame(

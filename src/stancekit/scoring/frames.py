@@ -1,70 +1,49 @@
-"""pandas at the edge of the Arrow-native partition scorer: a pandas partition (Dask's) as the
-Arrow table :func:`~stancekit.scoring.partition.score_partition` reads
-(:func:`arrow_partition`), and its scored rows back as a pandas DataFrame with the dtypes of
+"""pandas at the edge of the column-wise partition scorer: a pandas partition (Dask's) read
+column by column as :func:`~stancekit.scoring.partition.score_partition` reads an Arrow table
+(:func:`frame_columns`), and its scored rows back as a pandas DataFrame with the dtypes of
 Dask's ``meta`` (:func:`pandas_rows`, :func:`~stancekit.scoring.columns.empty_frame`).
 
-A cell reads the same on either side: a column Arrow holds exactly (text, numbers, lists of one
-type ...) becomes that Arrow column; any other (JSON Lines values of mixed types, pandas
-timestamps) keeps its Python objects, pickled in an extension column that exists only in this
-process (never read from a file: it is not registered with Arrow).
+A cell reads the same on either side: the scorer asks a table for its column names, its number
+of rows and each column's values as Python objects; a pandas partition answers with its cells as
+they are (JSON Lines values of mixed types, timestamps, lists), missing ones ``None``, so no
+value is converted on the way.
 """
 
 from __future__ import annotations
 
-import functools
-import pickle
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import pandas as pd
 
 
-@functools.cache
-def _objects_type() -> Any:
-    """The Arrow type of a column of Python objects (pickles of this process's own values)."""
-    import pyarrow as pa
+class _Column:
+    """One column's cells, as :meth:`pyarrow.ChunkedArray.to_pylist` gives an Arrow column's."""
 
-    class ObjectScalar(pa.ExtensionScalar):
-        def as_py(self, **kwargs: Any) -> Any:
-            return None if self.value is None else pickle.loads(self.value.as_py())
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
 
-    class ObjectType(pa.ExtensionType):
-        def __init__(self) -> None:
-            super().__init__(pa.binary(), "stancekit.python_objects")
-
-        def __arrow_ext_serialize__(self) -> bytes:
-            return b""
-
-        @classmethod
-        def __arrow_ext_deserialize__(cls, storage_type: Any, serialized: bytes) -> Any:
-            return cls()
-
-        def __arrow_ext_scalar_class__(self) -> type:
-            return ObjectScalar
-
-    return ObjectType()
+    def to_pylist(self) -> list[Any]:
+        missing = self._series.isna().to_numpy().tolist()
+        return [None if m else v for v, m in zip(self._series.tolist(), missing, strict=True)]
 
 
-def _arrow_column(values: list[Any]) -> Any:
-    """``values`` (missing cells ``None``) as an Arrow array that gives them back as they are."""
-    import pyarrow as pa
+class FrameColumns:
+    """A pandas partition seen as the scorer sees an Arrow table: ``column_names``, ``num_rows``
+    and ``column(name).to_pylist()`` (missing cells, by pandas's ``isna``, are ``None``)."""
 
-    if all(v is None or type(v) is str for v in values):
-        return pa.array(values, pa.string())
-    try:
-        array = pa.array(values)
-    except (pa.ArrowException, TypeError, ValueError, OverflowError):
-        array = None
-    if array is not None and repr(array.to_pylist()) == repr(values):
-        return array
-    pickles = [None if v is None else pickle.dumps(v) for v in values]
-    return pa.ExtensionArray.from_storage(_objects_type(), pa.array(pickles, pa.binary()))
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self._frame = frame
+        self.column_names = [str(name) for name in frame.columns]
+        self.num_rows = len(frame)
+
+    def column(self, name: str) -> _Column:
+        return _Column(self._frame.iloc[:, self.column_names.index(name)])
 
 
-def arrow_partition(frame: pd.DataFrame) -> Any:
-    """A pandas partition as the Arrow table :func:`score_partition` reads: column names as
-    text, missing cells (pandas's ``isna``: None, NaN, a Decimal NaN) null, every other cell as
-    it is.
+def frame_columns(frame: pd.DataFrame) -> FrameColumns:
+    """A pandas partition as :func:`~stancekit.scoring.partition.score_partition` reads a table,
+    every cell as it is.
 
     Parameters
     ----------
@@ -73,17 +52,9 @@ def arrow_partition(frame: pd.DataFrame) -> Any:
 
     Returns
     -------
-    pyarrow.Table
+    FrameColumns
     """
-    import pyarrow as pa
-
-    arrays = []
-    for position in range(len(frame.columns)):
-        series = frame.iloc[:, position]
-        missing = series.isna().to_numpy().tolist()
-        values = [None if m else v for v, m in zip(series.tolist(), missing, strict=True)]
-        arrays.append(_arrow_column(values))
-    return pa.Table.from_arrays(arrays, names=[str(name) for name in frame.columns])
+    return FrameColumns(frame)
 
 
 def pandas_rows(table: Any) -> pd.DataFrame:

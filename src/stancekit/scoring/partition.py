@@ -219,10 +219,10 @@ def score_partition(
 
     Parameters
     ----------
-    table : pyarrow.Table
+    table : pyarrow.Table or FrameColumns
         One document per row: text in ``options.text_column``; every other column is passed
-        through. (A pandas DataFrame: convert it first,
-        :func:`stancekit.scoring.frames.arrow_partition`.)
+        through. (A pandas DataFrame: read it through
+        :func:`stancekit.scoring.frames.frame_columns`.)
     predictor : StancePredictor
         The model.
     options : ScoreOptions, optional
