@@ -235,3 +235,48 @@ def test_the_whole_table_route_imports_no_pandas(tiny_model: Path, tmp_path: Pat
     )
     assert done.returncode == 0, done.stderr
     assert _rows(out) == _both([source], tiny_model, tmp_path)[1]
+
+
+def test_a_date_that_is_not_a_date_is_counted_on_every_route(
+    tiny_model: Path, tmp_path: Path
+) -> None:
+    """Review of issue 18: the whole-table route (and Dask, through the same scorer) counted no
+    unreadable date cell, the stream did."""
+    from stancekit.scoring.frames import frame_columns
+    from stancekit.scoring.partition import score_partition
+    from stancekit.scoring.predictor import StancePredictor
+
+    rows = [
+        {"id": "a", "date": "not a date", "text": "Sex work is work."},
+        {"id": "b", "date": "2020-03-13", "text": "Pimps exploit."},
+        {"id": "c", "date": "soon", "text": ""},
+    ]
+    path = _parquet(tmp_path / "dated.parquet", rows)
+    fast, _, run = _both([path], tiny_model, tmp_path)
+    streamed = predict_inputs(
+        [str(path)], model=tiny_model, output=tmp_path / "s.jsonl", engine=StreamingEngine()
+    )
+    expected = (2, [f"{path}:1: 'not a date'", f"{path}:3: 'soon'"])
+    assert (run.stats.bad_dates.count, run.stats.bad_dates.examples) == expected
+    assert (streamed.stats.bad_dates.count, streamed.stats.bad_dates.examples) == expected
+    assert [r["date"] for r in fast] == ["not a date", "2020-03-13"]
+    import pandas as pd
+
+    frame = pd.DataFrame(rows)
+    dask_like = score_partition(frame_columns(frame), StancePredictor.load(tiny_model))
+    assert dask_like.stats.bad_dates.count == 2
+
+
+def test_progress_counts_every_unit_so_far_on_the_whole_table_route(
+    tiny_model: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The CLI's bar is set to the count it is given: a count per piece made it jump back."""
+    import stancekit.scoring.pieces as pieces
+
+    monkeypatch.setattr(pieces, "PARQUET_PARTITION_ROWS", 2)
+    path = _parquet(tmp_path / "in.parquet", ROWS)
+    seen: list[int] = []
+    run = predict_inputs(
+        [str(path)], model=tiny_model, output=tmp_path / "o.parquet", on_progress=seen.append
+    )
+    assert len(seen) > 1 and seen == sorted(seen) and seen[-1] == run.stats.units

@@ -52,7 +52,7 @@ from stancekit.scoring.pieces import (
     read_piece,
     table_files,
 )
-from stancekit.scoring.rows import PartitionResult, ScoringStats
+from stancekit.scoring.rows import PartitionResult, ScoringStats, nothing
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 
 if TYPE_CHECKING:
@@ -378,7 +378,7 @@ def predict_dataset(
                 client.cancel(futures)  # no part written into a folder about to be removed
                 raise
         if not stats.units:
-            raise InputError("nothing to score: every input was empty.")
+            raise nothing("score")
         for leftover in staging.glob("*.tmp"):  # from a task that died while writing
             leftover.unlink()
         os.replace(staging, output)

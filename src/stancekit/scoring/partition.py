@@ -31,7 +31,7 @@ from stancekit.scoring.columns import (
 )
 from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.rows import PartitionResult, ScoringStats, Tally
-from stancekit.scoring.units import document_units
+from stancekit.scoring.units import count_date, document_units
 
 if TYPE_CHECKING:
     from stancekit.scoring.predictor import StancePredictor
@@ -266,6 +266,13 @@ def score_partition(
     texts = _texts(_values(table, text_column), where, text_column)
     stats = ScoringStats(max_chars=options.max_chars)
     rows, indices, units, dates = _segment(texts, ids, options.unit, stats)
+    cells = None  # a date column gives each row's date, as in predict
+    if DATE_COLUMN in columns and text_column != DATE_COLUMN:
+        from stancekit.io.cells import cell_date
+
+        cells = [cell_date(v) for v in _values(table, DATE_COLUMN)]
+        for doc_id, cell in zip(ids, cells, strict=True):
+            count_date(doc_id, cell, stats)
     if not units:
         return PartitionResult(schema.empty_table(), stats)
     doc_ids = [ids[row] for row in rows]
@@ -280,10 +287,7 @@ def score_partition(
         out[f"p_{label}"] = [output_number(v) for v in proba[:, column].tolist()]
     out["margin"] = [output_number(v) for v in result.margins]
     out["language"] = [None] * len(units) if result.languages is None else result.languages
-    if DATE_COLUMN in columns and text_column != DATE_COLUMN:
-        from stancekit.io.cells import cell_date
-
-        cells = [cell_date(v) for v in _values(table, DATE_COLUMN)]
+    if cells is not None:
         dates = [cells[row] or date for row, date in zip(rows, dates, strict=True)]
     out["date"] = dates
     for column in columns:

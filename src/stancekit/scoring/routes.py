@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from stancekit.errors import InputError, OutputError
+from stancekit.errors import OutputError
 from stancekit.scoring.options import ScoreOptions
-from stancekit.scoring.rows import ScoringStats
+from stancekit.scoring.rows import ScoringStats, nothing
 
 if TYPE_CHECKING:
     from stancekit.scoring.engines import Engine
@@ -55,11 +55,6 @@ class PredictRun:
     stats: ScoringStats = field(default_factory=ScoringStats)
     partitions: int | None = None
     dashboard: str | None = None
-
-
-def nothing(verb: str) -> InputError:
-    """The error of a run whose every input was empty."""
-    return InputError(f"nothing to {verb}: every input was empty.")
 
 
 def _write_stdout(scored: Any, stdout: TextIO, *args: Any) -> int:

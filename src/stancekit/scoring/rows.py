@@ -5,9 +5,13 @@ a batch or a partition saw (:class:`ScoringStats`, which adds up with ``+``)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
+from stancekit.errors import InputError
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
+
+if TYPE_CHECKING:
+    pass
 
 
 class Unit(NamedTuple):
@@ -154,3 +158,8 @@ class PartitionResult:
 
     table: Any
     stats: ScoringStats
+
+
+def nothing(verb: str) -> InputError:
+    """The error of a run whose every input was empty."""
+    return InputError(f"nothing to {verb}: every input was empty.")

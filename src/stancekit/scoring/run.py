@@ -23,8 +23,8 @@ from stancekit.errors import UsageError
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
 from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.read import SourceOptions, iter_records
-from stancekit.scoring.routes import DASK, PredictRun, nothing
-from stancekit.scoring.rows import ScoringStats, Unit
+from stancekit.scoring.routes import DASK, PredictRun
+from stancekit.scoring.rows import ScoringStats, Unit, nothing
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 from stancekit.scoring.stream import iter_units
 from stancekit.scoring.write import output_format

@@ -16,7 +16,6 @@ from collections.abc import Callable, Iterable, Iterator
 from itertools import chain, islice
 from typing import Any
 
-from stancekit.io.dates import is_read
 from stancekit.model.vectorize import FastWordFeatures, fast_features
 from stancekit.scoring.batch import ScoredBatch, count_unsupported, score_batch
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
@@ -24,7 +23,7 @@ from stancekit.scoring.options import BATCH_CHARS, DEFAULT_BATCH_SIZE, check_opt
 from stancekit.scoring.read import SourceRecord
 from stancekit.scoring.rows import ScoredParagraph, ScoringStats, Unit
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
-from stancekit.scoring.units import document_units
+from stancekit.scoring.units import count_date, document_units
 
 
 def _unit_name(unit: Unit) -> str:
@@ -48,8 +47,7 @@ def iter_units(
     for record in records:
         texts, date = document_units(record.doc_id, record.text, unit, max_chars, stats)
         date = record.date or date
-        if record.date is not None and not is_read(record.date):
-            stats.bad_dates.add(f"{record.doc_id}: {record.date!r}")
+        count_date(record.doc_id, record.date, stats)
         for index, text in enumerate(texts):
             yield Unit(record.doc_id, None if whole else index, text, date, record.extra)
 

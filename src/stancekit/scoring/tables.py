@@ -16,10 +16,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from stancekit.errors import InputError
 from stancekit.scoring.columns import arrow_schema, output_columns
 from stancekit.scoring.partition import score_partition
-from stancekit.scoring.rows import ScoringStats
+from stancekit.scoring.rows import ScoringStats, nothing
 
 if TYPE_CHECKING:
     from stancekit.scoring.options import ScoreOptions
@@ -102,9 +101,9 @@ def score_tables(
             if result.table.num_rows:
                 writer.write_table(result.table)
             if on_progress is not None:
-                on_progress(result.stats.units)
+                on_progress(stats.units)
     finally:
         writer.close()
     if not stats.units:
-        raise InputError("nothing to score: every input was empty.")
+        raise nothing("score")
     return stats.units, stats

@@ -6,11 +6,12 @@ A unit is a paragraph (``unit="paragraph"``: paragraphs longer than ``max_chars`
 see :mod:`stancekit.scoring.segment`) or the whole document (``"document"``: its paragraphs
 joined by blank lines, never split). Every document is counted in the run's
 :class:`~stancekit.scoring.rows.ScoringStats`: documents, units, empty documents (no unit),
-paragraphs split.
+paragraphs split, and a date cell that is not a date (:func:`count_date`).
 """
 
 from __future__ import annotations
 
+from stancekit.io.dates import is_read
 from stancekit.scoring.rows import ScoringStats
 from stancekit.scoring.segment import segment_document
 
@@ -49,3 +50,11 @@ def document_units(
         units = ("\n\n".join(units),)
     stats.units += len(units)
     return units, document.date
+
+
+def count_date(doc_id: str, date: str | None, stats: ScoringStats) -> None:
+    """Count a document whose date cell holds something that is not a date (``date`` as
+    :func:`stancekit.io.cells.cell_date` gives it: ISO when read, else the cell as written) in
+    ``stats.bad_dates``, as ``doc_id: 'value'``; every route reports them the same way."""
+    if date is not None and not is_read(date):
+        stats.bad_dates.add(f"{doc_id}: {date!r}")
