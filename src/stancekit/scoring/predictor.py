@@ -264,7 +264,11 @@ class StancePredictor:
     ) -> Iterator[StancePrediction]:
         """Predict a stream of texts lazily, ``batch_size`` at a time (memory stays bounded).
 
-        Works on unbounded iterables (a file read line by line, a database cursor).
+        Works on unbounded iterables (a file read line by line, a database cursor). Each text is
+        scored as given: not segmented and with no document prior, so this calls the model and
+        the one label rule (:func:`~stancekit.scoring.batch.decide`) directly, not the document
+        core (:func:`stancekit.scoring.core.score_documents`, which :meth:`score_documents` and
+        ``stancekit predict`` use).
         """
         if batch_size < 1:
             raise InputError(f"batch_size must be at least 1, got {batch_size}.")
