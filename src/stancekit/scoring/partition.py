@@ -7,8 +7,9 @@ table: the same segmentation (``unit`` paragraph or document), probabilities ``p
 ``uncertain`` threshold, margin, pass-through columns (strings; renamed ``input_<name>`` on a
 clash), text and explanations, in the same column order and
 :func:`~stancekit.scoring.columns.arrow_schema`. It works column-wise (numpy for labels and
-margins, no record per row), scores in batches of whole documents through the one batch scorer
-(:func:`~stancekit.scoring.batch.score_batch`), builds its output without pandas, and returns
+margins, no record per row), segments and scores through the one core of every route
+(:func:`~stancekit.scoring.core.score_documents`, which the stream uses too), builds its output
+without pandas, and returns
 its :class:`~stancekit.scoring.rows.ScoringStats` (rows read, units scored, empty rows, units
 with no word the model knows) that add up across partitions. It knows nothing of Dask; a caller
 holding a pandas DataFrame converts it at the edge (:mod:`stancekit.scoring.frames`).
