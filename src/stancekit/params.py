@@ -58,7 +58,7 @@ class TrainParams:
     ``"isotonic"`` or ``None``: the probabilities are recalibrated on out-of-fold scores from
     ``calibration_folds`` document-grouped folds. ``document_prior`` is the weight of the other
     paragraphs of a document on each paragraph's score when predicting (0: each paragraph
-    alone; :mod:`stancekit.scoring.context`); it does not change the fitted model
+    alone; :func:`stancekit.scoring.batch.document_prior`); it does not change the fitted model
     (see :mod:`stancekit.model.pipeline`).
     """
 

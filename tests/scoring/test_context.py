@@ -1,4 +1,4 @@
-"""The document prior: stancekit.scoring.context and predict's --paragraph-only."""
+"""The document prior: stancekit.scoring.batch.document_prior and predict's --paragraph-only."""
 
 from __future__ import annotations
 

@@ -187,9 +187,11 @@ def test_batches_of_whole_documents_give_the_rows_of_one_batch(
     """A partition scored a few units at a time (never splitting a document, even one whose
     rows are apart) has the rows and stats of one batch: languages, the document prior, labels,
     explanations, unknown-word units."""
+    from dataclasses import replace
+
     import pyarrow as pa
 
-    import stancekit.scoring.partition as partition
+    import stancekit.scoring.core as core
     from stancekit.scoring.batch import score_batch
 
     predictor = StancePredictor.load(tiny_bundle)
@@ -211,8 +213,7 @@ def test_batches_of_whole_documents_give_the_rows_of_one_batch(
         sizes.append(len(texts))
         return score_batch(pipeline, texts, *args)
 
-    monkeypatch.setattr(partition, "DEFAULT_BATCH_SIZE", 2)
-    monkeypatch.setattr(partition, "score_batch", counted)
-    batched = score_partition(table, predictor, options)
+    monkeypatch.setattr(core, "score_batch", counted)
+    batched = score_partition(table, predictor, replace(options, batch_size=2))
     assert batched.table.equals(whole.table) and batched.stats == whole.stats
     assert len(sizes) > 2 and sum(sizes) == whole.table.num_rows

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from stancekit.errors import InputError, UsageError
-from stancekit.scoring.batch import score_batch
+from stancekit.scoring.core import score_documents
 from stancekit.scoring.engines import LocalEngine
 from stancekit.scoring.predictor import StancePredictor
 from stancekit.scoring.read import SourceOptions
@@ -65,7 +65,7 @@ class CountingEngine(LocalEngine):
 
     def map(self, function, tasks):
         for args in tasks:
-            assert function is score_batch
+            assert function is score_documents
             self.batches += 1
             yield function(*args)
 
@@ -77,7 +77,8 @@ def test_the_engine_is_a_parameter(tiny_model: Path) -> None:
     predict_inputs(
         TEXTS, model=tiny_model, output_format="csv", batch_size=1, engine=engine, stdout=other
     )
-    assert engine.batches == 3 and other.getvalue() == local.getvalue()
+    # batches hold whole documents: the first text's two paragraphs are one batch
+    assert engine.batches == 2 and other.getvalue() == local.getvalue()
     joblib_out = io.StringIO()
     predict_inputs(TEXTS, model=tiny_model, output_format="csv", engine="joblib", stdout=joblib_out)
     assert joblib_out.getvalue() == local.getvalue()

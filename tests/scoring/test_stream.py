@@ -7,10 +7,11 @@ import pytest
 from stancekit.errors import UsageError
 from stancekit.scoring.aggregate import DocumentAggregator, group_documents
 from stancekit.scoring.engines import JoblibEngine
+from stancekit.scoring.options import ScoreOptions
 from stancekit.scoring.predictor import StancePredictor
 from stancekit.scoring.read import SourceRecord
 from stancekit.scoring.rows import ScoringStats, Tally
-from stancekit.scoring.stream import iter_units, score_units
+from stancekit.scoring.stream import iter_units, score_records
 
 DOCS = [
     SourceRecord(
@@ -40,34 +41,32 @@ def test_units_by_paragraph_and_document() -> None:
 
 
 def test_scores_margin_threshold_and_batches_agree(pipeline) -> None:
-    units = list(iter_units(DOCS, "paragraph", ScoringStats()))
-    one = list(score_units(pipeline, units, batch_size=1))
-    big = list(score_units(pipeline, units, batch_size=100))
+    one = list(score_records(pipeline, DOCS, ScoreOptions(batch_size=1)))
+    big = list(score_records(pipeline, DOCS, ScoreOptions(batch_size=100)))
     assert one == big
     for p in one:
         top, second = sorted(p.probabilities.values(), reverse=True)[:2]
         assert p.margin == pytest.approx(top - second)
     sure = max(one[0].probabilities.values())
-    flagged = list(score_units(pipeline, units, threshold=sure + 1e-9))
+    flagged = list(score_records(pipeline, DOCS, ScoreOptions(threshold=sure + 1e-9)))
     assert flagged[0].label == "uncertain"
 
 
 def test_explanations_are_attached(pipeline) -> None:
-    units = list(iter_units(DOCS[:1], "paragraph", ScoringStats()))
-    (first, _) = score_units(pipeline, units, explain=2)
+    (first, _) = score_records(pipeline, DOCS[:1], ScoreOptions(explain=2))
     assert set(first.explanation) == {"abolitionist", "decriminalisation", "neutral"}
     assert all(len(terms) <= 2 for terms in first.explanation.values())
 
 
 def test_parallel_gives_the_same_rows_in_the_same_order(pipeline) -> None:
     docs = [SourceRecord(f"d{i}", f"Text {i} about sex workers and buyers.") for i in range(30)]
-    units = list(iter_units(docs, "paragraph", ScoringStats()))
     progress: list[int] = []
     workers = JoblibEngine(jobs=2, min_units=4)
+    options = ScoreOptions(batch_size=7)
     parallel = list(
-        score_units(pipeline, units, batch_size=7, engine=workers, on_progress=progress.append)
+        score_records(pipeline, docs, options, engine=workers, on_progress=progress.append)
     )
-    assert parallel == list(score_units(pipeline, units, batch_size=7))
+    assert parallel == list(score_records(pipeline, docs, options))
     assert progress == [7, 14, 21, 28, 30]
 
 
@@ -79,23 +78,21 @@ def test_small_inputs_stay_in_process(pipeline, monkeypatch: pytest.MonkeyPatch)
 
     monkeypatch.setattr(joblib, "Parallel", no_workers)
     units = list(iter_units(DOCS, "paragraph", ScoringStats()))
-    assert len(list(score_units(pipeline, units, jobs=2))) == len(units)
+    assert len(list(score_records(pipeline, DOCS, jobs=2))) == len(units)
 
 
 def test_progress_and_bad_arguments(pipeline) -> None:
-    units = list(iter_units(DOCS, "paragraph", ScoringStats()))
     seen: list[int] = []
-    list(score_units(pipeline, units, batch_size=2, on_progress=seen.append))
+    list(score_records(pipeline, DOCS, ScoreOptions(batch_size=2), on_progress=seen.append))
     assert seen == [2, 3]
     with pytest.raises(UsageError, match="--batch-size"):
-        list(score_units(pipeline, units, batch_size=0))
+        list(score_records(pipeline, DOCS, ScoreOptions(batch_size=0)))
     with pytest.raises(UsageError, match="--threshold"):
-        list(score_units(pipeline, units, threshold=2.0))
+        list(score_records(pipeline, DOCS, ScoreOptions(threshold=2.0)))
 
 
 def test_document_summaries(pipeline) -> None:
-    units = list(iter_units(DOCS, "paragraph", ScoringStats()))
-    scored = list(score_units(pipeline, units, threshold=0.99))
+    scored = list(score_records(pipeline, DOCS, ScoreOptions(threshold=0.99)))
     labels = tuple(pipeline.classes_)
     aggregator = DocumentAggregator(labels, abstains=True)
     summaries = [s for p in scored if (s := aggregator.add(p)) is not None]
@@ -112,22 +109,21 @@ def test_records_sharing_an_id_are_summarised_apart(pipeline) -> None:
         SourceRecord("dup", "Sex work is work.\n\nRights now."),
         SourceRecord("dup", "Criminalise the buyers."),
     ]
-    scored = list(score_units(pipeline, iter_units(records, "paragraph", ScoringStats())))
+    scored = list(score_records(pipeline, records))
     assert [len(group) for group in group_documents(scored)] == [2, 1]
-    whole = list(score_units(pipeline, iter_units(records, "document", ScoringStats())))
+    whole = list(score_records(pipeline, records, ScoreOptions(unit="document")))
     assert [len(group) for group in group_documents(whole)] == [1, 1]
 
 
 def test_zero_jobs_is_refused(pipeline) -> None:
-    units = iter_units(DOCS, "paragraph", ScoringStats())
     with pytest.raises(UsageError, match="--jobs"):
-        list(score_units(pipeline, units, jobs=0))
+        list(score_records(pipeline, DOCS, jobs=0))
 
 
 def test_units_with_no_known_word_are_tallied(pipeline) -> None:
     records = [SourceRecord("a", "Sex workers need rights.\n\nZzyzx qwv."), SourceRecord("b", "!!")]
     stats = ScoringStats()
-    scored = list(score_units(pipeline, iter_units(records, "paragraph", stats), stats=stats))
+    scored = list(score_records(pipeline, records, stats=stats))
     assert len(scored) == 3
     assert stats.unknown.count == 2 and stats.unknown.examples == ["a#1", "b#0"]
 

@@ -88,7 +88,7 @@ class HeldOutResult:
         (:func:`stancekit.evaluation.boundary.neutral_line`).
     paragraph_only : dict or None
         Metrics of each paragraph scored alone, when the figures above include the document
-        prior (:mod:`stancekit.scoring.context`).
+        prior (:func:`stancekit.scoring.batch.document_prior`).
     unit : str
         What ``test_documents`` counts, plural: ``documents``, or the groups of a user's group
         column (``'org' groups``): the bootstrap's unit.

@@ -185,9 +185,8 @@ def score_batch(
     groups : list of str, optional
         The document id of each text (a short text takes its document's language).
     documents, alpha : sequence, float
-        The document of each row and the prior's weight (:func:`document_prior`), for a batch
-        that holds its documents whole; the stream, whose documents may span batches, applies
-        the prior afterwards (:func:`stancekit.scoring.context.with_document_prior`).
+        The document of each row and the prior's weight (:func:`document_prior`): every route's
+        batches hold their documents whole (:func:`stancekit.scoring.core.score_documents`).
     """
     result = predict_batch(pipeline, texts, explain, features, groups)
     proba = result.proba

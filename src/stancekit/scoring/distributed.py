@@ -338,7 +338,8 @@ def predict_dataset(
     language : str, optional
         Score every text as this language instead of identifying it.
     paragraph_only : bool
-        Score each paragraph alone, without its document's prior (:mod:`stancekit.scoring.context`).
+        Score each paragraph alone, without its document's prior
+        (:func:`stancekit.scoring.batch.document_prior`).
 
     Raises
     ------

@@ -1,8 +1,9 @@
 """Where batches are scored: in this process, or spread over joblib worker processes.
 
 An engine maps a function over argument tuples and yields the results in order, lazily, with a
-bounded number in flight, so :func:`stancekit.scoring.stream.score_units` streams whatever runs the
-batches. A cluster engine (Dask, say) is one more class with the two members of :class:`Engine`.
+bounded number in flight, so :func:`stancekit.scoring.stream.score_records` streams whatever
+runs the batches. A cluster engine (Dask, say) is one more class with the two members of
+:class:`Engine`.
 """
 
 from __future__ import annotations
@@ -33,8 +34,9 @@ def check_jobs(jobs: int) -> None:
 class Engine(Protocol):
     """Where batches are scored. ``map`` runs ``function(*args)`` for every tuple of ``tasks`` and
     yields the results in order, lazily (a bounded number in flight). Below ``min_units`` units
-    :func:`score_units` stays in-process (:class:`LocalEngine`): starting workers would cost more
-    than it saves. A cluster engine (Dask, say) is one more class with these two members."""
+    :func:`~stancekit.scoring.stream.score_records` stays in-process (:class:`LocalEngine`):
+    starting workers would cost more than it saves. A cluster engine (Dask, say) is one more
+    class with these two members."""
 
     min_units: int
 

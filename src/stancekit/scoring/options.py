@@ -58,7 +58,8 @@ class ScoreOptions:
     threshold: float | None = None
     explain: int = 0
     max_chars: int = DEFAULT_MAX_CHARS
-    #: Units per batch (sets peak memory; the stream's and the joblib engine's).
+    #: Units per batch (sets peak memory): about this many per batch of whole documents on the
+    #: stream, and per call of the batch scorer in the core (every route).
     batch_size: int = DEFAULT_BATCH_SIZE
 
     def __post_init__(self) -> None:

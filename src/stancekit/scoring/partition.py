@@ -7,8 +7,9 @@ table: the same segmentation (``unit`` paragraph or document), probabilities ``p
 ``uncertain`` threshold, margin, pass-through columns (strings; renamed ``input_<name>`` on a
 clash), text and explanations, in the same column order and
 :func:`~stancekit.scoring.columns.arrow_schema`. It works column-wise (numpy for labels and
-margins, no record per row), scores in batches of whole documents through the one batch scorer
-(:func:`~stancekit.scoring.batch.score_batch`), builds its output without pandas, and returns
+margins, no record per row), segments and scores through the one core of every route
+(:func:`~stancekit.scoring.core.score_documents`, which the stream uses too), builds its output
+without pandas, and returns
 its :class:`~stancekit.scoring.rows.ScoringStats` (rows read, units scored, empty rows, units
 with no word the model knows) that add up across partitions. It knows nothing of Dask; a caller
 holding a pandas DataFrame converts it at the edge (:mod:`stancekit.scoring.frames`).
@@ -20,7 +21,6 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from stancekit.errors import InputError
-from stancekit.scoring.batch import ScoredBatch, count_unsupported, score_batch
 from stancekit.scoring.columns import (
     DATE_COLUMN,
     HIDDEN_COLUMNS,
@@ -29,9 +29,9 @@ from stancekit.scoring.columns import (
     arrow_schema,
     output_columns,
 )
-from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
-from stancekit.scoring.rows import PartitionResult, ScoringStats, Tally
-from stancekit.scoring.units import count_date, document_units
+from stancekit.scoring.core import score_documents
+from stancekit.scoring.options import ScoreOptions
+from stancekit.scoring.rows import PartitionResult
 
 if TYPE_CHECKING:
     from stancekit.scoring.predictor import StancePredictor
@@ -107,84 +107,6 @@ def _ids(table: Any, id_column: str | None, where: _Where) -> list[str]:
             path, row = where(position)
             ids.append(cell_id(value, path, row, id_column))
     return ids
-
-
-def _segment(
-    texts: list[str], ids: list[str], unit: str, stats: ScoringStats
-) -> tuple[list[int], list[int | None], list[str], list[str | None]]:
-    """Each unit's row, paragraph index, text and date (from its text), by the one segmentation
-    (:func:`stancekit.scoring.units.document_units`), counted in ``stats``."""
-    rows: list[int] = []
-    indices: list[int | None] = []
-    units: list[str] = []
-    dates: list[str | None] = []
-    whole = unit == "document"
-    for row, (doc_id, text) in enumerate(zip(ids, texts, strict=True)):
-        found, date = document_units(doc_id, text, unit, stats.max_chars, stats)
-        if found:
-            n = len(found)
-            rows.extend([row] * n)
-            indices.extend([None] if whole else range(n))
-            units.extend(found)
-            dates.extend([date] * n)
-    return rows, indices, units, dates
-
-
-def _batch_ends(groups: list[str], size: int) -> list[int]:
-    """Where batches of about ``size`` units end: never inside a group (a document, which
-    takes its short paragraphs' language and its prior from the whole of itself)."""
-    last = {group: i for i, group in enumerate(groups)}
-    ends, reach, start = [], -1, 0
-    for i, group in enumerate(groups):
-        if i - start >= size and reach < i:
-            ends.append(i)
-            start = i
-        reach = max(reach, last[group])
-    ends.append(len(groups))
-    return ends
-
-
-def _score_in_batches(
-    predictor: StancePredictor,
-    units: list[str],
-    groups: list[str],
-    rows: list[int],
-    options: ScoreOptions,
-) -> ScoredBatch:
-    """:func:`~stancekit.scoring.batch.score_batch` of ``units``, whole documents of about
-    :data:`DEFAULT_BATCH_SIZE` units at a time: the same numbers (each unit is scored alone, each
-    document's prior within itself), faster and in less memory than one batch of a 100,000-row
-    partition."""
-    import numpy as np
-
-    alpha = predictor.document_prior if options.unit == "paragraph" else 0.0
-    labels, threshold, explain = predictor.labels, options.threshold, options.explain
-    parts, start = [], 0
-    for end in _batch_ends(groups, DEFAULT_BATCH_SIZE):
-        part = score_batch(
-            predictor.router,
-            units[start:end],
-            labels,
-            threshold,
-            explain,
-            None,
-            groups[start:end],
-            rows[start:end],
-            alpha,
-        )
-        parts.append((start, part))
-        start = end
-    if len(parts) == 1:
-        return parts[0][1]
-    first = parts[0][1]
-    return ScoredBatch(
-        np.concatenate([part.proba for _, part in parts]),
-        [name for _, part in parts for name in part.labels],
-        [margin for _, part in parts for margin in part.margins],
-        None if first.tops is None else [top for _, part in parts for top in part.tops],
-        [start + row for start, part in parts for row in part.unknown_rows],
-        None if first.languages is None else [c for _, part in parts for c in part.languages],
-    )
 
 
 def _arrow_array(values: list[Any], kind: Any) -> Any:
@@ -264,32 +186,28 @@ def score_partition(
     where = _Where(table, source, first_row)
     ids = _ids(table, id_column, where)
     texts = _texts(_values(table, text_column), where, text_column)
-    stats = ScoringStats(max_chars=options.max_chars)
-    rows, indices, units, dates = _segment(texts, ids, options.unit, stats)
     cells = None  # a date column gives each row's date, as in predict
     if DATE_COLUMN in columns and text_column != DATE_COLUMN:
         from stancekit.io.cells import cell_date
 
         cells = [cell_date(v) for v in _values(table, DATE_COLUMN)]
-        for doc_id, cell in zip(ids, cells, strict=True):
-            count_date(doc_id, cell, stats)
-    if not units:
+    units = score_documents(
+        predictor.router, labels, ids, texts, cells, options, predictor.document_prior
+    )
+    rows, result, stats = units.rows, units.scored, units.stats
+    if not rows:
         return PartitionResult(schema.empty_table(), stats)
-    doc_ids = [ids[row] for row in rows]
-    result = _score_in_batches(predictor, units, doc_ids, rows, options)
     proba = result.proba
     out: dict[str, Any] = {
-        "doc_id": doc_ids,
-        "paragraph_index": indices,
+        "doc_id": units.doc_ids,
+        "paragraph_index": units.indices,
         "label": result.labels,
     }
     for column, label in enumerate(labels):
         out[f"p_{label}"] = [output_number(v) for v in proba[:, column].tolist()]
     out["margin"] = [output_number(v) for v in result.margins]
-    out["language"] = [None] * len(units) if result.languages is None else result.languages
-    if cells is not None:
-        dates = [cells[row] or date for row, date in zip(rows, dates, strict=True)]
-    out["date"] = dates
+    out["language"] = [None] * len(rows) if result.languages is None else result.languages
+    out["date"] = units.dates
     for column in columns:
         if column in (text_column, DATE_COLUMN) or column in HIDDEN_COLUMNS:
             continue
@@ -297,7 +215,7 @@ def score_partition(
         out[output_name(column)] = [
             None if values[i] is None else output_text(values[i]) for i in rows
         ]
-    out["text"] = units
+    out["text"] = units.texts
     if result.tops is not None:
         for label in labels:
             out[f"explain_{label}"] = [
@@ -306,17 +224,4 @@ def score_partition(
     scored = pa.Table.from_arrays(
         [_arrow_array(out[f.name], f.type) for f in schema], schema=schema
     )
-    unknown = [
-        doc_ids[i] if indices[i] is None else f"{doc_ids[i]}#{indices[i]}"
-        for i in result.unknown_rows[: stats.unknown.keep]
-    ]
-    stats.unknown = Tally.of(unknown, len(result.unknown_rows))
-    stats.unsupported = _unsupported(result.languages, proba)
     return PartitionResult(scored, stats)
-
-
-def _unsupported(languages: list[str] | None, proba: Any) -> dict[str, int]:
-    """Units no model scored, per language (as ``predict``'s stream counts them)."""
-    counts: dict[str, int] = {}
-    count_unsupported(languages, proba, counts)
-    return dict(sorted(counts.items()))

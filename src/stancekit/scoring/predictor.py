@@ -19,10 +19,10 @@ from stancekit.errors import InputError
 from stancekit.scoring.aggregate import group_documents, summarise_paragraphs
 from stancekit.scoring.batch import decide
 from stancekit.scoring.checks import checked_documents, checked_texts
-from stancekit.scoring.options import DEFAULT_BATCH_SIZE
+from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.read import SourceRecord
 from stancekit.scoring.rows import ScoredParagraph, ScoringStats
-from stancekit.scoring.stream import iter_units, score_units
+from stancekit.scoring.stream import score_records
 
 if TYPE_CHECKING:
     import numpy as np
@@ -118,8 +118,9 @@ class StancePredictor:
         Scores each text with its language's model (:mod:`stancekit.model.bundle`).
     document_prior : float
         Weight of a document's other paragraphs on each paragraph's score in
-        :meth:`score_documents` and ``stancekit predict`` (:mod:`stancekit.scoring.context`; the
-        card's ``train.document_prior``, 0 for cards without one). Texts given one by one to
+        :meth:`score_documents` and ``stancekit predict``
+        (:func:`stancekit.scoring.batch.document_prior`; the card's ``train.document_prior``, 0
+        for cards without one). Texts given one by one to
         :meth:`predict` are scored alone.
 
     Examples
@@ -185,7 +186,7 @@ class StancePredictor:
             model must read it.
         paragraph_only : bool
             Score each paragraph of a document alone, without the document prior
-            (:mod:`stancekit.scoring.context`).
+            (:func:`stancekit.scoring.batch.document_prior`).
 
         Raises
         ------
@@ -263,7 +264,11 @@ class StancePredictor:
     ) -> Iterator[StancePrediction]:
         """Predict a stream of texts lazily, ``batch_size`` at a time (memory stays bounded).
 
-        Works on unbounded iterables (a file read line by line, a database cursor).
+        Works on unbounded iterables (a file read line by line, a database cursor). Each text is
+        scored as given: not segmented and with no document prior, so this calls the model and
+        the one label rule (:func:`~stancekit.scoring.batch.decide`) directly, not the document
+        core (:func:`stancekit.scoring.core.score_documents`, which :meth:`score_documents` and
+        ``stancekit predict`` use).
         """
         if batch_size < 1:
             raise InputError(f"batch_size must be at least 1, got {batch_size}.")
@@ -308,16 +313,9 @@ class StancePredictor:
         """
         stats = ScoringStats()
         records = (SourceRecord(doc_id, text) for doc_id, text in checked_documents(documents))
-        from stancekit.scoring.context import with_document_prior
-
-        scored = list(
-            with_document_prior(
-                score_units(self.router, iter_units(records, unit, stats), threshold=threshold),
-                self.labels,
-                self.document_prior if unit == "paragraph" else 0.0,
-                threshold,
-            )
-        )
+        options = ScoreOptions(unit=unit, threshold=threshold)
+        alpha = self.document_prior
+        scored = list(score_records(self.router, records, options, alpha=alpha, stats=stats))
         if stats.empty.count:
             raise InputError(f"{stats.empty.examples[0]}: empty document, nothing to score.")
         if not scored:

@@ -4,8 +4,8 @@ tables, or a Dask cluster.
 :func:`stancekit.scoring.run.predict_inputs` chooses the route, here sent on: the stream (records
 -> units -> batches -> writer, any input, any output), whole Parquet tables scored a piece at a
 time in this process (:mod:`stancekit.scoring.tables`), or a Dask cluster writing a Parquet
-dataset (:mod:`stancekit.scoring.distributed`). Every route scores its batches with
-:func:`stancekit.scoring.batch.score_batch` and counts in one
+dataset (:mod:`stancekit.scoring.distributed`). Every route scores batches of whole documents
+with the one core, :func:`stancekit.scoring.core.score_documents`, and counts in one
 :class:`~stancekit.scoring.rows.ScoringStats`.
 """
 
@@ -87,26 +87,19 @@ def predict_stream(
 ) -> PredictRun:
     """Stream ``records`` through the model on ``runner`` and write the rows to ``path`` (or
     ``stdout``): any input, any output."""
-    from stancekit.scoring.context import with_document_prior
-    from stancekit.scoring.stream import iter_units, score_units
+    from stancekit.scoring.stream import score_records
     from stancekit.scoring.write import write_results
 
     stats = ScoringStats()
-    scored = with_document_prior(
-        score_units(
-            predictor.router,
-            iter_units(records, options.unit, stats, options.max_chars),
-            batch_size=options.batch_size,
-            threshold=options.threshold,
-            explain=options.explain,
-            jobs=jobs,
-            engine=runner,
-            on_progress=on_progress,
-            stats=stats,
-        ),
-        predictor.labels,
-        predictor.document_prior if options.unit == "paragraph" else 0.0,
-        options.threshold,
+    scored = score_records(
+        predictor.router,
+        records,
+        options,
+        alpha=predictor.document_prior,
+        jobs=jobs,
+        engine=runner,
+        on_progress=on_progress,
+        stats=stats,
     )
     args = (output_format, predictor.labels, aggregate, options.threshold is not None)
     if path is None:

@@ -1,33 +1,34 @@
-"""The stream route: documents through the model in batches, for any input and any output.
+"""The stream route: records through the model in batches of whole documents, for any input
+and any output.
 
-``records -> units -> batches -> scored paragraphs``, one batch in memory at a time (a few with
+``records -> batches of whole records -> the scoring core -> scored paragraphs``: records are
+gathered into batches of about ``batch_size`` units (:func:`_chunks`, bounded in characters
+too), each batch is segmented, scored and labelled by the one core of every route
+(:func:`stancekit.scoring.core.score_documents`, on the run's engine), and its rows take each
+record's pass-through values as read. One batch is in memory at a time (a few with
 ``jobs > 1``), so peak memory follows ``batch_size``, not the input. A unit is a paragraph of a
-record (``unit="paragraph"``, the pipeline's segmenter) or the whole record (``"document"``).
-Documents stay contiguous, so
-:class:`~stancekit.scoring.aggregate.DocumentAggregator` can summarise each one as it ends. A
-document starts at every paragraph with index 0 (or ``None``: a whole document), so two inputs that
-share an id are still summarised apart.
+record (``unit="paragraph"``) or the whole record (``"document"``). A batch never cuts a
+document, so each document's prior is taken within its batch, and documents stay contiguous:
+:class:`~stancekit.scoring.aggregate.DocumentAggregator` summarises each one as it ends (a
+document starts at every paragraph with index 0, or ``None``: two inputs that share an id are
+still summarised apart). :func:`iter_units` is the segmentation alone, for ``explain`` and
+``annotate``.
 """
 
 from __future__ import annotations
 
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from itertools import chain, islice
+from itertools import chain
 from typing import Any
 
-from stancekit.model.vectorize import FastWordFeatures, fast_features
-from stancekit.scoring.batch import ScoredBatch, count_unsupported, score_batch
+from stancekit.scoring.core import ScoredUnits, score_documents
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
-from stancekit.scoring.options import BATCH_CHARS, DEFAULT_BATCH_SIZE, check_options
+from stancekit.scoring.options import BATCH_CHARS, ScoreOptions, check_options
 from stancekit.scoring.read import SourceRecord
 from stancekit.scoring.rows import ScoredParagraph, ScoringStats, Unit
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 from stancekit.scoring.units import count_date, document_units
-
-
-def _unit_name(unit: Unit) -> str:
-    return unit.doc_id if unit.paragraph_index is None else f"{unit.doc_id}#{unit.paragraph_index}"
 
 
 def iter_units(
@@ -52,72 +53,89 @@ def iter_units(
             yield Unit(record.doc_id, None if whole else index, text, date, record.extra)
 
 
-def _chunks(units: Iterator[Unit], size: int, max_chars: int = BATCH_CHARS) -> Iterator[list[Unit]]:
-    """Batches of ``size`` units, or fewer when their texts reach ``max_chars`` characters."""
-    batch: list[Unit] = []
-    chars = 0
-    for unit in units:
-        batch.append(unit)
-        chars += len(unit.text)
-        if len(batch) >= size or chars >= max_chars:
+def _estimate(text: str, paragraphs: bool) -> int:
+    """About how many units a document makes (its blank lines, counted in C): enough to size a
+    batch without segmenting it here."""
+    return text.count("\n\n") + 1 if paragraphs else 1
+
+
+def _chunks(
+    records: Iterable[Any], size: int, max_chars: int = BATCH_CHARS, paragraphs: bool = True
+) -> Iterator[list[Any]]:
+    """Batches of whole records (anything with a ``text``) of about ``size`` units, or fewer
+    when their texts reach ``max_chars`` characters. A record longer than a batch is a batch of
+    its own: never cut."""
+    batch: list[Any] = []
+    units = chars = 0
+    for record in records:
+        batch.append(record)
+        text = record.text
+        chars += len(text)
+        units += _estimate(text, paragraphs)
+        if units >= size or chars >= max_chars:
             yield batch
-            batch, chars = [], 0
+            batch, units, chars = [], 0, 0
     if batch:
         yield batch
 
 
-def _to_scored(
-    batch: list[Unit],
-    result: ScoredBatch,
-    labels: tuple[str, ...],
-    stats: ScoringStats | None,
+def _paragraphs(
+    batch: list[SourceRecord], units: ScoredUnits, labels: tuple[str, ...]
 ) -> Iterator[ScoredParagraph]:
-    proba, names, margins, tops, unknown, languages = result
-    if stats is not None:
-        for row in unknown:
-            stats.unknown.add(_unit_name(batch[row]))
-        count_unsupported(languages, proba, stats.unsupported)
-    for row, (unit, values) in enumerate(zip(batch, proba.tolist(), strict=True)):
+    """The scored rows of a batch: the core's columns, and each record's own pass-through
+    values (their Python objects, as read)."""
+    scored = units.scored
+    names, margins, tops, languages = scored.labels, scored.margins, scored.tops, scored.languages
+    doc_ids, indices, texts, dates = units.doc_ids, units.indices, units.texts, units.dates
+    for i, (row, values) in enumerate(zip(units.rows, scored.proba.tolist(), strict=True)):
         yield ScoredParagraph(
-            unit.doc_id,
-            unit.paragraph_index,
-            unit.text,
-            unit.date,
-            names[row],
+            doc_ids[i],
+            indices[i],
+            texts[i],
+            dates[i],
+            names[i],
             dict(zip(labels, values, strict=True)),
-            margins[row],
-            unit.extra,
-            None if tops is None else tops[row],
-            None if languages is None else languages[row],
+            margins[i],
+            batch[row].extra,
+            None if tops is None else tops[i],
+            None if languages is None else languages[i],
         )
 
 
-def score_units(
+def _add(stats: ScoringStats, part: ScoringStats) -> None:
+    """Add ``part`` to ``stats`` in place (the caller holds ``stats``)."""
+    total = stats + part
+    for name in vars(total):
+        setattr(stats, name, getattr(total, name))
+
+
+def score_records(
     pipeline: Any,
-    units: Iterable[Unit],
+    records: Iterable[SourceRecord],
+    options: ScoreOptions | None = None,
     *,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    threshold: float | None = None,
-    explain: int = 0,
+    alpha: float = 0.0,
     jobs: int = 1,
     engine: str | Engine | None = None,
     on_progress: Callable[[int], None] | None = None,
     stats: ScoringStats | None = None,
-    features: FastWordFeatures | None = None,
 ) -> Iterator[ScoredParagraph]:
-    """Score units in order, ``batch_size`` at a time, on ``engine``; an engine with workers is
-    used once the input reaches its ``min_units`` (see :mod:`stancekit.scoring.engines`).
+    """Score records in order, whole documents of about ``options.batch_size`` units at a time,
+    through the one scoring core (:func:`stancekit.scoring.core.score_documents`) on ``engine``;
+    an engine with workers is used once the input reaches its ``min_units`` (see
+    :mod:`stancekit.scoring.engines`).
 
     Parameters
     ----------
-    pipeline : fitted scikit-learn pipeline
-    units : iterable of Unit
-    batch_size : int
-        Units per batch: sets peak memory.
-    threshold : float, optional
-        Below this top probability the label is ``"uncertain"``.
-    explain : int
-        Attach each label's top ``explain`` terms (0: none).
+    pipeline : fitted pipeline or LanguageRouter
+    records : iterable of SourceRecord
+        Read lazily: one batch in memory at a time (a few with workers).
+    options : ScoreOptions, optional
+        The unit, threshold, ``explain``, ``max_chars`` and ``batch_size`` (units per batch: sets
+        peak memory, with :data:`BATCH_CHARS` characters).
+    alpha : float
+        The document prior's weight (``unit="paragraph"`` only); batches hold whole documents,
+        so each document's prior is taken within its batch.
     jobs : int
         Worker processes; ``-1`` uses all cores.
     engine : {"local", "joblib"} or Engine, optional
@@ -126,37 +144,43 @@ def score_units(
     on_progress : callable, optional
         Called with the number of units finished after each batch.
     stats : ScoringStats, optional
-        Gets the units in which the model knew no word (``stats.unknown``).
-    features : FastWordFeatures, optional
-        The pipeline's fast vectorizer path, if already built (``StancePredictor.features``);
-        built here otherwise.
+        Gets each batch's stats (documents, units, empty inputs, split paragraphs, bad dates,
+        units with no known word, unsupported languages) as it is scored.
 
     Raises
     ------
     UsageError
-        An option value that cannot work (see :func:`check_options`).
+        A ``jobs`` or ``engine`` that cannot work.
     """
-    check_options(batch_size=batch_size, threshold=threshold, explain=explain, jobs=jobs)
+    options = options if options is not None else ScoreOptions()
     runner = resolve_engine(engine, jobs)
+    stats = stats if stats is not None else ScoringStats()
+    stats.max_chars = options.max_chars
     labels = tuple(str(c) for c in pipeline.classes_)
-    if features is None:
-        features = fast_features(pipeline)
-    units = iter(units)
-    head = list(islice(units, runner.min_units))
-    if len(head) < runner.min_units:
-        runner = LocalEngine()
-    pending: deque[list[Unit]] = deque()
+    paragraphs = options.unit == "paragraph"
+    records = iter(records)
+    head: list[SourceRecord] = []
+    seen = 0
+    while seen < runner.min_units:
+        record = next(records, None)
+        if record is None:
+            runner = LocalEngine()
+            break
+        head.append(record)
+        seen += _estimate(record.text, paragraphs)
+    pending: deque[list[SourceRecord]] = deque()
 
     def tasks() -> Iterator[tuple]:
-        for batch in _chunks(chain(head, units), batch_size):
+        for batch in _chunks(chain(head, records), options.batch_size, BATCH_CHARS, paragraphs):
             pending.append(batch)
-            texts, groups = [u.text for u in batch], [u.doc_id for u in batch]
-            yield (pipeline, texts, labels, threshold, explain, features, groups)
+            ids, texts = [r.doc_id for r in batch], [r.text for r in batch]
+            yield (pipeline, labels, ids, texts, [r.date for r in batch], options, alpha)
 
     done = 0
-    for result in runner.map(score_batch, tasks()):
+    for units in runner.map(score_documents, tasks()):
         batch = pending.popleft()
-        yield from _to_scored(batch, result, labels, stats)
-        done += len(batch)
-        if on_progress:
+        _add(stats, units.stats)
+        yield from _paragraphs(batch, units, labels)
+        done += len(units.rows)
+        if on_progress and units.rows:
             on_progress(done)

@@ -1,6 +1,6 @@
 """A document's units, counted: the one segmentation of every scoring route (the stream's
-:func:`stancekit.scoring.stream.iter_units` and the column-wise
-:func:`stancekit.scoring.partition.score_partition`).
+scoring core :func:`stancekit.scoring.core.score_documents`, and the stream's
+:func:`stancekit.scoring.stream.iter_units` for ``explain`` and ``annotate``).
 
 A unit is a paragraph (``unit="paragraph"``: paragraphs longer than ``max_chars`` are split,
 see :mod:`stancekit.scoring.segment`) or the whole document (``"document"``: its paragraphs
