@@ -37,20 +37,15 @@ if TYPE_CHECKING:
     from stancekit.scoring.predictor import StancePredictor
 
 
-def _missing(value: Any) -> bool:
-    """Whether a cell is missing as pandas's ``isna`` has it (None, a float NaN, a Decimal NaN):
-    the cells every route reads as ``None``."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return value != value
-    if isinstance(value, Decimal):
-        return value.is_nan()
-    return False
-
-
 def _values(table: Any, column: str) -> list[Any]:
-    return [None if _missing(v) else v for v in table.column(column).to_pylist()]
+    """A column's cells, missing ones ``None``: :func:`stancekit.io.cells.is_missing`, and a
+    Decimal NaN (pandas's ``isna`` calls it missing, so a Dask partition reads it so too)."""
+    from stancekit.io.cells import is_missing
+
+    return [
+        None if is_missing(v) or (isinstance(v, Decimal) and v.is_nan()) else v
+        for v in table.column(column).to_pylist()
+    ]
 
 
 class _Where:

@@ -150,6 +150,15 @@ class ScoringStats:
     def __radd__(self, other: Any) -> ScoringStats:
         return self if other == 0 else self.__add__(other)
 
+    def __iadd__(self, other: ScoringStats) -> ScoringStats:
+        """``other`` added in place: whoever holds these stats (the caller of a stream) sees
+        every batch counted as it is scored."""
+        total = self.__add__(other)
+        if total is NotImplemented:
+            return NotImplemented
+        vars(self).update(vars(total))
+        return self
+
 
 @dataclass(frozen=True)
 class PartitionResult:

@@ -102,13 +102,6 @@ def _paragraphs(
         )
 
 
-def _add(stats: ScoringStats, part: ScoringStats) -> None:
-    """Add ``part`` to ``stats`` in place (the caller holds ``stats``)."""
-    total = stats + part
-    for name in vars(total):
-        setattr(stats, name, getattr(total, name))
-
-
 def score_records(
     pipeline: Any,
     records: Iterable[SourceRecord],
@@ -179,7 +172,7 @@ def score_records(
     done = 0
     for units in runner.map(score_documents, tasks()):
         batch = pending.popleft()
-        _add(stats, units.stats)
+        stats += units.stats
         yield from _paragraphs(batch, units, labels)
         done += len(units.rows)
         if on_progress and units.rows:
