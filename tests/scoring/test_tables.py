@@ -280,3 +280,39 @@ def test_progress_counts_every_unit_so_far_on_the_whole_table_route(
         [str(path)], model=tiny_model, output=tmp_path / "o.parquet", on_progress=seen.append
     )
     assert len(seen) > 1 and seen == sorted(seen) and seen[-1] == run.stats.units
+
+
+@pytest.mark.parametrize(
+    ("option", "settings", "source", "named"),
+    [
+        ("output", {"output": None}, {}, "-o OUT_DIR"),
+        ("format", {"output_format": "csv"}, {}, "--format"),
+        ("aggregate", {"aggregate": True}, {}, "--aggregate"),
+        ("lines", {}, {"lines": True}, "--lines"),
+        ("glob", {}, {"glob": "*.parquet"}, "--glob"),
+        ("date_column", {}, {"date_column": "year"}, "--date-column"),
+        ("date_format", {}, {"date_format": "%Y"}, "--date-format"),
+    ],
+)
+def test_the_table_routes_share_one_rule(
+    tmp_path: Path, option: str, settings: dict, source: dict, named: str
+) -> None:
+    """Every option in the one rule sends the whole-table route back to the stream and makes
+    the Dask engine refuse the run, naming that option; without it both take the table."""
+    from stancekit.errors import UsageError
+    from stancekit.scoring.distributed import refuse_options
+    from stancekit.scoring.options import TABLE_ROUTE_OPTIONS, table_route_blockers
+
+    one = _parquet(tmp_path / "one.parquet", ROWS)
+    base = {"output": tmp_path / "out.parquet", "output_format": "parquet", "aggregate": False}
+    run = {**base, **settings}
+    options = SourceOptions(**source)
+    route = (run["output"], run["output_format"], run["aggregate"])
+    rule = (options.lines, options.glob, options.date_column, options.date_format)
+    assert table_route_blockers(*route, *rule) == [option]
+    assert option in TABLE_ROUTE_OPTIONS
+    assert table_inputs([str(one)], options, in_process=True, **run) is None
+    with pytest.raises(UsageError, match=re.escape(named)):
+        refuse_options(run["output"], run["output_format"], run["aggregate"], options, 1)
+    assert table_inputs([str(one)], SourceOptions(), in_process=True, **base) == [one]
+    refuse_options(base["output"], "auto", False, SourceOptions(), 1)  # nothing refused

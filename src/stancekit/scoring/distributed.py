@@ -271,20 +271,34 @@ def refuse_options(
     UsageError
         Naming the option to drop (or ``-o OUT_DIR`` to give).
     """
-    if output is None or str(output) == "-":
-        raise UsageError("--engine dask writes a Parquet dataset: give -o OUT_DIR.")
-    if output_format not in ("auto", "parquet"):
-        raise UsageError(f"--engine dask writes Parquet, not {output_format}: drop --format.")
-    if aggregate:
-        raise UsageError("--engine dask writes paragraph rows: drop --aggregate.")
-    if source_options.lines or source_options.glob is not None or jobs != 1:
-        raise UsageError("--engine dask reads tables only: drop --lines, --glob and --jobs.")
-    if source_options.date_column is not None:
-        raise UsageError("--engine dask reads dates from a column named date: drop --date-column.")
-    if source_options.date_format is not None:
-        raise UsageError(
-            "--engine dask reads dates by the stated rule (day first): drop --date-format."
-        )
+    from stancekit.scoring.options import table_route_blockers
+
+    tables_only = "--engine dask reads tables only: drop --lines, --glob and --jobs."
+    fix = {  # in the order checked
+        "output": "--engine dask writes a Parquet dataset: give -o OUT_DIR.",
+        "format": f"--engine dask writes Parquet, not {output_format}: drop --format.",
+        "aggregate": "--engine dask writes paragraph rows: drop --aggregate.",
+        "lines": tables_only,
+        "glob": tables_only,
+        "jobs": tables_only,  # Dask's workers are the cluster's, not --jobs
+        "date_column": "--engine dask reads dates from a column named date: drop --date-column.",
+        "date_format": "--engine dask reads dates by the stated rule (day first): "
+        "drop --date-format.",
+    }
+    blockers = table_route_blockers(
+        output,
+        output_format,
+        aggregate,
+        source_options.lines,
+        source_options.glob,
+        source_options.date_column,
+        source_options.date_format,
+    )
+    if jobs != 1:
+        blockers.append("jobs")
+    for name, message in fix.items():
+        if name in blockers:
+            raise UsageError(message)
     if hasattr(model, "pipeline"):  # a loaded StancePredictor
         raise UsageError(
             "--engine dask loads the model in every worker: give the model's folder, "

@@ -70,3 +70,45 @@ class ScoreOptions:
             explain=self.explain,
             max_chars=self.max_chars,
         )
+
+
+#: The options that keep a run off the Arrow table routes (whole Parquet tables in this process,
+#: and Dask), in the order :func:`table_route_blockers` checks them. Both routes read tables and
+#: write one Parquet row per paragraph, with dates from a column named ``date`` (or the text).
+TABLE_ROUTE_OPTIONS = (
+    "output",
+    "format",
+    "aggregate",
+    "lines",
+    "glob",
+    "date_column",
+    "date_format",
+)
+
+
+def table_route_blockers(
+    output: object,
+    output_format: str,
+    aggregate: bool,
+    lines: bool,
+    glob: str | None,
+    date_column: str | None,
+    date_format: str | None,
+) -> list[str]:
+    """The options (names from :data:`TABLE_ROUTE_OPTIONS`) that keep a run off the Arrow table
+    routes: the one rule the whole-table route (which then gives way to the stream) and the
+    Dask engine (which then refuses the run) both follow.
+
+    ``output`` is the output file or folder (``None`` or ``"-"``: standard output);
+    ``output_format`` the format asked for (``"auto"`` lets the route choose Parquet).
+    """
+    blocked = {
+        "output": output is None or str(output) == "-",
+        "format": output_format not in ("auto", "parquet"),
+        "aggregate": aggregate,
+        "lines": lines,
+        "glob": glob is not None,
+        "date_column": date_column is not None,
+        "date_format": date_format is not None,
+    }
+    return [name for name in TABLE_ROUTE_OPTIONS if blocked[name]]

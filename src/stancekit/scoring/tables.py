@@ -41,17 +41,18 @@ def table_inputs(
     file with the same columns, the output is a Parquet file of paragraph (or document) rows,
     scoring runs in this process, and dates come from a column named ``date`` (or the text).
     """
-    if (
-        output_format != "parquet"
-        or output is None
-        or aggregate
-        or not in_process
-        or options.lines
-        or options.glob is not None
-        or options.date_column is not None
-        or options.date_format is not None
-        or not inputs
-    ):
+    from stancekit.scoring.options import table_route_blockers
+
+    blockers = table_route_blockers(
+        output,
+        output_format,
+        aggregate,
+        options.lines,
+        options.glob,
+        options.date_column,
+        options.date_format,
+    )
+    if blockers or output_format != "parquet" or not in_process or not inputs:
         return None
     files = [Path(arg) for arg in inputs]
     if not all(f.suffix.lower() == ".parquet" and f.is_file() for f in files):
