@@ -91,10 +91,9 @@ def main() -> None:
         reference = len(sample) / (time.perf_counter() - start)
         report("reference: pipeline.predict_proba, 10k chunks", f"{reference:,.0f} /s")
         frames = [
-            pa.table(
-                {"id": [f"p{j}" for j in range(i, i + 10_000)], "text": sample[i : i + 10_000]}
-            )
+            pa.table({"id": [f"p{j}" for j in range(i, i + len(part))], "text": part})
             for i in range(0, len(sample), 10_000)
+            if (part := sample[i : i + 10_000])
         ]
         start = time.perf_counter()
         for frame in frames:

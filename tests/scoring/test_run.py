@@ -94,7 +94,7 @@ def test_the_engine_is_a_parameter(tiny_model: Path) -> None:
         ({"jobs": 0}, "--jobs: 0 is not a number of workers"),
         ({"batch_size": 0}, "--batch-size: 0"),
         ({"threshold": 1.5}, "--threshold: 1.5"),
-        ({"engine": "spark"}, "engine: 'spark' is not one of local, joblib"),
+        ({"engine": "spark"}, "engine: 'spark' is not one of local, joblib, dask."),
         ({"engine": "dask"}, "--engine dask writes a Parquet dataset: give -o OUT_DIR"),
         ({"scheduler": "tcp://127.0.0.1:1"}, "--scheduler needs --engine dask"),
     ],

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from stancekit.errors import UsageError
-from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
+from stancekit.scoring.engines import ENGINES, Engine, LocalEngine, resolve_engine
 from stancekit.scoring.options import DEFAULT_BATCH_SIZE, ScoreOptions
 from stancekit.scoring.read import SourceOptions, iter_records
 from stancekit.scoring.routes import DASK, PredictRun
@@ -210,6 +210,8 @@ def predict_inputs(
             language=language,
             paragraph_only=paragraph_only,
         )
+    if isinstance(engine, str) and engine not in ENGINES:
+        raise UsageError(f"engine: {engine!r} is not one of {', '.join((*ENGINES, DASK))}.")
     runner = resolve_engine(engine, jobs)  # checks jobs, then the engine
     if path is not None:  # a folder of inputs never yields the output (or its temporary)
         source_options = replace(source_options, skip=(*source_options.skip, str(path)))
