@@ -32,7 +32,6 @@ from stancekit.errors import (
 from stancekit.io.files import FileRefused, atomic_write, read_regular, sha256_file
 from stancekit.model.locate import (
     CARD_FILE,
-    METRICS_FILE,
     MODEL_ENV_VAR,
     MODEL_FILE,
     PORTABLE_FILE,
@@ -230,27 +229,6 @@ def read_json(path: Path, limit: int = JSON_LIMIT) -> Any:
     ) from None
 
 
-def read_metrics(model_dir: str | Path) -> dict[str, Any] | None:
-    """The model's ``metrics.json`` (``section -> name -> number``), or ``None`` if it has not
-    been evaluated.
-
-    Raises
-    ------
-    ModelLoadError
-        The file is not a regular file, too large, not JSON, or not numbers in sections (the
-        message names the key).
-    """
-    path = Path(model_dir) / METRICS_FILE
-    try:
-        metrics = read_json(path)
-    except FileNotFoundError:
-        return None
-    from stancekit.model.schema import check_metrics
-
-    check_metrics(metrics, str(path))
-    return metrics
-
-
 def linked_metrics(model_dir: str | Path, card: ModelCard) -> tuple[dict[str, Any] | None, str]:
     """The evaluation figures that belong to this model, and a line saying where they come from.
 
@@ -297,19 +275,6 @@ def linked_metrics(model_dir: str | Path, card: ModelCard) -> tuple[dict[str, An
     return metrics, (
         f"inherited from {shown} (sha256 {link['sha256'][:12]}, as linked by the card)"
     )
-
-
-def read_metrics_file(path: Path) -> dict[str, Any] | None:
-    """A ``metrics.json`` file's content, or ``None`` if it is missing or unusable (read as
-    untrusted: a regular file under the size cap, numbers in sections)."""
-    from stancekit.model.schema import check_metrics
-
-    try:
-        metrics = read_json(path)
-        check_metrics(metrics, str(path))
-    except (FileNotFoundError, ModelLoadError):
-        return None
-    return metrics
 
 
 def _major_minor(version: str) -> tuple[str, ...]:
