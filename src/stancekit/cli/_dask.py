@@ -17,17 +17,23 @@ if TYPE_CHECKING:
     from stancekit.scoring.routes import PredictRun
 
 
-class _DropAllExit:
-    """A logging filter: drops asyncio's "Task exception was never retrieved" for Dask's
-    ``AllExit``, which a client's pending gathers raise when a signal stops the run (the run
-    then ends with one line, ``terminated``), often while Python exits."""
+class _DropShutdownNoise:
+    """A logging filter for asyncio's "Task exception was never retrieved": drops it for Dask's
+    ``AllExit``, which a client's pending gathers raise when a signal stops the run, and, once a
+    signal or Ctrl-C has stopped the run (:attr:`stopped`), for every task (a nanny whose worker
+    died with the run while starting: "Nanny failed to start"). The run then ends with one line,
+    ``terminated`` or ``interrupted``; these tasks are often collected while Python exits."""
+
+    stopped = False
 
     def filter(self, record: Any) -> bool:
         exc = record.exc_info[1] if record.exc_info else None
-        return type(exc).__name__ != "AllExit"
+        if type(exc).__name__ == "AllExit":
+            return False
+        return not (self.stopped and str(record.msg).startswith("Task exception was never"))
 
 
-_DROP_ALL_EXIT = _DropAllExit()
+_DROP_SHUTDOWN_NOISE = _DropShutdownNoise()
 
 
 @contextlib.contextmanager
@@ -49,12 +55,15 @@ def dask_display(quiet: bool) -> Iterator[Callable[[list[Any], str | None], None
                 progress(futures)
             typer.echo("", err=True)
 
-    logging.getLogger("asyncio").addFilter(_DROP_ALL_EXIT)  # kept: tasks die at exit too
+    logging.getLogger("asyncio").addFilter(_DROP_SHUTDOWN_NOISE)  # kept: tasks die at exit too
     logger = logging.getLogger("distributed")
     level = logger.level
     logger.setLevel(logging.CRITICAL)  # worker restarts and shutdown notices are not errors
     try:
         yield on_submit
+    except KeyboardInterrupt:  # Ctrl-C or SIGTERM: the cluster's tasks die with the run
+        _DROP_SHUTDOWN_NOISE.stopped = True
+        raise
     finally:
         logger.setLevel(level)
 
