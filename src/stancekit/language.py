@@ -63,12 +63,14 @@ def identify(texts: Sequence[str]) -> list[str | None]:
     """The language of each text (ISO 639-1 code, e.g. ``"fr"``) when the identifier gives it a
     probability of at least :data:`MIN_CONFIDENCE`, else ``None``. One call for the whole batch;
     deterministic: the same text always gives the same answer."""
-    lines = [
-        " ".join(text[:MAX_CHARS].split()).encode("utf-8", "replace").decode("utf-8") + "\n"
-        for text in texts
-    ]
+    lines = [_line(text, MAX_CHARS) for text in texts]
     found = _identifier().f.multilinePredict(lines, 1, MIN_CONFIDENCE, "replace")
     return [labels[0].removeprefix("__label__") if labels else None for labels in found]
+
+
+def _line(text: str, chars: int) -> str:
+    """The first ``chars`` characters of ``text``, whitespace collapsed, as one fastText line."""
+    return " ".join(text[:chars].split()).encode("utf-8", "replace").decode("utf-8") + "\n"
 
 
 def is_reliable(text: str, code: str | None) -> bool:
