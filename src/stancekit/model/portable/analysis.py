@@ -1,0 +1,94 @@
+"""Text analysis as scikit-learn's ``TfidfVectorizer`` does it: accent stripping, character
+n-grams and, for a whole batch at once, word tokens (private to :mod:`.scorer`)."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable, Sequence
+
+_WHITE_SPACES = re.compile(r"\s\s+")
+
+#: The token patterns whose matches are the maximal runs of a character class (word characters,
+#: or non-spaces), so that a batch can be tokenised as one string (see :func:`batch_tokens`).
+RUN_PATTERNS = frozenset((r"(?u)\b\w\w+\b", r"(?u)\b\w+\b", r"\S+", r"(?u)\S+"))
+#: Put between two texts of a batch (with a space either side): one token under every pattern
+#: of :data:`RUN_PATTERNS`, and only a separator when no text of the batch contains it.
+SEPARATOR = "x0stancekit0text0separator0x"
+
+
+class _DropCombining(dict):
+    """A ``str.translate`` table that deletes combining characters: filled in as characters are
+    met (a dict lookup in C per character instead of a Python call)."""
+
+    def __missing__(self, code: int) -> int | None:
+        kept = None if unicodedata.combining(chr(code)) else code
+        self[code] = kept
+        return kept
+
+
+_DROP_COMBINING = _DropCombining()
+
+
+def strip_accents_unicode(text: str) -> str:
+    """scikit-learn's ``strip_accents_unicode``: NFKD, combining characters dropped."""
+    if text.isascii():
+        return text
+    normalized = unicodedata.normalize("NFKD", text)
+    return normalized if normalized.isascii() else normalized.translate(_DROP_COMBINING)
+
+
+def strip_accents_ascii(text: str) -> str:
+    """scikit-learn's ``strip_accents_ascii``: NFKD, then only the ASCII characters."""
+    return unicodedata.normalize("NFKD", text).encode("ASCII", "ignore").decode("ASCII")
+
+
+def char_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams of a preprocessed text (scikit-learn's ``analyzer="char"``)."""
+    text = _WHITE_SPACES.sub(" ", text)
+    grams = list(text) if low == 1 else []
+    for n in range(max(low, 2), min(high + 1, len(text) + 1)):
+        grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
+    return grams
+
+
+def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
+    """Character n-grams inside words, padded with a space (``analyzer="char_wb"``)."""
+    grams: list[str] = []
+    for word in _WHITE_SPACES.sub(" ", text).split():
+        word = f" {word} "
+        for n in range(low, high + 1):
+            offset = 0
+            grams.append(word[:n])
+            while offset + n < len(word):
+                offset += 1
+                grams.append(word[offset : offset + n])
+            if offset == 0:  # a word shorter than n counts once
+                break
+    return grams
+
+
+def batch_tokens(
+    texts: Sequence[str], token_pattern: str, findall: Callable[[str], list[str]]
+) -> tuple[list[str | None], bool]:
+    """The tokens of all the preprocessed texts, in order, each text's followed by a separator
+    (stop words not removed), and whether the separator is :data:`SEPARATOR` (else ``None``).
+
+    With a pattern of :data:`RUN_PATTERNS` the texts are joined by ``" SEPARATOR "`` and
+    tokenised with one ``findall``: a match is a maximal run of word characters (or of
+    non-spaces), a space ends every run, so each text's runs are the ones it has alone, and the
+    separator is a run of its own. When a text holds :data:`SEPARATOR`, or for any other
+    pattern, each text is tokenised alone and followed by ``None``.
+    """
+    if token_pattern in RUN_PATTERNS:
+        joined = f" {SEPARATOR} ".join(texts)
+        if joined.count(SEPARATOR) == len(texts) - 1:
+            tokens: list[str | None] = findall(joined)
+            if texts:
+                tokens.append(SEPARATOR)
+            return tokens, True
+    tokens = []
+    for text in texts:
+        tokens.extend(findall(text))
+        tokens.append(None)
+    return tokens, False
