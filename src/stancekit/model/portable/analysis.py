@@ -12,6 +12,14 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 #: The token patterns whose matches are the maximal runs of a character class (word characters,
 #: or non-spaces), so that a batch can be tokenised as one string (see :func:`batch_tokens`).
 RUN_PATTERNS = frozenset((r"(?u)\b\w\w+\b", r"(?u)\b\w+\b", r"\S+", r"(?u)\S+"))
+_WORD_PATTERNS = (r"(?u)\b\w\w+\b", r"(?u)\b\w+\b")
+_ASCII_WORD = [chr(c) for c in range(128) if re.fullmatch(r"\w", chr(c))]
+#: ``str.translate`` table: ASCII characters that are not word characters (``re``'s ``\w``)
+#: become spaces.
+_ASCII_NON_WORD = {c: " " for c in range(128) if chr(c) not in _ASCII_WORD}
+#: Per pattern, the tokens :func:`batch_tokens` may give that the pattern never makes (single
+#: ASCII word characters): the caller drops them.
+NOT_TOKENS = {r"(?u)\b\w\w+\b": tuple(_ASCII_WORD)}
 #: Put between two texts of a batch (with a space either side): one token under every pattern
 #: of :data:`RUN_PATTERNS`, and only a separator when no text of the batch contains it.
 SEPARATOR = "x0stancekit0text0separator0x"
@@ -72,18 +80,26 @@ def batch_tokens(
     texts: Sequence[str], token_pattern: str, findall: Callable[[str], list[str]]
 ) -> tuple[list[str | None], bool]:
     """The tokens of all the preprocessed texts, in order, each text's followed by a separator
-    (stop words not removed), and whether the separator is :data:`SEPARATOR` (else ``None``).
+    (stop words and :data:`NOT_TOKENS` not removed), and whether the separator is
+    :data:`SEPARATOR` (else ``None``).
 
-    With a pattern of :data:`RUN_PATTERNS` the texts are joined by ``" SEPARATOR "`` and
-    tokenised with one ``findall``: a match is a maximal run of word characters (or of
-    non-spaces), a space ends every run, so each text's runs are the ones it has alone, and the
-    separator is a run of its own. When a text holds :data:`SEPARATOR`, or for any other
-    pattern, each text is tokenised alone and followed by ``None``.
+    With a pattern of :data:`RUN_PATTERNS`, a match is a maximal run of non-spaces, or of word
+    characters: then each ASCII text's other characters become spaces, and any other text is
+    its matches joined by spaces. Joined by ``" SEPARATOR "``, the texts are split on spaces
+    (``str.split`` and ``re``'s ``\\s`` agree on what a space is): each text's runs are the
+    ones it has alone, and the separator is a run of its own. When a text holds
+    :data:`SEPARATOR`, or for any other pattern, each text is tokenised alone and followed by
+    ``None``.
     """
     if token_pattern in RUN_PATTERNS:
-        joined = f" {SEPARATOR} ".join(texts)
+        runs = texts
+        if token_pattern in _WORD_PATTERNS:
+            runs = [
+                t.translate(_ASCII_NON_WORD) if t.isascii() else " ".join(findall(t)) for t in texts
+            ]
+        joined = f" {SEPARATOR} ".join(runs)
         if joined.count(SEPARATOR) == len(texts) - 1:
-            tokens: list[str | None] = findall(joined)
+            tokens: list[str | None] = joined.split()  # type: ignore[assignment]
             if texts:
                 tokens.append(SEPARATOR)
             return tokens, True

@@ -23,6 +23,7 @@ import numpy as np
 
 from stancekit.model.portable.analysis import (
     _WHITE_SPACES,
+    NOT_TOKENS,
     SEPARATOR,
     batch_tokens,
     char_ngrams,
@@ -159,8 +160,10 @@ class PortableModel:
             usable[term_of[flat == token_ids[""]]] = False
         self._token_ids = _TokenIds(token_ids)
         self._token_ids.unknown = self._unknown
-        for word in self._stop_words or ():
+        dropped = [*(self._stop_words or ()), *NOT_TOKENS.get(self.token_pattern, ())]
+        for word in dropped:
             self._token_ids[word] = -1  # removed before n-grams are made
+        self._drops = bool(dropped)
         self._token_ids[None] = self._separator  # type: ignore[index]
         self._lookup = self._fresh_lookup(SEPARATOR)
         self._unigram_of = np.full(self._base, -1, dtype=np.int64)
@@ -236,7 +239,7 @@ class PortableModel:
         else:
             lookup = self._lookup
         ids = np.fromiter(map(lookup.__getitem__, tokens), dtype=np.int64, count=len(tokens))
-        if self._stop_words is not None:
+        if self._drops:
             ids = ids[ids >= 0]
         row_of = np.cumsum(ids == self._separator)  # an n-gram across texts holds a separator
         found = self._unigram_of[ids] if self.ngram_range[0] == 1 else ids[:0]
