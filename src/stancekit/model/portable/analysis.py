@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Sequence
+from typing import Any
 
 _WHITE_SPACES = re.compile(r"\s\s+")
 
@@ -14,9 +15,9 @@ _WHITE_SPACES = re.compile(r"\s\s+")
 RUN_PATTERNS = frozenset((r"(?u)\b\w\w+\b", r"(?u)\b\w+\b", r"\S+", r"(?u)\S+"))
 _WORD_PATTERNS = (r"(?u)\b\w\w+\b", r"(?u)\b\w+\b")
 _ASCII_WORD = [chr(c) for c in range(128) if re.fullmatch(r"\w", chr(c))]
-#: ``str.translate`` table: ASCII characters that are not word characters (``re``'s ``\w``)
-#: become spaces.
-_ASCII_NON_WORD = {c: " " for c in range(128) if chr(c) not in _ASCII_WORD}
+#: ``bytes.translate`` table: ASCII characters that are not word characters (``re``'s ``\w``)
+#: become spaces; other bytes are kept.
+_NON_WORD_TO_SPACE = bytes(c if c > 127 or chr(c) in _ASCII_WORD else 32 for c in range(256))
 #: Per pattern, the tokens :func:`batch_tokens` may give that the pattern never makes (single
 #: ASCII word characters): the caller drops them.
 NOT_TOKENS = {r"(?u)\b\w\w+\b": tuple(_ASCII_WORD)}
@@ -76,32 +77,43 @@ def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
     return grams
 
 
+def as_key(token: str, token_pattern: str) -> str | bytes:
+    """A token as :func:`batch_tokens` gives it when it tokenises a batch as one string (UTF-8
+    for the word-character patterns)."""
+    return token.encode("utf-8", "surrogatepass") if token_pattern in _WORD_PATTERNS else token
+
+
 def batch_tokens(
     texts: Sequence[str], token_pattern: str, findall: Callable[[str], list[str]]
-) -> tuple[list[str | None], bool]:
+) -> tuple[list[Any], bool]:
     """The tokens of all the preprocessed texts, in order, each text's followed by a separator
-    (stop words and :data:`NOT_TOKENS` not removed), and whether the separator is
-    :data:`SEPARATOR` (else ``None``).
+    (stop words and :data:`NOT_TOKENS` not removed), and whether the batch was tokenised as one
+    string: then the tokens and the separator :data:`SEPARATOR` are as :func:`as_key` gives
+    them, else the tokens are ``findall``'s of each text and the separator is ``None``.
 
     With a pattern of :data:`RUN_PATTERNS`, a match is a maximal run of non-spaces, or of word
-    characters: then each ASCII text's other characters become spaces, and any other text is
-    its matches joined by spaces. Joined by ``" SEPARATOR "``, the texts are split on spaces
-    (``str.split`` and ``re``'s ``\\s`` agree on what a space is): each text's runs are the
-    ones it has alone, and the separator is a run of its own. When a text holds
-    :data:`SEPARATOR`, or for any other pattern, each text is tokenised alone and followed by
-    ``None``.
+    characters. Non-spaces: the texts, joined by ``" SEPARATOR "``, are split on spaces
+    (``str.split`` and ``re``'s ``\\s`` agree on what a space is). Word characters: a text
+    that is not ASCII is replaced by its matches joined by spaces; joined by
+    ``" SEPARATOR "``, encoded in UTF-8 (where every byte of a character beyond ASCII is above
+    127), the ASCII bytes that are not word characters become spaces, and the bytes are split
+    on spaces. Each text's runs are the ones it has alone, and the separator is a run of its
+    own. When a text holds :data:`SEPARATOR`, or for any other pattern, each text is tokenised
+    alone.
     """
     if token_pattern in RUN_PATTERNS:
-        runs = texts
+        joined: str | bytes
         if token_pattern in _WORD_PATTERNS:
-            runs = [
-                t.translate(_ASCII_NON_WORD) if t.isascii() else " ".join(findall(t)) for t in texts
-            ]
-        joined = f" {SEPARATOR} ".join(runs)
-        if joined.count(SEPARATOR) == len(texts) - 1:
-            tokens: list[str | None] = joined.split()  # type: ignore[assignment]
+            runs = [t if t.isascii() else " ".join(findall(t)) for t in texts]
+            joined = f" {SEPARATOR} ".join(runs).encode("utf-8", "surrogatepass")
+            joined = joined.translate(_NON_WORD_TO_SPACE)
+        else:
+            joined = f" {SEPARATOR} ".join(texts)
+        separator = as_key(SEPARATOR, token_pattern)
+        if joined.count(separator) == len(texts) - 1:  # type: ignore[arg-type]
+            tokens: list[Any] = joined.split()
             if texts:
-                tokens.append(SEPARATOR)
+                tokens.append(separator)
             return tokens, True
     tokens = []
     for text in texts:

@@ -25,6 +25,7 @@ from stancekit.model.portable.analysis import (
     _WHITE_SPACES,
     NOT_TOKENS,
     SEPARATOR,
+    as_key,
     batch_tokens,
     char_ngrams,
     char_wb_ngrams,
@@ -165,7 +166,12 @@ class PortableModel:
             self._token_ids[word] = -1  # removed before n-grams are made
         self._drops = bool(dropped)
         self._token_ids[None] = self._separator  # type: ignore[index]
-        self._lookup = self._fresh_lookup(SEPARATOR)
+        # The same as the tokens of a batch tokenised as one string are (see batch_tokens).
+        self._joined_ids = _TokenIds(
+            {as_key(t, self.token_pattern): i for t, i in self._token_ids.items() if t is not None}
+        )
+        self._joined_ids[as_key(SEPARATOR, self.token_pattern)] = self._separator
+        self._lookup = self._fresh_lookup(joined=True)
         self._unigram_of = np.full(self._base, -1, dtype=np.int64)
         self._tables: dict[int, tuple[np.ndarray, ...]] = {}
         for n in range(low, high + 1):
@@ -182,11 +188,9 @@ class PortableModel:
             ends[flat[first[columns] + n - 1]] = True
             self._tables[n] = (keys[order], columns[order], starts, ends)
 
-    def _fresh_lookup(self, separator: str | None) -> _TokenIds:
-        lookup = _TokenIds(self._token_ids)
+    def _fresh_lookup(self, joined: bool) -> _TokenIds:
+        lookup = _TokenIds(self._joined_ids if joined else self._token_ids)
         lookup.unknown = self._unknown
-        if separator is not None:
-            lookup[separator] = self._separator
         return lookup
 
     def __getstate__(self) -> dict[str, Any]:  # workers get the data and rebuild the tables
@@ -233,9 +237,9 @@ class PortableModel:
             texts = list(map(self._accents, texts))
         tokens, joined = batch_tokens(texts, self.token_pattern, self._findall)
         if not joined:  # a text holds SEPARATOR: there it is a token
-            lookup = self._fresh_lookup(None)
-        elif len(self._lookup) > len(self._token_ids) + WORD_CACHE:
-            lookup = self._lookup = self._fresh_lookup(SEPARATOR)
+            lookup = self._fresh_lookup(joined=False)
+        elif len(self._lookup) > len(self._joined_ids) + WORD_CACHE:
+            lookup = self._lookup = self._fresh_lookup(joined=True)
         else:
             lookup = self._lookup
         ids = np.fromiter(map(lookup.__getitem__, tokens), dtype=np.int64, count=len(tokens))
