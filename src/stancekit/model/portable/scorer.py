@@ -116,7 +116,6 @@ class PortableModel:
         self.calibration = calibration
         self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
-        self._coef_t = np.ascontiguousarray(self.coef.T)
         idf = arrays.get("idf")
         self._idf = idf if vectorizer["use_idf"] and idf is not None and len(idf) else None
         self.analyzer: str = vectorizer["analyzer"]
@@ -334,10 +333,10 @@ class PortableModel:
     def _decision(self, matrix: SparseRows) -> np.ndarray:
         n = matrix.shape[0]
         rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-        parts = matrix.data[:, None] * self._coef_t[matrix.indices]
         scores = np.empty((n, self.coef.shape[0]))
-        for k in range(self.coef.shape[0]):
-            scores[:, k] = np.bincount(rows, weights=parts[:, k], minlength=n)
+        for k, coef in enumerate(self.coef):  # a class at a time: 1-d gathers, contiguous
+            weights = matrix.data * coef[matrix.indices]
+            scores[:, k] = np.bincount(rows, weights=weights, minlength=n)
         scores += self.intercept
         return scores
 
