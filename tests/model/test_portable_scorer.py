@@ -338,3 +338,17 @@ def test_split_and_re_agree_on_spaces_and_word_characters() -> None:
     spaces = [c for c in every if c.isspace()]
     assert re.findall(r"\s", "".join(every)) == spaces
     assert "a".join(every).split() == re.findall(r"\S+", "a".join(every))
+
+
+@pytest.mark.parametrize("size", [0, 1, 7, 3000])
+def test_the_key_table_finds_what_a_dict_finds(size: int) -> None:
+    from stancekit.model.portable.keytable import KeyTable
+
+    rng = np.random.default_rng(size)
+    keys = rng.choice(2**62, size=size, replace=False)
+    keys[: size // 2] = np.arange(size // 2) * 64  # keys that share low bits and slots
+    values = rng.permutation(size)
+    table = KeyTable(keys, values)
+    asked = np.concatenate([keys, rng.integers(0, 2**62, 5000), np.arange(2000) * 64])
+    expected = [dict(zip(keys.tolist(), values.tolist(), strict=True)).get(k, -1) for k in asked]
+    assert table.find(asked).tolist() == expected

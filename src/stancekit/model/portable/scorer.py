@@ -32,6 +32,7 @@ from stancekit.model.portable.analysis import (
     strip_accents_ascii,
     strip_accents_unicode,
 )
+from stancekit.model.portable.keytable import KeyTable
 
 ANALYZERS = ("word", "char", "char_wb")
 ACCENTS = (None, "unicode", "ascii")
@@ -137,9 +138,8 @@ class PortableModel:
             self._word_columns: dict[str, list[int]] = {}
 
     def _build_word_tables(self) -> None:
-        """Token ids, and per n-gram length the sorted integer keys of the vocabulary's n-grams
-        (a key is the n-gram's token ids as digits in base ``self._base``) and which ids start
-        and end one."""
+        """Token ids, and per n-gram length a table of the vocabulary's n-grams (keyed by the
+        n-gram's token ids as digits in base ``self._base``) and which ids start and end one."""
         low, high = self.ngram_range
         split = [term.split(" ") for term in self.terms]
         lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
@@ -181,11 +181,10 @@ class PortableModel:
             keys = np.zeros(len(columns), dtype=np.int64)
             for j in range(n):
                 keys = keys * self._base + flat[first[columns] + j]
-            order = np.argsort(keys, kind="stable")
             starts, ends = np.zeros((2, self._base), dtype=bool)
             starts[flat[first[columns]]] = True
             ends[flat[first[columns] + n - 1]] = True
-            self._tables[n] = (keys[order], columns[order], starts, ends)
+            self._tables[n] = (KeyTable(keys, columns), len(keys), starts, ends)
 
     def _fresh_lookup(self, joined: bool) -> _TokenIds:
         lookup = _TokenIds(self._joined_ids if joined else self._token_ids)
@@ -248,19 +247,18 @@ class PortableModel:
         found = self._unigram_of[ids] if self.ngram_range[0] == 1 else ids[:0]
         hit = np.flatnonzero(found >= 0)
         rows, columns = [row_of[hit]], [found[hit]]
-        for n, (table_keys, table_columns, starts, ends) in self._tables.items():
+        for n, (table, size, starts, ends) in self._tables.items():
             count = len(ids) - n + 1
-            if count <= 0 or not len(table_keys):
+            if count <= 0 or not size:
                 continue
             start = np.flatnonzero(starts[ids[:count]] & ends[ids[n - 1 :]])
             keys = ids[start]
             for j in range(1, n):
                 keys = keys * self._base + ids[start + j]
-            where = np.searchsorted(table_keys, keys)
-            where[where == len(table_keys)] = 0
-            hit = table_keys[where] == keys
+            found = table.find(keys)
+            hit = found >= 0
             rows.append(row_of[start[hit]])
-            columns.append(table_columns[where[hit]])
+            columns.append(found[hit])
         return np.concatenate(rows), np.concatenate(columns)
 
     def _char_cells(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
