@@ -229,10 +229,7 @@ class PortableModel:
         return tokens
 
     def _word_cells(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
-        if self.settings["lowercase"]:
-            texts = [text.lower() for text in texts]
-        if self._accents is not None:
-            texts = list(map(self._accents, texts))
+        texts = list(map(self.preprocess, texts))
         tokens, joined = batch_tokens(texts, self.token_pattern, self._findall)
         if not joined:  # a text holds SEPARATOR: there it is a token
             lookup = self._fresh_lookup(joined=False)
