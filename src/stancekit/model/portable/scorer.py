@@ -295,7 +295,9 @@ class PortableModel:
         keys = rows * width + columns
         if len(texts) * width <= np.iinfo(np.uint32).max:  # half the bytes: a faster sort
             keys = keys.astype(np.uint32)
-        cell, counts = np.unique(keys, return_counts=True)
+        keys.sort(kind="stable")  # timsort: the cells come in runs of ascending rows
+        first = np.flatnonzero(np.diff(keys, prepend=keys[:1] + 1) != 0)  # of each cell
+        cell, counts = keys[first], np.diff(first, append=len(keys))
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(cell // width, minlength=len(texts)), out=indptr[1:])
         column = (cell % width).astype(np.int64, copy=False)
