@@ -26,25 +26,21 @@ NOT_TOKENS = {r"(?u)\b\w\w+\b": tuple(_ASCII_WORD)}
 SEPARATOR = "x0stancekit0text0separator0x"
 
 
-class _DropCombining(dict):
-    """A ``str.translate`` table that deletes combining characters: filled in as characters are
-    met (a dict lookup in C per character instead of a Python call)."""
-
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
-
-
-_DROP_COMBINING = _DropCombining()
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
 
 
 def strip_accents_unicode(text: str) -> str:
-    """scikit-learn's ``strip_accents_unicode``: NFKD, combining characters dropped."""
+    """scikit-learn's ``strip_accents_unicode``: NFKD, combining characters dropped (each
+    distinct one with one ``str.replace``: a text has few)."""
     if text.isascii():
         return text
     normalized = unicodedata.normalize("NFKD", text)
-    return normalized if normalized.isascii() else normalized.translate(_DROP_COMBINING)
+    if normalized.isascii():
+        return normalized
+    for char in set(_NON_ASCII.findall(normalized)):
+        if unicodedata.combining(char):
+            normalized = normalized.replace(char, "")
+    return normalized
 
 
 def strip_accents_ascii(text: str) -> str:
