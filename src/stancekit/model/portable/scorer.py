@@ -16,11 +16,23 @@ The files that hold such a model, and how they are checked, are in
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, NamedTuple
 
 import numpy as np
+
+from stancekit.model.portable.analysis import (
+    _WHITE_SPACES,
+    NOT_TOKENS,
+    SEPARATOR,
+    as_key,
+    batch_tokens,
+    char_ngrams,
+    char_wb_ngrams,
+    strip_accents_ascii,
+    strip_accents_unicode,
+)
+from stancekit.model.portable.keytable import KeyTable
 
 ANALYZERS = ("word", "char", "char_wb")
 ACCENTS = (None, "unicode", "ascii")
@@ -33,7 +45,6 @@ TOKEN_PATTERNS = (r"(?u)\b\w\w+\b", r"(?u)\b\w+\b", r"\S+", r"(?u)\S+", "")
 #: The longest n-grams the portable format accepts: longer ones let a model file make a text's
 #: n-grams use memory quadratic in its length.
 MAX_NGRAM = 10
-_WHITE_SPACES = re.compile(r"\s\s+")
 
 
 class SparseRows(NamedTuple):
@@ -49,58 +60,19 @@ class SparseRows(NamedTuple):
         return np.diff(self.indptr)
 
 
-class _DropCombining(dict):
-    """A ``str.translate`` table that deletes combining characters: filled in as characters are
-    met (a dict lookup in C per character instead of a Python call)."""
+class _TokenIds(dict):
+    """Token -> id for :meth:`PortableModel._word_cells`: a token met for the first time gets
+    ``unknown`` (a dict lookup in C per token; ``map`` needs no Python frame)."""
 
-    def __missing__(self, code: int) -> int | None:
-        kept = None if unicodedata.combining(chr(code)) else code
-        self[code] = kept
-        return kept
+    unknown = 0
 
-
-_DROP_COMBINING = _DropCombining()
+    def __missing__(self, token: str) -> int:
+        self[token] = self.unknown
+        return self.unknown
 
 
-def strip_accents_unicode(text: str) -> str:
-    """scikit-learn's ``strip_accents_unicode``: NFKD, combining characters dropped."""
-    if text.isascii():
-        return text
-    normalized = unicodedata.normalize("NFKD", text)
-    return normalized if normalized.isascii() else normalized.translate(_DROP_COMBINING)
-
-
-def strip_accents_ascii(text: str) -> str:
-    """scikit-learn's ``strip_accents_ascii``: NFKD, then only the ASCII characters."""
-    return unicodedata.normalize("NFKD", text).encode("ASCII", "ignore").decode("ASCII")
-
-
-def char_ngrams(text: str, low: int, high: int) -> list[str]:
-    """Character n-grams of a preprocessed text (scikit-learn's ``analyzer="char"``)."""
-    text = _WHITE_SPACES.sub(" ", text)
-    grams = list(text) if low == 1 else []
-    for n in range(max(low, 2), min(high + 1, len(text) + 1)):
-        grams.extend(text[i : i + n] for i in range(len(text) - n + 1))
-    return grams
-
-
-def char_wb_ngrams(text: str, low: int, high: int) -> list[str]:
-    """Character n-grams inside words, padded with a space (``analyzer="char_wb"``)."""
-    grams: list[str] = []
-    for word in _WHITE_SPACES.sub(" ", text).split():
-        word = f" {word} "
-        for n in range(low, high + 1):
-            offset = 0
-            grams.append(word[:n])
-            while offset + n < len(word):
-                offset += 1
-                grams.append(word[offset : offset + n])
-            if offset == 0:  # a word shorter than n counts once
-                break
-    return grams
-
-
-#: Words whose character n-gram columns a char_wb model keeps (memory: a few tens of MB).
+#: Words whose character n-gram columns a char_wb model keeps (memory: a few tens of MB), and
+#: unknown tokens a word model remembers.
 WORD_CACHE = 200_000
 
 
@@ -145,7 +117,6 @@ class PortableModel:
         self.calibration = calibration
         self.coef = np.ascontiguousarray(arrays["coef"], dtype=np.float64)
         self.intercept = np.asarray(arrays["intercept"], dtype=np.float64)
-        self._coef_t = np.ascontiguousarray(self.coef.T)
         idf = arrays.get("idf")
         self._idf = idf if vectorizer["use_idf"] and idf is not None and len(idf) else None
         self.analyzer: str = vectorizer["analyzer"]
@@ -167,8 +138,8 @@ class PortableModel:
             self._word_columns: dict[str, list[int]] = {}
 
     def _build_word_tables(self) -> None:
-        """Token ids, and per n-gram length the sorted integer keys of the vocabulary's n-grams
-        (a key is the n-gram's token ids as digits in base ``self._base``)."""
+        """Token ids, and per n-gram length a table of the vocabulary's n-grams (keyed by the
+        n-gram's token ids as digits in base ``self._base``) and which ids start and end one."""
         low, high = self.ngram_range
         split = [term.split(" ") for term in self.terms]
         lengths = np.fromiter(map(len, split), dtype=np.int64, count=len(split))
@@ -177,18 +148,31 @@ class PortableModel:
             [token_ids.setdefault(t, len(token_ids)) for parts in split for t in parts],
             dtype=np.int64,
         )
-        self._base = len(token_ids) + 1  # id len(token_ids): a token the vocabulary lacks
+        # Two more ids: a token the vocabulary lacks, and the end of a text (in no n-gram).
+        self._unknown, self._separator = len(token_ids), len(token_ids) + 1
+        self._base = len(token_ids) + 2
         if self._base ** max(high, 1) >= 2**62:
             raise ValueError("too many distinct tokens to index word n-grams with 64-bit keys")
-        self._token_id = token_ids.get
-        self._unknown = len(token_ids)
         first = np.cumsum(lengths) - lengths  # where each term's tokens start in ``flat``
         usable = np.ones(len(split), dtype=bool)
         if "" in token_ids:  # scikit-learn never produces an empty token: never matches
             term_of = np.repeat(np.arange(len(split)), lengths)
             usable[term_of[flat == token_ids[""]]] = False
+        self._token_ids = _TokenIds(token_ids)
+        self._token_ids.unknown = self._unknown
+        dropped = [*(self._stop_words or ()), *NOT_TOKENS.get(self.token_pattern, ())]
+        for word in dropped:
+            self._token_ids[word] = -1  # removed before n-grams are made
+        self._drops = bool(dropped)
+        self._token_ids[None] = self._separator  # type: ignore[index]
+        # The same as the tokens of a batch tokenised as one string are (see batch_tokens).
+        self._joined_ids = _TokenIds(
+            {as_key(t, self.token_pattern): i for t, i in self._token_ids.items() if t is not None}
+        )
+        self._joined_ids[as_key(SEPARATOR, self.token_pattern)] = self._separator
+        self._lookup = self._fresh_lookup(joined=True)
         self._unigram_of = np.full(self._base, -1, dtype=np.int64)
-        self._tables: dict[int, tuple[np.ndarray, np.ndarray]] = {}
+        self._tables: dict[int, tuple[np.ndarray, ...]] = {}
         for n in range(low, high + 1):
             columns = np.flatnonzero((lengths == n) & usable)
             if n == 1:
@@ -197,8 +181,15 @@ class PortableModel:
             keys = np.zeros(len(columns), dtype=np.int64)
             for j in range(n):
                 keys = keys * self._base + flat[first[columns] + j]
-            order = np.argsort(keys, kind="stable")
-            self._tables[n] = (keys[order], columns[order])
+            starts, ends = np.zeros((2, self._base), dtype=bool)
+            starts[flat[first[columns]]] = True
+            ends[flat[first[columns] + n - 1]] = True
+            self._tables[n] = (KeyTable(keys, columns), len(keys), starts, ends)
+
+    def _fresh_lookup(self, joined: bool) -> _TokenIds:
+        lookup = _TokenIds(self._joined_ids if joined else self._token_ids)
+        lookup.unknown = self._unknown
+        return lookup
 
     def __getstate__(self) -> dict[str, Any]:  # workers get the data and rebuild the tables
         return {
@@ -237,46 +228,34 @@ class PortableModel:
             tokens = [t for t in tokens if t not in self._stop_words]
         return tokens
 
-    def _word_cells(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
-        ids: list[int] = []
-        lengths = []
-        token_id, unknown = self._token_id, self._unknown
-        for text in texts:
-            tokens = self.tokens(text)
-            ids.extend([token_id(t, unknown) for t in tokens])
-            lengths.append(len(tokens))
-        tokens_ = np.asarray(ids, dtype=np.int64)
-        total = len(tokens_)
-        row_of = np.repeat(np.arange(len(texts), dtype=np.int64), lengths)
-        end_of = np.repeat(np.cumsum(lengths, dtype=np.int64), lengths)
-        rows, columns = [], []
-        low, high = self.ngram_range
-        for n in range(low, high + 1):
-            count = total - n + 1
-            if count <= 0:
+    def _word_cells(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        texts = list(map(self.preprocess, texts))
+        tokens, joined = batch_tokens(texts, self.token_pattern, self._findall)
+        if not joined:  # a text holds SEPARATOR: there it is a token
+            lookup = self._fresh_lookup(joined=False)
+        elif len(self._lookup) > len(self._joined_ids) + WORD_CACHE:
+            lookup = self._lookup = self._fresh_lookup(joined=True)
+        else:
+            lookup = self._lookup
+        ids = np.fromiter(map(lookup.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+        if self._drops:
+            ids = ids[ids >= 0]
+        row_of = np.cumsum(ids == self._separator)  # an n-gram across texts holds a separator
+        found = self._unigram_of[ids] if self.ngram_range[0] == 1 else ids[:0]
+        hit = np.flatnonzero(found >= 0)
+        rows, columns = [row_of[hit]], [found[hit]]
+        for n, (table, size, starts, ends) in self._tables.items():
+            count = len(ids) - n + 1
+            if count <= 0 or not size:
                 continue
-            if n == 1:
-                found = self._unigram_of[tokens_]
-                hit = found >= 0
-                rows.append(row_of[hit])
-                columns.append(found[hit])
-                continue
-            if n not in self._tables:
-                continue
-            table_keys, table_columns = self._tables[n]
-            start = np.arange(count, dtype=np.int64)
-            inside = start + n <= end_of[:count]  # no n-gram across two texts
-            keys = np.zeros(count, dtype=np.int64)
-            for j in range(n):
-                keys = keys * self._base + tokens_[j : j + count]
-            start, keys = start[inside], keys[inside]
-            where = np.searchsorted(table_keys, keys)
-            where[where == len(table_keys)] = 0
-            hit = table_keys[where] == keys
+            start = np.flatnonzero(starts[ids[:count]] & ends[ids[n - 1 :]])
+            keys = ids[start]
+            for j in range(1, n):
+                keys = keys * self._base + ids[start + j]
+            found = table.find(keys)
+            hit = found >= 0
             rows.append(row_of[start[hit]])
-            columns.append(table_columns[where[hit]])
-        if not rows:
-            return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+            columns.append(found[hit])
         return np.concatenate(rows), np.concatenate(columns)
 
     def _char_cells(self, texts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
@@ -316,7 +295,9 @@ class PortableModel:
         keys = rows * width + columns
         if len(texts) * width <= np.iinfo(np.uint32).max:  # half the bytes: a faster sort
             keys = keys.astype(np.uint32)
-        cell, counts = np.unique(keys, return_counts=True)
+        keys.sort(kind="stable")  # timsort: the cells come in runs of ascending rows
+        first = np.flatnonzero(np.diff(keys, prepend=keys[:1] + 1) != 0)  # of each cell
+        cell, counts = keys[first], np.diff(first, append=len(keys))
         indptr = np.zeros(len(texts) + 1, dtype=np.int64)
         np.cumsum(np.bincount(cell // width, minlength=len(texts)), out=indptr[1:])
         column = (cell % width).astype(np.int64, copy=False)
@@ -349,10 +330,10 @@ class PortableModel:
     def _decision(self, matrix: SparseRows) -> np.ndarray:
         n = matrix.shape[0]
         rows = np.repeat(np.arange(n), np.diff(matrix.indptr))
-        parts = matrix.data[:, None] * self._coef_t[matrix.indices]
         scores = np.empty((n, self.coef.shape[0]))
-        for k in range(self.coef.shape[0]):
-            scores[:, k] = np.bincount(rows, weights=parts[:, k], minlength=n)
+        for k, coef in enumerate(self.coef):  # a class at a time: 1-d gathers, contiguous
+            weights = matrix.data * coef[matrix.indices]
+            scores[:, k] = np.bincount(rows, weights=weights, minlength=n)
         scores += self.intercept
         return scores
 
