@@ -102,7 +102,9 @@ def paragraph_records(rows: ScoredRows) -> list[dict[str, Any]]:
         if key is None:
             key = keys[label] = f"p_{label}"
         p_keys.append(key)
-    probabilities = [[None if v != v else round(v, 6) for v in row] for row in rows.proba.tolist()]
+    # by column (a few lists, not one per row: fewer objects for the garbage collector to track)
+    columns = [[None if v != v else round(v, 6) for v in col] for col in rows.proba.T.tolist()]
+    probabilities = zip(*columns, strict=True) if columns else repeat(())
     margins = [None if m != m else round(m, 6) for m in rows.margins]  # output_number
     languages = repeat(None) if rows.languages is None else rows.languages
     records = []
