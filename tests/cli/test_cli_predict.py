@@ -157,16 +157,13 @@ def test_output_is_atomic_when_a_run_fails_midway(
 
     out = tmp_path / "out.jsonl"
     out.write_text("previous results\n", encoding="utf-8")
-    original = write.JsonlWriter.write
-    calls = {"n": 0}
+    original = write.JsonlWriter.write_batch
 
-    def failing_write(self, record):
-        calls["n"] += 1
-        if calls["n"] == 3:
-            raise KeyboardInterrupt  # as if the user pressed Ctrl-C mid-run
-        original(self, record)
+    def failing_write(self, records):
+        original(self, records[:2])  # two rows written, then the user presses Ctrl-C mid-run
+        raise KeyboardInterrupt
 
-    monkeypatch.setattr(write.JsonlWriter, "write", failing_write)
+    monkeypatch.setattr(write.JsonlWriter, "write_batch", failing_write)
     texts = [f"Paragraph {i} on sex workers." for i in range(5)]
     result = run("predict", "--model", tiny_model, *texts, "-o", out)
     assert result.exit_code == 130

@@ -66,6 +66,10 @@ class XlsxWriter:
             )
         self.sheet.append([self._cell(record.get(name)) for name in self.fields])
 
+    def write_batch(self, records: list[dict[str, Any]]) -> None:
+        for record in records:
+            self.write(record)
+
     def close(self) -> None:
         """Save the workbook (as ``Workbook.save`` does, but owning the zip archive: after a
         failed write, a full disk, it is dropped unclosed, so that no ``ZipFile.__del__`` later

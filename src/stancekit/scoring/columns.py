@@ -1,17 +1,20 @@
 """The scored row, in one place for every writer and engine: its columns (names, order,
 dtypes, the Arrow schema of Parquet output), how a pass-through column is named
 (:func:`output_name`), and how each value is written (:func:`output_number`,
-:func:`output_text`, :func:`paragraph_record`, :func:`document_record`)."""
+:func:`output_text`, :func:`paragraph_record` and :func:`paragraph_records` for a batch,
+:func:`document_record`)."""
 
 from __future__ import annotations
 
 import json
 from collections.abc import Sequence
+from itertools import repeat
 from typing import TYPE_CHECKING, Any
 
 from stancekit.scoring.rows import (
     DocumentSummary,
     ScoredParagraph,
+    ScoredRows,
 )
 
 if TYPE_CHECKING:
@@ -86,6 +89,55 @@ def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
         for label, terms in p.explanation.items():
             record[f"explain_{label}"] = [[t, v] for t, v in terms]
     return record
+
+
+def paragraph_records(rows: ScoredRows) -> list[dict[str, Any]]:
+    """The flat output rows of a scored batch, built column by column: what
+    :func:`paragraph_record` gives for each of ``rows.paragraphs()`` (numbers rounded by
+    Python's ``round``, as there: numpy's can differ in the last digit)."""
+    keys = _P_KEYS
+    p_keys = []
+    for label in rows.names:
+        key = keys.get(label)
+        if key is None:
+            key = keys[label] = f"p_{label}"
+        p_keys.append(key)
+    # by column (a few lists, not one per row: fewer objects for the garbage collector to track)
+    columns = [[None if v != v else round(v, 6) for v in col] for col in rows.proba.T.tolist()]
+    probabilities = zip(*columns, strict=True) if columns else repeat(())
+    margins = [None if m != m else round(m, 6) for m in rows.margins]  # output_number
+    languages = repeat(None) if rows.languages is None else rows.languages
+    records = []
+    append = records.append
+    for doc_id, index, label, values, margin, language, date, extra, text in zip(
+        rows.doc_ids,
+        rows.indices,
+        rows.labels,
+        probabilities,
+        margins,
+        languages,
+        rows.dates,
+        rows.extras,
+        rows.texts,
+        strict=False,  # languages may repeat None; the rest are the batch's columns
+    ):
+        # a dict literal, then the keys in order: faster here than dict(zip(...)) of each row
+        record = {"doc_id": doc_id, "paragraph_index": index, "label": label}
+        for key, value in zip(p_keys, values, strict=True):
+            record[key] = value
+        record["margin"] = margin
+        record["language"] = language
+        record["date"] = date
+        if extra:
+            _extra(record, extra)
+        record["text"] = text
+        append(record)
+    if rows.tops is not None:
+        for record, top in zip(records, rows.tops, strict=True):
+            if top is not None:
+                for label, terms in top.items():
+                    record[f"explain_{label}"] = [[t, v] for t, v in terms]
+    return records
 
 
 def document_record(d: DocumentSummary) -> dict[str, Any]:

@@ -87,11 +87,11 @@ def predict_stream(
 ) -> PredictRun:
     """Stream ``records`` through the model on ``runner`` and write the rows to ``path`` (or
     ``stdout``): any input, any output."""
-    from stancekit.scoring.stream import score_records
+    from stancekit.scoring.stream import score_record_batches
     from stancekit.scoring.write import write_results
 
     stats = ScoringStats()
-    scored = score_records(
+    scored = score_record_batches(
         predictor.router,
         records,
         options,

@@ -1,17 +1,16 @@
 """The shapes every scoring stage passes on: a unit to score (:class:`Unit`), a scored unit
-(:class:`ScoredParagraph`), a document's summary (:class:`DocumentSummary`), and what a run,
-a batch or a partition saw (:class:`ScoringStats`, which adds up with ``+``)."""
+(:class:`ScoredParagraph`), a scored batch of them as columns (:class:`ScoredRows`), a
+document's summary (:class:`DocumentSummary`), and what a run, a batch or a partition saw
+(:class:`ScoringStats`, which adds up with ``+``)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, NamedTuple
+from typing import Any, NamedTuple
 
 from stancekit.errors import InputError
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
-
-if TYPE_CHECKING:
-    pass
 
 
 class Unit(NamedTuple):
@@ -43,6 +42,46 @@ class ScoredParagraph(NamedTuple):
     extra: dict[str, Any]
     explanation: dict[str, list[tuple[str, float]]] | None = None
     language: str | None = None
+
+
+class ScoredRows(NamedTuple):
+    """A scored batch of the stream as columns (one entry per unit), handed to a writer whole:
+    the rows :meth:`paragraphs` gives, one at a time, without building them.
+
+    ``names`` are the model's labels, the column order of ``proba`` (a float matrix, NaN for a
+    language the model does not read); ``labels`` each row's label; ``tops`` each row's
+    explanation (or ``None`` without ``explain``); ``languages`` each row's language (or
+    ``None`` for a model without languages); ``extras`` each row's pass-through values.
+    """
+
+    names: tuple[str, ...]
+    doc_ids: list[str]
+    indices: list[int | None]
+    texts: list[str]
+    dates: list[str | None]
+    labels: list[str]
+    proba: Any
+    margins: list[float]
+    tops: list[dict[str, list[tuple[str, float]]]] | None
+    languages: list[str | None] | None
+    extras: list[dict[str, Any]]
+
+    def paragraphs(self) -> Iterator[ScoredParagraph]:
+        """The batch's rows, in order."""
+        names, tops, languages = self.names, self.tops, self.languages
+        for i, values in enumerate(self.proba.tolist()):
+            yield ScoredParagraph(
+                self.doc_ids[i],
+                self.indices[i],
+                self.texts[i],
+                self.dates[i],
+                self.labels[i],
+                dict(zip(names, values, strict=True)),
+                self.margins[i],
+                self.extras[i],
+                None if tops is None else tops[i],
+                None if languages is None else languages[i],
+            )
 
 
 @dataclass(frozen=True)

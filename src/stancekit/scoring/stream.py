@@ -1,11 +1,13 @@
 """The stream route: records through the model in batches of whole documents, for any input
 and any output.
 
-``records -> batches of whole records -> the scoring core -> scored paragraphs``: records are
+``records -> batches of whole records -> the scoring core -> scored batches``: records are
 gathered into batches of about ``batch_size`` units (:func:`_chunks`, bounded in characters
 too), each batch is segmented, scored and labelled by the one core of every route
 (:func:`stancekit.scoring.core.score_documents`, on the run's engine), and its rows take each
-record's pass-through values as read. One batch is in memory at a time (a few with
+record's pass-through values as read: as columns that a writer writes at once
+(:class:`~stancekit.scoring.rows.ScoredRows`, from :func:`score_record_batches`), or one row
+at a time (:func:`score_records`). One batch is in memory at a time (a few with
 ``jobs > 1``), so peak memory follows ``batch_size``, not the input. A unit is a paragraph of a
 record (``unit="paragraph"``) or the whole record (``"document"``). A batch never cuts a
 document, so each document's prior is taken within its batch, and documents stay contiguous:
@@ -26,7 +28,7 @@ from stancekit.scoring.core import ScoredUnits, score_documents
 from stancekit.scoring.engines import Engine, LocalEngine, resolve_engine
 from stancekit.scoring.options import BATCH_CHARS, ScoreOptions, check_options
 from stancekit.scoring.read import SourceRecord
-from stancekit.scoring.rows import ScoredParagraph, ScoringStats, Unit
+from stancekit.scoring.rows import ScoredParagraph, ScoredRows, ScoringStats, Unit
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
 from stancekit.scoring.units import count_date, document_units
 
@@ -79,30 +81,26 @@ def _chunks(
         yield batch
 
 
-def _paragraphs(
-    batch: list[SourceRecord], units: ScoredUnits, labels: tuple[str, ...]
-) -> Iterator[ScoredParagraph]:
-    """The scored rows of a batch: the core's columns, and each record's own pass-through
+def _rows(batch: list[SourceRecord], units: ScoredUnits, labels: tuple[str, ...]) -> ScoredRows:
+    """The scored rows of a batch, as columns: the core's, and each record's own pass-through
     values (their Python objects, as read)."""
     scored = units.scored
-    names, margins, tops, languages = scored.labels, scored.margins, scored.tops, scored.languages
-    doc_ids, indices, texts, dates = units.doc_ids, units.indices, units.texts, units.dates
-    for i, (row, values) in enumerate(zip(units.rows, scored.proba.tolist(), strict=True)):
-        yield ScoredParagraph(
-            doc_ids[i],
-            indices[i],
-            texts[i],
-            dates[i],
-            names[i],
-            dict(zip(labels, values, strict=True)),
-            margins[i],
-            batch[row].extra,
-            None if tops is None else tops[i],
-            None if languages is None else languages[i],
-        )
+    return ScoredRows(
+        labels,
+        units.doc_ids,
+        units.indices,
+        units.texts,
+        units.dates,
+        scored.labels,
+        scored.proba,
+        scored.margins,
+        scored.tops,
+        scored.languages,
+        [batch[row].extra for row in units.rows],
+    )
 
 
-def score_records(
+def score_record_batches(
     pipeline: Any,
     records: Iterable[SourceRecord],
     options: ScoreOptions | None = None,
@@ -112,11 +110,12 @@ def score_records(
     engine: str | Engine | None = None,
     on_progress: Callable[[int], None] | None = None,
     stats: ScoringStats | None = None,
-) -> Iterator[ScoredParagraph]:
+) -> Iterator[ScoredRows]:
     """Score records in order, whole documents of about ``options.batch_size`` units at a time,
-    through the one scoring core (:func:`stancekit.scoring.core.score_documents`) on ``engine``;
-    an engine with workers is used once the input reaches its ``min_units`` (see
-    :mod:`stancekit.scoring.engines`).
+    through the one scoring core (:func:`stancekit.scoring.core.score_documents`) on ``engine``,
+    and yield each batch's rows as columns (:class:`~stancekit.scoring.rows.ScoredRows`, never
+    empty), for a writer to write at once; an engine with workers is used once the input
+    reaches its ``min_units`` (see :mod:`stancekit.scoring.engines`).
 
     Parameters
     ----------
@@ -173,7 +172,33 @@ def score_records(
     for units in runner.map(score_documents, tasks()):
         batch = pending.popleft()
         stats += units.stats
-        yield from _paragraphs(batch, units, labels)
+        if units.rows:
+            yield _rows(batch, units, labels)
         done += len(units.rows)
         if on_progress and units.rows:
             on_progress(done)
+
+
+def score_records(
+    pipeline: Any,
+    records: Iterable[SourceRecord],
+    options: ScoreOptions | None = None,
+    *,
+    alpha: float = 0.0,
+    jobs: int = 1,
+    engine: str | Engine | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    stats: ScoringStats | None = None,
+) -> Iterator[ScoredParagraph]:
+    """:func:`score_record_batches`, one scored row at a time (the same parameters)."""
+    for rows in score_record_batches(
+        pipeline,
+        records,
+        options,
+        alpha=alpha,
+        jobs=jobs,
+        engine=engine,
+        on_progress=on_progress,
+        stats=stats,
+    ):
+        yield from rows.paragraphs()
