@@ -233,3 +233,28 @@ def test_xlsx_round_trip_keeps_text_and_refuses_stdout(tmp_path: Path) -> None:
     assert values[1][header.index("note")] == "=1+1 is text"
     with pytest.raises(InputError, match="binary"):
         render(ROWS, "xlsx", LABELS)
+
+
+def test_one_column_kind_for_every_route_and_format(tmp_path) -> None:
+    """The stream's Parquet writer, the whole-table route and Dask (arrow_schema, empty_frame)
+    type each output column by the one rule, column_kind."""
+    import pyarrow.parquet as pq
+
+    from stancekit.scoring.columns import arrow_schema, column_kind, empty_frame
+    from stancekit.scoring.write import ParquetWriter
+
+    names = ["doc_id", "paragraph_index", "paragraphs", "label", "p_neutral", "share_neutral"]
+    names += ["mean_p_neutral", "margin", "language", "year", "text"]
+    kinds = [column_kind(name) for name in names]
+    expected = "string int int string float float float float string string string"
+    assert kinds == expected.split()
+    arrow = {"int": "int64", "float": "double", "string": "string"}
+    assert [str(t) for t in arrow_schema(names).types] == [arrow[k] for k in kinds]
+    pandas = {"int": "Int64", "float": "float64", "string": "object"}
+    assert [str(t) for t in empty_frame(names).dtypes] == [pandas[k] for k in kinds]
+    path = tmp_path / "out.parquet"
+    with path.open("wb") as handle:
+        writer = ParquetWriter(handle)
+        writer.write_batch([dict.fromkeys(names)])
+        writer.close()
+    assert pq.read_schema(path).remove_metadata() == arrow_schema(names)

@@ -217,29 +217,29 @@ def output_columns(
     return [*head, *passed, "text", *tail]
 
 
+def column_kind(name: str) -> str:
+    """What an output column holds, whatever the route and format writes it: ``"int"`` (a
+    paragraph's index, a document's paragraph count), ``"float"`` (probabilities, shares,
+    margins) or ``"string"`` (everything else, pass-through columns included)."""
+    if name in ("paragraph_index", "paragraphs"):
+        return "int"
+    if name == "margin" or name.startswith(("p_", "share_", "mean_p_")):
+        return "float"
+    return "string"
+
+
 def empty_frame(columns: Sequence[str]) -> pd.DataFrame:
     """A frame with no rows and the output's dtypes (Dask's ``meta``)."""
     import pandas as pd
 
-    def dtype(name: str) -> str:
-        if name == "paragraph_index":
-            return "Int64"
-        if name == "margin" or name.startswith("p_"):
-            return "float64"
-        return "object"
-
-    return pd.DataFrame({name: pd.Series([], dtype=dtype(name)) for name in columns})
+    dtypes = {"int": "Int64", "float": "float64", "string": "object"}
+    return pd.DataFrame({name: pd.Series([], dtype=dtypes[column_kind(name)]) for name in columns})
 
 
 def arrow_schema(columns: Sequence[str]) -> Any:
-    """The Arrow schema ``stancekit predict --format parquet`` writes for these columns."""
+    """The Arrow schema ``stancekit predict --format parquet`` writes for these columns (on
+    every route: :func:`column_kind` as Arrow types)."""
     import pyarrow as pa
 
-    def kind(name: str) -> Any:
-        if name == "paragraph_index":
-            return pa.int64()
-        if name == "margin" or name.startswith("p_"):
-            return pa.float64()
-        return pa.string()
-
-    return pa.schema([(name, kind(name)) for name in columns])
+    types = {"int": pa.int64(), "float": pa.float64(), "string": pa.string()}
+    return pa.schema([(name, types[column_kind(name)]) for name in columns])

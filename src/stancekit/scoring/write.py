@@ -18,6 +18,7 @@ from stancekit.errors import InputError, UsageError
 from stancekit.io.cells import defuse_formula, is_missing
 from stancekit.scoring.aggregate import DocumentAggregator
 from stancekit.scoring.columns import (
+    arrow_schema,
     document_record,
     jsonable,
     output_text,
@@ -213,7 +214,7 @@ class ParquetWriter:
         if not records:
             return
         if self.schema is None:
-            self.schema = self._schema(records[0])
+            self.schema = arrow_schema(list(records[0]))
             self.columns = {field.name: [] for field in self.schema}
         for field in self.schema:
             name = field.name
