@@ -308,8 +308,7 @@ def test_the_table_routes_share_one_rule(
     run = {**base, **settings}
     options = SourceOptions(**source)
     route = (run["output"], run["output_format"], run["aggregate"])
-    rule = (options.lines, options.glob, options.date_column, options.date_format)
-    assert table_route_blockers(*route, *rule) == [option]
+    assert table_route_blockers(*route, options) == [option]
     assert option in TABLE_ROUTE_OPTIONS
     assert table_inputs([str(one)], options, in_process=True, **run) is None
     with pytest.raises(UsageError, match=re.escape(named)):

@@ -44,9 +44,8 @@ def output_name(key: str) -> str:
     return key
 
 
-#: Output names already worked out, and ``p_<label>``: the same few keys on every row.
+#: Output names of pass-through columns already worked out: the same few keys on every row.
 _NAMES: dict[Any, str] = {}
-_P_KEYS: dict[str, str] = {}
 _MAX_NAMES = 10_000
 
 
@@ -74,34 +73,28 @@ def paragraph_record(p: ScoredParagraph) -> dict[str, Any]:
         "paragraph_index": p.paragraph_index,
         "label": p.label,
     }
-    keys = _P_KEYS
     for label, value in p.probabilities.items():
-        key = keys.get(label)
-        if key is None:
-            key = keys[label] = f"p_{label}"
-        record[key] = None if value != value else round(value, 6)  # output_number
+        record[f"p_{label}"] = output_number(value)
     record["margin"] = output_number(p.margin)
     record["language"] = p.language
     record["date"] = p.date
     _extra(record, p.extra)
     record["text"] = p.text
     if p.explanation is not None:
-        for label, terms in p.explanation.items():
-            record[f"explain_{label}"] = [[t, v] for t, v in terms]
+        _explain(record, p.explanation)
     return record
+
+
+def _explain(record: dict[str, Any], explanation: dict[str, list[tuple[str, float]]]) -> None:
+    for label, terms in explanation.items():
+        record[f"explain_{label}"] = [[t, v] for t, v in terms]
 
 
 def paragraph_records(rows: ScoredRows) -> list[dict[str, Any]]:
     """The flat output rows of a scored batch, built column by column: what
     :func:`paragraph_record` gives for each of ``rows.paragraphs()`` (numbers rounded by
     Python's ``round``, as there: numpy's can differ in the last digit)."""
-    keys = _P_KEYS
-    p_keys = []
-    for label in rows.names:
-        key = keys.get(label)
-        if key is None:
-            key = keys[label] = f"p_{label}"
-        p_keys.append(key)
+    p_keys = [f"p_{label}" for label in rows.names]
     # by column (a few lists, not one per row: fewer objects for the garbage collector to track)
     columns = [[None if v != v else round(v, 6) for v in col] for col in rows.proba.T.tolist()]
     probabilities = zip(*columns, strict=True) if columns else repeat(())
@@ -135,8 +128,7 @@ def paragraph_records(rows: ScoredRows) -> list[dict[str, Any]]:
     if rows.tops is not None:
         for record, top in zip(records, rows.tops, strict=True):
             if top is not None:
-                for label, terms in top.items():
-                    record[f"explain_{label}"] = [[t, v] for t, v in terms]
+                _explain(record, top)
     return records
 
 

@@ -285,15 +285,7 @@ def refuse_options(
         "date_format": "--engine dask reads dates by the stated rule (day first): "
         "drop --date-format.",
     }
-    blockers = table_route_blockers(
-        output,
-        output_format,
-        aggregate,
-        source_options.lines,
-        source_options.glob,
-        source_options.date_column,
-        source_options.date_format,
-    )
+    blockers = table_route_blockers(output, output_format, aggregate, source_options)
     if jobs != 1:
         blockers.append("jobs")
     for name, message in fix.items():

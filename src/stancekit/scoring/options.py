@@ -5,10 +5,14 @@ worker processes, Dask): what ``stancekit predict``, :func:`stancekit.scoring.ru
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from stancekit.errors import UsageError
 from stancekit.scoring.engines import check_jobs
 from stancekit.scoring.segment import DEFAULT_MAX_CHARS
+
+if TYPE_CHECKING:
+    from stancekit.scoring.read import SourceOptions
 
 UNITS = ("paragraph", "document")
 DEFAULT_BATCH_SIZE = 5000
@@ -87,28 +91,23 @@ TABLE_ROUTE_OPTIONS = (
 
 
 def table_route_blockers(
-    output: object,
-    output_format: str,
-    aggregate: bool,
-    lines: bool,
-    glob: str | None,
-    date_column: str | None,
-    date_format: str | None,
+    output: object, output_format: str, aggregate: bool, source: SourceOptions
 ) -> list[str]:
     """The options (names from :data:`TABLE_ROUTE_OPTIONS`) that keep a run off the Arrow table
     routes: the one rule the whole-table route (which then gives way to the stream) and the
     Dask engine (which then refuses the run) both follow.
 
     ``output`` is the output file or folder (``None`` or ``"-"``: standard output);
-    ``output_format`` the format asked for (``"auto"`` lets the route choose Parquet).
+    ``output_format`` the format asked for (``"auto"`` lets the route choose Parquet); ``source``
+    how the inputs are read.
     """
     blocked = {
         "output": output is None or str(output) == "-",
         "format": output_format not in ("auto", "parquet"),
         "aggregate": aggregate,
-        "lines": lines,
-        "glob": glob is not None,
-        "date_column": date_column is not None,
-        "date_format": date_format is not None,
+        "lines": source.lines,
+        "glob": source.glob is not None,
+        "date_column": source.date_column is not None,
+        "date_format": source.date_format is not None,
     }
     return [name for name in TABLE_ROUTE_OPTIONS if blocked[name]]

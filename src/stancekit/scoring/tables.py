@@ -43,15 +43,7 @@ def table_inputs(
     """
     from stancekit.scoring.options import table_route_blockers
 
-    blockers = table_route_blockers(
-        output,
-        output_format,
-        aggregate,
-        options.lines,
-        options.glob,
-        options.date_column,
-        options.date_format,
-    )
+    blockers = table_route_blockers(output, output_format, aggregate, options)
     if blockers or output_format != "parquet" or not in_process or not inputs:
         return None
     files = [Path(arg) for arg in inputs]

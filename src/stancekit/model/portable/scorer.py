@@ -221,13 +221,6 @@ class PortableModel:
             text = text.lower()
         return self._accents(text) if self._accents is not None else text
 
-    def tokens(self, text: str) -> list[str]:
-        """The preprocessed text's tokens, stop words removed (word analyzer)."""
-        tokens = self._findall(self.preprocess(text))
-        if self._stop_words is not None:
-            tokens = [t for t in tokens if t not in self._stop_words]
-        return tokens
-
     def _word_cells(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
         texts = list(map(self.preprocess, texts))
         tokens, joined = batch_tokens(texts, self.token_pattern, self._findall)
